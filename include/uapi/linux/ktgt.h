@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/*
+ * ktgt generic netlink interface, described by Documentation/netlink/ktgt.yaml.
+ *
+ * Every request carries one KTGT_A_TARGET nest. Replies and notifications
+ * use the same layout, so what "get" returns can be fed back to "add".
+ */
+#ifndef _UAPI_LINUX_KTGT_H
+#define _UAPI_LINUX_KTGT_H
+
+#define KTGT_FAMILY_NAME	"ktgt"
+#define KTGT_FAMILY_VERSION	1
+#define KTGT_MCGRP_EVENTS	"events"
+
+/* iSCSI names are at most 223 bytes (RFC 7143 section 4.2.7.1) */
+#define KTGT_NAME_MAX		223
+#define KTGT_PATH_MAX		4096
+#define KTGT_DEFAULT_PORT	3260
+
+enum ktgt_cmd {
+	KTGT_CMD_UNSPEC,
+	KTGT_CMD_TARGET_ADD,	/* TARGET{NAME} */
+	KTGT_CMD_TARGET_DEL,	/* TARGET{NAME} */
+	KTGT_CMD_TARGET_GET,	/* do: TARGET{NAME}; dump: every target */
+	KTGT_CMD_PORTAL_ADD,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
+	KTGT_CMD_PORTAL_DEL,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
+	KTGT_CMD_LUN_ADD,	/* TARGET{NAME, LUN{ID, PATH, [READONLY], [WRITE_CACHE]}} */
+	KTGT_CMD_LUN_DEL,	/* TARGET{NAME, LUN{ID}} */
+	KTGT_CMD_ACL_ADD,	/* TARGET{NAME, ACL{INITIATOR}} */
+	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR}} */
+
+	__KTGT_CMD_MAX,
+	KTGT_CMD_MAX = (__KTGT_CMD_MAX - 1)
+};
+
+enum ktgt_a {
+	KTGT_A_UNSPEC,
+	KTGT_A_TARGET,		/* nest: enum ktgt_a_target */
+
+	__KTGT_A_MAX,
+	KTGT_A_MAX = (__KTGT_A_MAX - 1)
+};
+
+enum ktgt_a_target {
+	KTGT_A_TARGET_UNSPEC,
+	KTGT_A_TARGET_NAME,	/* string, NUL-terminated IQN/EUI/NAA name */
+	KTGT_A_TARGET_TID,	/* u32, assigned by the kernel (read only) */
+	KTGT_A_TARGET_PORTAL,	/* nest: enum ktgt_a_portal (repeated in replies) */
+	KTGT_A_TARGET_LUN,	/* nest: enum ktgt_a_lun (repeated in replies) */
+	KTGT_A_TARGET_ACL,	/* nest: enum ktgt_a_acl (repeated in replies) */
+	KTGT_A_TARGET_SESSION,	/* nest: enum ktgt_a_session (replies only) */
+
+	__KTGT_A_TARGET_MAX,
+	KTGT_A_TARGET_MAX = (__KTGT_A_TARGET_MAX - 1)
+};
+
+enum ktgt_a_portal {
+	KTGT_A_PORTAL_UNSPEC,
+	KTGT_A_PORTAL_ADDR,	/* binary: 4 bytes (IPv4) or 16 bytes (IPv6), network order */
+	KTGT_A_PORTAL_PORT,	/* u16, host order; 3260 if absent */
+
+	__KTGT_A_PORTAL_MAX,
+	KTGT_A_PORTAL_MAX = (__KTGT_A_PORTAL_MAX - 1)
+};
+
+enum ktgt_lun_backend {
+	KTGT_BACKEND_BDEV,	/* block device: bios */
+	KTGT_BACKEND_FILE,	/* regular file: kernel iov_iter I/O */
+};
+
+enum ktgt_a_lun {
+	KTGT_A_LUN_UNSPEC,
+	KTGT_A_LUN_ID,		/* u64, 0..16383 */
+	KTGT_A_LUN_PATH,	/* string: block device or regular file */
+	KTGT_A_LUN_READONLY,	/* u8 0/1, default 0 */
+	KTGT_A_LUN_WRITE_CACHE,	/* u8 0/1, default 1 (WCE) */
+	KTGT_A_LUN_SIZE,	/* u64 bytes (read only) */
+	KTGT_A_LUN_BLOCK_SIZE,	/* u32 bytes (read only) */
+	KTGT_A_LUN_BACKEND,	/* u32 enum ktgt_lun_backend (read only) */
+	KTGT_A_LUN_PAD,
+
+	__KTGT_A_LUN_MAX,
+	KTGT_A_LUN_MAX = (__KTGT_A_LUN_MAX - 1)
+};
+
+enum ktgt_a_acl {
+	KTGT_A_ACL_UNSPEC,
+	KTGT_A_ACL_INITIATOR,	/* string: initiator name, or "ALL" */
+
+	__KTGT_A_ACL_MAX,
+	KTGT_A_ACL_MAX = (__KTGT_A_ACL_MAX - 1)
+};
+
+enum ktgt_a_session {
+	KTGT_A_SESSION_UNSPEC,
+	KTGT_A_SESSION_TSIH,		/* u16 */
+	KTGT_A_SESSION_ISID,		/* u64, low 48 bits */
+	KTGT_A_SESSION_INITIATOR,	/* string */
+	KTGT_A_SESSION_CONN,		/* nest: enum ktgt_a_conn (repeated) */
+	KTGT_A_SESSION_PAD,
+
+	__KTGT_A_SESSION_MAX,
+	KTGT_A_SESSION_MAX = (__KTGT_A_SESSION_MAX - 1)
+};
+
+enum ktgt_a_conn {
+	KTGT_A_CONN_UNSPEC,
+	KTGT_A_CONN_CID,		/* u16 */
+	KTGT_A_CONN_PEER_ADDR,		/* binary, 4 or 16 bytes */
+	KTGT_A_CONN_PEER_PORT,		/* u16 */
+	KTGT_A_CONN_LOCAL_ADDR,		/* binary, 4 or 16 bytes */
+	KTGT_A_CONN_LOCAL_PORT,		/* u16 */
+
+	__KTGT_A_CONN_MAX,
+	KTGT_A_CONN_MAX = (__KTGT_A_CONN_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_KTGT_H */
