@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktgtctl: configure the ktgt in-kernel iSCSI target over generic netlink.
+ *
+ * Every argument is checked before the kernel is asked anything, so a bad
+ * command line fails the same way with or without the module (exit 2).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <linux/ktgt.h>
+
+#include "cli.h"
+#include "json.h"
+#include "nl.h"
+#include "parse.h"
+#include "show.h"
+
+#define KTGTCTL_VERSION	"0.1"
+#define KTGT_ACL_ALL	"ALL"
+
+struct ktgtctl {
+	bool json;
+	struct ktgt_nl *nl;
+};
+
+static int check_name_arg(const char *what, const char *name)
+{
+	int err = ktgt_check_name(name);
+
+	if (err == -ENAMETOOLONG)
+		return cli_error(CLI_USAGE, "%s name is longer than %d bytes", what,
+				 KTGT_NAME_MAX);
+	if (err)
+		return cli_error(CLI_USAGE,
+				 "invalid %s name '%s' (expected iqn.YYYY-MM.domain[:id], eui.<16 hex digits> or naa.<16 or 32 hex digits>)",
+				 what, name);
+	return CLI_OK;
+}
+
+static int check_target_arg(const char *name)
+{
+	return check_name_arg("target", name);
+}
+
+static int connect_kernel(struct ktgtctl *c)
+{
+	int err;
+
+	c->nl = ktgt_nl_alloc();
+	if (!c->nl)
+		return cli_error(CLI_ERR, "%s", strerror(ENOMEM));
+	err = ktgt_nl_connect(c->nl);
+	if (err)
+		return cli_error(CLI_ERR, "%s", ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
+/* Send a request that changes something; @object names it in errors. */
+static int send_request(struct ktgtctl *c, const struct cli_cmd *cmd, const char *object,
+			const struct ktgt_request *req)
+{
+	int err = connect_kernel(c);
+
+	if (err)
+		return err;
+	err = ktgt_nl_do(c->nl, cmd->id, req);
+	if (err)
+		return cli_error(CLI_ERR, "%s %s: %s", object, cmd->name,
+				 ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
+/* target add|del IQN */
+static int cmd_target(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgt_request req = { .name = argv[0] };
+	int err = check_target_arg(argv[0]);
+
+	if (err)
+		return err;
+	return send_request(ctx, cmd, "target", &req);
+}
+
+/* portal add|del IQN IP[:PORT] */
+static int cmd_portal(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgt_addr portal;
+	struct ktgt_request req = { .name = argv[0], .portal = &portal };
+	int err = check_target_arg(argv[0]);
+
+	if (err)
+		return err;
+	err = ktgt_parse_portal(argv[1], &portal);
+	if (err == -ERANGE)
+		return cli_error(CLI_USAGE, "invalid port in portal '%s' (expected 1..65535)",
+				 argv[1]);
+	if (err)
+		return cli_error(CLI_USAGE,
+				 "invalid portal '%s' (expected A.B.C.D[:PORT] or [IPV6][:PORT])",
+				 argv[1]);
+	return send_request(ctx, cmd, "portal", &req);
+}
+
+static int *lun_option(struct ktgt_lun_spec *lun, const char *key)
+{
+	if (!strcmp(key, "readonly"))
+		return &lun->readonly;
+	if (!strcmp(key, "write-cache"))
+		return &lun->write_cache;
+	return NULL;
+}
+
+/* [readonly on|off] [write-cache on|off], in any order; the last one wins */
+static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun)
+{
+	int i, *opt;
+	bool on;
+
+	for (i = 0; i < argc; i += 2) {
+		opt = lun_option(lun, argv[i]);
+		if (!opt)
+			return cli_error(CLI_USAGE,
+					 "unknown LUN option '%s' (expected readonly or write-cache)",
+					 argv[i]);
+		if (i + 1 == argc)
+			return cli_error(CLI_USAGE, "missing on|off after '%s'", argv[i]);
+		if (ktgt_parse_onoff(argv[i + 1], &on))
+			return cli_error(CLI_USAGE, "invalid value '%s' for %s (expected on or off)",
+					 argv[i + 1], argv[i]);
+		*opt = on;
+	}
+	return CLI_OK;
+}
+
+/* The kernel opens the backing store itself, so give it an absolute path. */
+static int resolve_backing_store(const char *arg, char **path)
+{
+	struct stat st;
+
+	if (!*arg)
+		return cli_error(CLI_USAGE, "empty backing store path");
+	*path = realpath(arg, NULL);
+	if (!*path)
+		return cli_error(CLI_ERR, "%s: %s", arg, strerror(errno));
+	if (stat(*path, &st))
+		return cli_error(CLI_ERR, "%s: %s", *path, strerror(errno));
+	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
+		return cli_error(CLI_ERR, "%s: not a block device or regular file", *path);
+	if (strlen(*path) >= KTGT_PATH_MAX)
+		return cli_error(CLI_ERR, "%s: path is too long", arg);
+	return CLI_OK;
+}
+
+/* lun add IQN LUN PATH [OPTIONS] and lun del IQN LUN */
+static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgt_lun_spec lun = { .readonly = -1, .write_cache = -1 };
+	struct ktgt_request req = { .name = argv[0], .lun = &lun };
+	char *path = NULL;
+	int err;
+
+	err = check_target_arg(argv[0]);
+	if (err)
+		return err;
+	err = ktgt_parse_lun(argv[1], &lun.id);
+	if (err)
+		return cli_error(CLI_USAGE, "invalid LUN '%s' (expected 0..%d)", argv[1],
+				 KTGT_LUN_MAX);
+	if (cmd->id == KTGT_CMD_LUN_ADD) {
+		err = parse_lun_options(argc - 3, argv + 3, &lun);
+		if (!err)
+			err = resolve_backing_store(argv[2], &path);
+		lun.path = path;
+	}
+	if (!err)
+		err = send_request(ctx, cmd, "lun", &req);
+	free(path);
+	return err;
+}
+
+/* acl add|del IQN ALL|INITIATOR */
+static int cmd_acl(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgt_request req = { .name = argv[0], .initiator = argv[1] };
+	int err = check_target_arg(argv[0]);
+
+	if (err)
+		return err;
+	if (!strcasecmp(argv[1], KTGT_ACL_ALL))
+		req.initiator = KTGT_ACL_ALL;
+	else if ((err = check_name_arg("initiator", argv[1])))
+		return err;
+	return send_request(ctx, cmd, "acl", &req);
+}
+
+struct show_ctx {
+	FILE *f;
+	struct json_writer *json;
+};
+
+static int show_one(const struct ktgt_target *t, void *arg)
+{
+	struct show_ctx *sc = arg;
+
+	if (sc->json)
+		ktgt_show_json(sc->json, t);
+	else
+		ktgt_show_text(sc->f, t);
+	return 0;
+}
+
+/*
+ * show [IQN]: the output is buffered and written only once the kernel has
+ * said everything, so a failure never leaves half a listing (or half a
+ * JSON document) on stdout.
+ */
+static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	struct json_writer w;
+	struct show_ctx sc = { .json = c->json ? &w : NULL };
+	const char *name = argc ? argv[0] : NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	if (name && (err = check_target_arg(name)))
+		return err;
+	err = connect_kernel(c);
+	if (err)
+		return err;
+	sc.f = open_memstream(&buf, &len);
+	if (!sc.f)
+		return cli_error(CLI_ERR, "%s", strerror(errno));
+	json_init(&w, sc.f, 2);
+	if (sc.json)
+		json_begin_array(sc.json, NULL);
+	err = ktgt_nl_get(c->nl, name, show_one, &sc);
+	if (sc.json)
+		json_end_array(sc.json);
+	fclose(sc.f);
+	if (!err)
+		fwrite(buf, 1, len, stdout);
+	free(buf);
+	if (err)
+		return cli_error(CLI_ERR, "%s: %s", cmd->name, ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
+static const struct cli_cmd target_cmds[] = {
+	{
+		.name = "add", .args = "IQN", .help = "create a target",
+		.run = cmd_target, .id = KTGT_CMD_TARGET_ADD, .min_args = 1, .max_args = 1,
+	}, {
+		.name = "del", .args = "IQN", .help = "delete a target and everything in it",
+		.run = cmd_target, .id = KTGT_CMD_TARGET_DEL, .min_args = 1, .max_args = 1,
+	},
+	{ }
+};
+
+#define PORTAL_DETAILS \
+	"IP is A.B.C.D or [IPV6] (0.0.0.0 and [::] mean every address).\n" \
+	"PORT defaults to 3260.\n"
+
+static const struct cli_cmd portal_cmds[] = {
+	{
+		.name = "add", .args = "IQN IP[:PORT]", .help = "listen for the target on IP:PORT",
+		.details = PORTAL_DETAILS,
+		.run = cmd_portal, .id = KTGT_CMD_PORTAL_ADD, .min_args = 2, .max_args = 2,
+	}, {
+		.name = "del", .args = "IQN IP[:PORT]", .help = "stop listening on IP:PORT",
+		.details = PORTAL_DETAILS,
+		.run = cmd_portal, .id = KTGT_CMD_PORTAL_DEL, .min_args = 2, .max_args = 2,
+	},
+	{ }
+};
+
+static const struct cli_cmd lun_cmds[] = {
+	{
+		.name = "add", .args = "IQN LUN PATH [readonly on|off] [write-cache on|off]",
+		.help = "export a block device or regular file as LUN",
+		.details = "LUN is 0..16383. PATH is a block device or a regular file; it is\n"
+			   "resolved to an absolute path. readonly defaults to off and\n"
+			   "write-cache to on.\n",
+		.run = cmd_lun, .id = KTGT_CMD_LUN_ADD, .min_args = 3, .max_args = 7,
+	}, {
+		.name = "del", .args = "IQN LUN", .help = "remove a LUN",
+		.run = cmd_lun, .id = KTGT_CMD_LUN_DEL, .min_args = 2, .max_args = 2,
+	},
+	{ }
+};
+
+#define ACL_DETAILS "ALL admits every initiator; otherwise only listed initiators may log in.\n"
+
+static const struct cli_cmd acl_cmds[] = {
+	{
+		.name = "add", .args = "IQN ALL|INITIATOR", .help = "allow an initiator to log in",
+		.details = ACL_DETAILS,
+		.run = cmd_acl, .id = KTGT_CMD_ACL_ADD, .min_args = 2, .max_args = 2,
+	}, {
+		.name = "del", .args = "IQN ALL|INITIATOR", .help = "remove an ACL entry",
+		.details = ACL_DETAILS,
+		.run = cmd_acl, .id = KTGT_CMD_ACL_DEL, .min_args = 2, .max_args = 2,
+	},
+	{ }
+};
+
+static const struct cli_cmd top_cmds[] = {
+	{ .name = "target", .sub = target_cmds },
+	{ .name = "portal", .sub = portal_cmds },
+	{ .name = "lun", .sub = lun_cmds },
+	{ .name = "acl", .sub = acl_cmds },
+	{
+		.name = "show", .args = "[IQN]",
+		.help = "show one target, or all of them, with sessions, portals, LUNs and ACLs",
+		.details = "With -j, print a JSON array of targets.\n",
+		.run = cmd_show, .min_args = 0, .max_args = 1,
+	},
+	{ }
+};
+
+static const char options_help[] =
+	"  -j, --json     print show output as JSON\n"
+	"  -h, --help     show help (also after OBJECT or COMMAND)\n"
+	"  -V, --version  print the version\n";
+
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ }
+};
+
+static int bad_option(char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (!optopt || !strncmp(arg, "--", 2))
+		return cli_error(CLI_USAGE, "unknown option '%s' (try '%s --help')", arg, CLI_PROG);
+	return cli_error(CLI_USAGE, "unknown option '-%c' (try '%s --help')", optopt, CLI_PROG);
+}
+
+int main(int argc, char **argv)
+{
+	struct ktgtctl c = { };
+	bool help = false;
+	int opt, ret;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "jhV", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			c.json = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			printf("%s %s (netlink family %s version %d)\n", CLI_PROG,
+			       KTGTCTL_VERSION, KTGT_FAMILY_NAME, KTGT_FAMILY_VERSION);
+			return CLI_OK;
+		default:
+			return bad_option(argv);
+		}
+	}
+
+	ret = cli_dispatch(top_cmds, options_help, argc - optind, argv + optind, help, &c);
+	ktgt_nl_free(c.nl);
+	if (fflush(stdout) || ferror(stdout))
+		return cli_error(CLI_ERR, "stdout: %s", strerror(errno));
+	return ret;
+}

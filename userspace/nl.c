@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktgtctl: the ktgt generic netlink family, through libnl-genl-3.
+ *
+ * Every request carries one KTGT_A_TARGET nest and every TARGET_GET reply
+ * is one message with one KTGT_A_TARGET nest (include/uapi/linux/ktgt.h).
+ * Replies are decoded leniently: unknown attributes are ignored, and a
+ * missing attribute takes its UAPI default. Attributes of the wrong size
+ * are an error.
+ *
+ * The socket asks for extended acks so that the kernel's error messages
+ * reach the user. libnl 3.7 has no accessor for them, so on_error() reads
+ * the NLMSGERR_ATTR_MSG TLV itself.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include <linux/ktgt.h>
+
+#include "nl.h"
+
+/* Room for the longest request: a LUN_ADD with a KTGT_PATH_MAX path. */
+#define KTGT_NL_MSG_SIZE	(2 * KTGT_PATH_MAX)
+
+/**
+ * struct ktgt_nl - a generic netlink socket bound to the ktgt family
+ * @sk: the socket
+ * @family: the family id
+ * @errmsg: what went wrong in the last call, if more than an errno says:
+ *          the kernel's extack message, or a libnl error
+ */
+struct ktgt_nl {
+	struct nl_sock *sk;
+	int family;
+	char errmsg[256];
+};
+
+/* The state of one request while its replies come in. */
+struct ktgt_reply {
+	struct ktgt_nl *nl;
+	ktgt_target_fn fn;
+	void *arg;
+	int err;
+	bool done;
+};
+
+static const struct nla_policy top_policy[KTGT_A_MAX + 1] = {
+	[KTGT_A_TARGET]			= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy target_policy[KTGT_A_TARGET_MAX + 1] = {
+	[KTGT_A_TARGET_NAME]		= { .type = NLA_STRING },
+	[KTGT_A_TARGET_TID]		= { .type = NLA_U32 },
+	[KTGT_A_TARGET_PORTAL]		= { .type = NLA_NESTED },
+	[KTGT_A_TARGET_LUN]		= { .type = NLA_NESTED },
+	[KTGT_A_TARGET_ACL]		= { .type = NLA_NESTED },
+	[KTGT_A_TARGET_SESSION]		= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy portal_policy[KTGT_A_PORTAL_MAX + 1] = {
+	[KTGT_A_PORTAL_ADDR]		= { .minlen = 4, .maxlen = 16 },
+	[KTGT_A_PORTAL_PORT]		= { .type = NLA_U16 },
+};
+
+static const struct nla_policy lun_policy[KTGT_A_LUN_MAX + 1] = {
+	[KTGT_A_LUN_ID]			= { .type = NLA_U64 },
+	[KTGT_A_LUN_PATH]		= { .type = NLA_STRING },
+	[KTGT_A_LUN_READONLY]		= { .type = NLA_U8 },
+	[KTGT_A_LUN_WRITE_CACHE]	= { .type = NLA_U8 },
+	[KTGT_A_LUN_SIZE]		= { .type = NLA_U64 },
+	[KTGT_A_LUN_BLOCK_SIZE]		= { .type = NLA_U32 },
+	[KTGT_A_LUN_BACKEND]		= { .type = NLA_U32 },
+};
+
+static const struct nla_policy acl_policy[KTGT_A_ACL_MAX + 1] = {
+	[KTGT_A_ACL_INITIATOR]		= { .type = NLA_STRING },
+};
+
+static const struct nla_policy session_policy[KTGT_A_SESSION_MAX + 1] = {
+	[KTGT_A_SESSION_TSIH]		= { .type = NLA_U16 },
+	[KTGT_A_SESSION_ISID]		= { .type = NLA_U64 },
+	[KTGT_A_SESSION_INITIATOR]	= { .type = NLA_STRING },
+	[KTGT_A_SESSION_CONN]		= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy conn_policy[KTGT_A_CONN_MAX + 1] = {
+	[KTGT_A_CONN_CID]		= { .type = NLA_U16 },
+	[KTGT_A_CONN_PEER_ADDR]		= { .minlen = 4, .maxlen = 16 },
+	[KTGT_A_CONN_PEER_PORT]		= { .type = NLA_U16 },
+	[KTGT_A_CONN_LOCAL_ADDR]	= { .minlen = 4, .maxlen = 16 },
+	[KTGT_A_CONN_LOCAL_PORT]	= { .type = NLA_U16 },
+};
+
+/* A NUL-terminated string attribute, or NULL if absent or unterminated. */
+static const char *get_str(const struct nlattr *a)
+{
+	if (!a || !memchr(nla_data(a), '\0', nla_len(a)))
+		return NULL;
+	return nla_data(a);
+}
+
+static uint16_t get_u16(const struct nlattr *a, uint16_t def)
+{
+	return a ? nla_get_u16(a) : def;
+}
+
+static uint32_t get_u32(const struct nlattr *a, uint32_t def)
+{
+	return a ? nla_get_u32(a) : def;
+}
+
+static uint64_t get_u64(const struct nlattr *a, uint64_t def)
+{
+	return a ? nla_get_u64(a) : def;
+}
+
+static bool get_flag(const struct nlattr *a, bool def)
+{
+	return a ? nla_get_u8(a) : def;
+}
+
+/* Return: 0, -ENODATA if @addr is absent, -EPROTO if it is not 4 or 16 bytes. */
+static int get_addr(const struct nlattr *addr, const struct nlattr *port,
+		    uint16_t def_port, struct ktgt_addr *out)
+{
+	if (!addr)
+		return -ENODATA;
+	if (ktgt_addr_set(out, nla_data(addr), nla_len(addr), get_u16(port, def_port)))
+		return -EPROTO;
+	return 0;
+}
+
+/*
+ * Each parse_*() below decodes one nest. It returns 0, -ENODATA to skip an
+ * entry that lacks its key attribute, or another -errno to fail the reply.
+ */
+static int parse_portal(struct nlattr *nest, struct ktgt_addr *p)
+{
+	struct nlattr *tb[KTGT_A_PORTAL_MAX + 1];
+
+	if (nla_parse_nested(tb, KTGT_A_PORTAL_MAX, nest, portal_policy))
+		return -EPROTO;
+	return get_addr(tb[KTGT_A_PORTAL_ADDR], tb[KTGT_A_PORTAL_PORT], KTGT_DEFAULT_PORT, p);
+}
+
+static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
+{
+	struct nlattr *tb[KTGT_A_LUN_MAX + 1];
+
+	if (nla_parse_nested(tb, KTGT_A_LUN_MAX, nest, lun_policy))
+		return -EPROTO;
+	if (!tb[KTGT_A_LUN_ID])
+		return -ENODATA;
+	l->id = get_u64(tb[KTGT_A_LUN_ID], 0);
+	l->path = get_str(tb[KTGT_A_LUN_PATH]);
+	l->readonly = get_flag(tb[KTGT_A_LUN_READONLY], false);
+	l->write_cache = get_flag(tb[KTGT_A_LUN_WRITE_CACHE], true);
+	l->size = get_u64(tb[KTGT_A_LUN_SIZE], 0);
+	l->block_size = get_u32(tb[KTGT_A_LUN_BLOCK_SIZE], 0);
+	l->backend = get_u32(tb[KTGT_A_LUN_BACKEND], KTGT_BACKEND_UNKNOWN);
+	return 0;
+}
+
+static int parse_acl(struct nlattr *nest, const char **initiator)
+{
+	struct nlattr *tb[KTGT_A_ACL_MAX + 1];
+
+	if (nla_parse_nested(tb, KTGT_A_ACL_MAX, nest, acl_policy))
+		return -EPROTO;
+	*initiator = get_str(tb[KTGT_A_ACL_INITIATOR]);
+	return *initiator ? 0 : -ENODATA;
+}
+
+static int parse_conn(struct nlattr *nest, struct ktgt_conn_info *c)
+{
+	struct nlattr *tb[KTGT_A_CONN_MAX + 1];
+	int err;
+
+	if (nla_parse_nested(tb, KTGT_A_CONN_MAX, nest, conn_policy))
+		return -EPROTO;
+	c->cid = get_u16(tb[KTGT_A_CONN_CID], 0);
+	err = get_addr(tb[KTGT_A_CONN_PEER_ADDR], tb[KTGT_A_CONN_PEER_PORT], 0, &c->peer);
+	if (err && err != -ENODATA)
+		return err;
+	c->has_peer = !err;
+	err = get_addr(tb[KTGT_A_CONN_LOCAL_ADDR], tb[KTGT_A_CONN_LOCAL_PORT], 0, &c->local);
+	if (err && err != -ENODATA)
+		return err;
+	c->has_local = !err;
+	return 0;
+}
+
+static size_t count_nested(struct nlattr *nest, int type)
+{
+	struct nlattr *a;
+	size_t n = 0;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		n += nla_type(a) == type;
+	return n;
+}
+
+static int parse_session(struct nlattr *nest, struct ktgt_session_info *s)
+{
+	struct nlattr *tb[KTGT_A_SESSION_MAX + 1];
+	size_t n = count_nested(nest, KTGT_A_SESSION_CONN);
+	struct nlattr *a;
+	int rem, err;
+
+	if (nla_parse_nested(tb, KTGT_A_SESSION_MAX, nest, session_policy))
+		return -EPROTO;
+	s->tsih = get_u16(tb[KTGT_A_SESSION_TSIH], 0);
+	s->isid = get_u64(tb[KTGT_A_SESSION_ISID], 0);
+	s->initiator = get_str(tb[KTGT_A_SESSION_INITIATOR]);
+	s->nr_conns = 0;
+	s->conns = calloc(n, sizeof(*s->conns));
+	if (n && !s->conns)
+		return -ENOMEM;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != KTGT_A_SESSION_CONN)
+			continue;
+		err = parse_conn(a, &s->conns[s->nr_conns]);
+		if (err)
+			goto out_free_conns;
+		s->nr_conns++;
+	}
+	return 0;
+
+out_free_conns:
+	free(s->conns);
+	s->conns = NULL;
+	return err;
+}
+
+/**
+ * ktgt_target_free() - free what ktgt_nl_parse_target() allocated
+ * @t: the target; the strings belong to the netlink message
+ */
+void ktgt_target_free(struct ktgt_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr_sessions; i++)
+		free(t->sessions[i].conns);
+	free(t->sessions);
+	free(t->portals);
+	free(t->luns);
+	free(t->acls);
+	memset(t, 0, sizeof(*t));
+}
+
+static int alloc_lists(struct ktgt_target *t, struct nlattr *nest)
+{
+	size_t np = count_nested(nest, KTGT_A_TARGET_PORTAL);
+	size_t nl = count_nested(nest, KTGT_A_TARGET_LUN);
+	size_t na = count_nested(nest, KTGT_A_TARGET_ACL);
+	size_t ns = count_nested(nest, KTGT_A_TARGET_SESSION);
+
+	t->portals = calloc(np, sizeof(*t->portals));
+	t->luns = calloc(nl, sizeof(*t->luns));
+	t->acls = calloc(na, sizeof(*t->acls));
+	t->sessions = calloc(ns, sizeof(*t->sessions));
+	if ((np && !t->portals) || (nl && !t->luns) || (na && !t->acls) ||
+	    (ns && !t->sessions))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Decode one repeated nest of the target into the next free slot of its list. */
+static int parse_entry(struct ktgt_target *t, struct nlattr *a)
+{
+	int err;
+
+	switch (nla_type(a)) {
+	case KTGT_A_TARGET_PORTAL:
+		err = parse_portal(a, &t->portals[t->nr_portals]);
+		t->nr_portals += !err;
+		break;
+	case KTGT_A_TARGET_LUN:
+		err = parse_lun(a, &t->luns[t->nr_luns]);
+		t->nr_luns += !err;
+		break;
+	case KTGT_A_TARGET_ACL:
+		err = parse_acl(a, &t->acls[t->nr_acls]);
+		t->nr_acls += !err;
+		break;
+	case KTGT_A_TARGET_SESSION:
+		err = parse_session(a, &t->sessions[t->nr_sessions]);
+		t->nr_sessions += !err;
+		break;
+	default:
+		return 0;
+	}
+	return err == -ENODATA ? 0 : err;
+}
+
+/**
+ * ktgt_nl_parse_target() - decode one TARGET_GET reply
+ * @nlh: the message
+ * @t: the result, to be freed with ktgt_target_free() on success
+ *
+ * Return: 0, -EPROTO if the message is malformed, or -ENOMEM.
+ */
+int ktgt_nl_parse_target(struct nlmsghdr *nlh, struct ktgt_target *t)
+{
+	struct nlattr *tb[KTGT_A_MAX + 1];
+	struct nlattr *tt[KTGT_A_TARGET_MAX + 1];
+	struct nlattr *nest, *a;
+	int rem, err;
+
+	memset(t, 0, sizeof(*t));
+	if (genlmsg_parse(nlh, 0, tb, KTGT_A_MAX, top_policy) || !tb[KTGT_A_TARGET])
+		return -EPROTO;
+	nest = tb[KTGT_A_TARGET];
+	if (nla_parse_nested(tt, KTGT_A_TARGET_MAX, nest, target_policy))
+		return -EPROTO;
+	t->name = get_str(tt[KTGT_A_TARGET_NAME]);
+	t->tid = get_u32(tt[KTGT_A_TARGET_TID], 0);
+
+	err = alloc_lists(t, nest);
+	if (err)
+		goto out_free;
+	nla_for_each_nested(a, nest, rem) {
+		err = parse_entry(t, a);
+		if (err)
+			goto out_free;
+	}
+	return 0;
+
+out_free:
+	ktgt_target_free(t);
+	return err;
+}
+
+static int put_portal(struct nl_msg *msg, const struct ktgt_addr *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_PORTAL | NLA_F_NESTED);
+
+	if (!nest || nla_put(msg, KTGT_A_PORTAL_ADDR, ktgt_addr_len(p), p->bytes) ||
+	    nla_put_u16(msg, KTGT_A_PORTAL_PORT, p->port))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
+static int put_lun(struct nl_msg *msg, const struct ktgt_lun_spec *l)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_LUN | NLA_F_NESTED);
+
+	if (!nest || nla_put_u64(msg, KTGT_A_LUN_ID, l->id) ||
+	    (l->path && nla_put_string(msg, KTGT_A_LUN_PATH, l->path)) ||
+	    (l->readonly >= 0 && nla_put_u8(msg, KTGT_A_LUN_READONLY, l->readonly)) ||
+	    (l->write_cache >= 0 && nla_put_u8(msg, KTGT_A_LUN_WRITE_CACHE, l->write_cache)))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
+static int put_acl(struct nl_msg *msg, const char *initiator)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_ACL | NLA_F_NESTED);
+
+	if (!nest || nla_put_string(msg, KTGT_A_ACL_INITIATOR, initiator))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
+/**
+ * ktgt_nl_put_request() - append the KTGT_A_TARGET nest of a request
+ * @msg: the message, after its genetlink header
+ * @req: what to put in the nest; a dump sends it empty
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET | NLA_F_NESTED);
+
+	if (!nest || (req->name && nla_put_string(msg, KTGT_A_TARGET_NAME, req->name)) ||
+	    (req->portal && put_portal(msg, req->portal)) ||
+	    (req->lun && put_lun(msg, req->lun)) ||
+	    (req->initiator && put_acl(msg, req->initiator)))
+		return -EMSGSIZE;
+	return nla_nest_end_keep_empty(msg, nest) ? -EMSGSIZE : 0;
+}
+
+static void set_errmsg(struct ktgt_nl *nl, const char *fmt, const char *arg)
+{
+	snprintf(nl->errmsg, sizeof(nl->errmsg), fmt, arg);
+}
+
+/* A failure inside libnl: keep its message, since no errno matches it well. */
+static int lib_error(struct ktgt_nl *nl, int nlerr)
+{
+	set_errmsg(nl, "netlink: %s", nl_geterror(nlerr));
+	return -EIO;
+}
+
+/*
+ * Keep the NLMSGERR_ATTR_MSG text of an error or done message whose TLVs
+ * start @off bytes into its payload.
+ */
+static void save_extack(struct ktgt_nl *nl, struct nlmsghdr *nlh, size_t off)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	int len = nlmsg_datalen(nlh);
+	struct nlattr *msg;
+
+	off = NLMSG_ALIGN(off);
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || len < 0 || off >= (size_t)len)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlmsg_data(nlh) + off),
+		      len - off, NULL))
+		return;
+	msg = tb[NLMSGERR_ATTR_MSG];
+	if (msg)
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "%.*s",
+			 (int)strnlen(nla_data(msg), nla_len(msg)), (char *)nla_data(msg));
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct ktgt_reply *r = arg;
+	size_t off = sizeof(*e);
+
+	/* Unless capped, the request we sent sits between the error and its TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= NLMSG_HDRLEN)
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	save_extack(r->nl, nlh, off);
+	r->err = e->error < 0 ? e->error : -EIO;
+	r->done = true;
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct ktgt_reply *r = arg;
+
+	r->done = true;
+	return NL_STOP;
+}
+
+/* The end of a dump, which carries the dump's error code, if any. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ktgt_reply *r = arg;
+	int err;
+
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0) {
+			save_extack(r->nl, nlh, sizeof(err));
+			r->err = err;
+		}
+	}
+	r->done = true;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ktgt_reply *r = arg;
+	struct ktgt_target t;
+	int err;
+
+	if (!r->fn || nlh->nlmsg_type != r->nl->family)
+		return NL_OK;
+	err = ktgt_nl_parse_target(nlh, &t);
+	if (err) {
+		set_errmsg(r->nl, "cannot decode the kernel's reply: %s", strerror(-err));
+	} else {
+		err = r->fn(&t, r->arg);
+		ktgt_target_free(&t);
+	}
+	if (!err)
+		return NL_OK;
+	r->err = err;
+	return NL_STOP;
+}
+
+static int transact(struct ktgt_nl *nl, uint8_t cmd, int flags, const struct ktgt_request *req,
+		    ktgt_target_fn fn, void *arg)
+{
+	struct ktgt_reply r = { .nl = nl, .fn = fn, .arg = arg };
+	struct nl_msg *msg;
+	struct nl_cb *cb;
+	int err = -ENOMEM;
+
+	nl->errmsg[0] = '\0';
+	msg = nlmsg_alloc_size(KTGT_NL_MSG_SIZE);
+	cb = nl_cb_alloc(NL_CB_CUSTOM);
+	if (!msg || !cb)
+		goto out;
+	err = -EMSGSIZE;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags, cmd,
+			 KTGT_FAMILY_VERSION))
+		goto out;
+	err = ktgt_nl_put_request(msg, req);
+	if (err)
+		goto out;
+
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &r);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &r);
+	err = nl_send_auto(nl->sk, msg);
+	if (err < 0) {
+		err = lib_error(nl, err);
+		goto out;
+	}
+	while (!r.done && !r.err) {
+		err = nl_recvmsgs(nl->sk, cb);
+		if (err < 0 && !r.err)
+			r.err = lib_error(nl, err);
+	}
+	err = r.err;
+out:
+	if (cb)
+		nl_cb_put(cb);
+	nlmsg_free(msg);
+	return err;
+}
+
+/**
+ * ktgt_nl_do() - send a request and wait for its ack
+ * @nl: the connected socket
+ * @cmd: a KTGT_CMD_* that changes something
+ * @req: its attributes
+ *
+ * Return: 0 or -errno; ktgt_nl_strerror() says more.
+ */
+int ktgt_nl_do(struct ktgt_nl *nl, uint8_t cmd, const struct ktgt_request *req)
+{
+	return transact(nl, cmd, 0, req, NULL, NULL);
+}
+
+/**
+ * ktgt_nl_get() - get one target, or dump them all
+ * @nl: the connected socket
+ * @name: the target, or NULL for every target
+ * @fn: called for each target
+ * @arg: passed to @fn
+ *
+ * Return: 0, what @fn returned, or -errno; ktgt_nl_strerror() says more.
+ */
+int ktgt_nl_get(struct ktgt_nl *nl, const char *name, ktgt_target_fn fn, void *arg)
+{
+	struct ktgt_request req = { .name = name };
+
+	return transact(nl, KTGT_CMD_TARGET_GET, name ? 0 : NLM_F_DUMP, &req, fn, arg);
+}
+
+/**
+ * ktgt_nl_strerror() - describe the last error
+ * @nl: the socket
+ * @err: the -errno a ktgt_nl_*() call returned
+ *
+ * Return: the kernel's extack message if it sent one, else strerror(-@err).
+ */
+const char *ktgt_nl_strerror(const struct ktgt_nl *nl, int err)
+{
+	return nl->errmsg[0] ? nl->errmsg : strerror(-err);
+}
+
+struct ktgt_nl *ktgt_nl_alloc(void)
+{
+	struct ktgt_nl *nl = calloc(1, sizeof(*nl));
+
+	if (!nl)
+		return NULL;
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk) {
+		free(nl);
+		return NULL;
+	}
+	return nl;
+}
+
+void ktgt_nl_free(struct ktgt_nl *nl)
+{
+	if (!nl)
+		return;
+	nl_socket_free(nl->sk);
+	free(nl);
+}
+
+/**
+ * ktgt_nl_connect() - connect to generic netlink and look up the ktgt family
+ * @nl: from ktgt_nl_alloc()
+ *
+ * Return: 0, -ENOENT if the module is not loaded, or another -errno;
+ * ktgt_nl_strerror() says more.
+ */
+int ktgt_nl_connect(struct ktgt_nl *nl)
+{
+	int fd, one = 1, err;
+
+	nl->errmsg[0] = '\0';
+	err = genl_connect(nl->sk);
+	if (err)
+		return lib_error(nl, err);
+	/* Best effort: without them, errors come without the kernel's text. */
+	fd = nl_socket_get_fd(nl->sk);
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* Size each receive buffer to the message, however many LUNs it lists. */
+	nl_socket_enable_msg_peek(nl->sk);
+
+	nl->family = genl_ctrl_resolve(nl->sk, KTGT_FAMILY_NAME);
+	if (nl->family == -NLE_OBJ_NOTFOUND) {
+		set_errmsg(nl, "the %s module is not loaded (modprobe ktgt)", KTGT_FAMILY_NAME);
+		return -ENOENT;
+	}
+	if (nl->family < 0)
+		return lib_error(nl, nl->family);
+	return 0;
+}

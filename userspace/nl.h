@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktgtctl: talking to the ktgt generic netlink family.
+ */
+#ifndef KTGTCTL_NL_H
+#define KTGTCTL_NL_H
+
+#include <stdint.h>
+
+#include "parse.h"
+#include "target.h"
+
+struct ktgt_nl;
+struct nl_msg;
+struct nlmsghdr;
+
+/**
+ * struct ktgt_lun_spec - the LUN nest of a request
+ * @id: the LUN number
+ * @path: the backing store, NULL to leave it out (LUN_DEL)
+ * @readonly: 0 or 1, or -1 to leave it out (the kernel default is 0)
+ * @write_cache: 0 or 1, or -1 to leave it out (the kernel default is 1)
+ */
+struct ktgt_lun_spec {
+	uint64_t id;
+	const char *path;
+	int readonly;
+	int write_cache;
+};
+
+/**
+ * struct ktgt_request - what goes in the KTGT_A_TARGET nest of a request
+ * @name: the target name, NULL to leave it out (a dump)
+ * @portal: a PORTAL nest, or NULL
+ * @lun: a LUN nest, or NULL
+ * @initiator: an ACL nest with this initiator, or NULL
+ */
+struct ktgt_request {
+	const char *name;
+	const struct ktgt_addr *portal;
+	const struct ktgt_lun_spec *lun;
+	const char *initiator;
+};
+
+/* Called once per target in a reply; a nonzero return stops and is returned. */
+typedef int (*ktgt_target_fn)(const struct ktgt_target *t, void *arg);
+
+struct ktgt_nl *ktgt_nl_alloc(void);
+void ktgt_nl_free(struct ktgt_nl *nl);
+int ktgt_nl_connect(struct ktgt_nl *nl);
+const char *ktgt_nl_strerror(const struct ktgt_nl *nl, int err);
+int ktgt_nl_do(struct ktgt_nl *nl, uint8_t cmd, const struct ktgt_request *req);
+int ktgt_nl_get(struct ktgt_nl *nl, const char *name, ktgt_target_fn fn, void *arg);
+
+/* The message codec, exposed for the unit tests. */
+int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req);
+int ktgt_nl_parse_target(struct nlmsghdr *nlh, struct ktgt_target *t);
+void ktgt_target_free(struct ktgt_target *t);
+
+#endif /* KTGTCTL_NL_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktgtctl: one target as KTGT_CMD_TARGET_GET describes it, decoded from
+ * netlink by nl.c and printed by show.c. Strings point into the netlink
+ * message and are NULL when the kernel left them out.
+ */
+#ifndef KTGTCTL_TARGET_H
+#define KTGTCTL_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
+
+/* KTGT_A_LUN_BACKEND was absent */
+#define KTGT_BACKEND_UNKNOWN	UINT32_MAX
+
+struct ktgt_lun_info {
+	uint64_t id;
+	const char *path;
+	uint64_t size;
+	uint32_t block_size;
+	uint32_t backend;
+	bool readonly;
+	bool write_cache;
+};
+
+struct ktgt_conn_info {
+	uint16_t cid;
+	bool has_peer;
+	bool has_local;
+	struct ktgt_addr peer;
+	struct ktgt_addr local;
+};
+
+struct ktgt_session_info {
+	uint16_t tsih;
+	uint64_t isid;
+	const char *initiator;
+	struct ktgt_conn_info *conns;
+	size_t nr_conns;
+};
+
+struct ktgt_target {
+	uint32_t tid;
+	const char *name;
+	struct ktgt_addr *portals;
+	size_t nr_portals;
+	struct ktgt_lun_info *luns;
+	size_t nr_luns;
+	const char **acls;
+	size_t nr_acls;
+	struct ktgt_session_info *sessions;
+	size_t nr_sessions;
+};
+
+#endif /* KTGTCTL_TARGET_H */
