@@ -17,7 +17,7 @@
 #define KTGT_PATH_MAX		4096
 #define KTGT_DEFAULT_PORT	3260
 
-enum ktgt_cmd {
+enum ktgt_nl_cmd {
 	KTGT_CMD_UNSPEC,
 	KTGT_CMD_TARGET_ADD,	/* TARGET{NAME} */
 	KTGT_CMD_TARGET_DEL,	/* TARGET{NAME} */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels ktgt supports (6.1 and 6.12 LTS)
+ * lives here, so call sites stay free of version checks.
+ *
+ * Block devices are opened with filp_open() and resolved with I_BDEV(),
+ * which is the same on every supported kernel; the bdev open API changed
+ * in 6.5 (blk_mode_t), 6.7 (bdev_handle) and 6.9 (bdev_file) and is
+ * deliberately not used.
+ */
+#ifndef KTGT_COMPAT_H
+#define KTGT_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+#ifdef __KERNEL__
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+/*
+ * Formatted extack messages arrived after 6.1; there the fixed message is
+ * sent and the formatted one goes to the kernel log.
+ */
+#ifdef NL_SET_ERR_MSG_FMT_MOD
+#define ktgt_extack_fmt(extack, fixed, fmt, args...) \
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##args)
+#else
+#define ktgt_extack_fmt(extack, fixed, fmt, args...) do {	\
+	NL_SET_ERR_MSG_MOD(extack, fixed);			\
+	pr_info(fmt "\n", ##args);				\
+} while (0)
+#endif
+
+/* 6.12 dropped kvrealloc()'s old-size argument */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define kvrealloc_compat(p, oldsize, newsize, gfp) kvrealloc(p, newsize, gfp)
+#else
+#define kvrealloc_compat(p, oldsize, newsize, gfp) kvrealloc(p, oldsize, newsize, gfp)
+#endif
+
+
+/* 6.2 split generic netlink ops; pre_doit/post_doit take the new type */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+typedef struct genl_split_ops ktgt_genl_hook_ops;
+#else
+typedef struct genl_ops ktgt_genl_hook_ops;
+#endif
+#endif
+
+#endif /* KTGT_COMPAT_H */

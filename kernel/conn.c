@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections: socket callbacks, the receive and transmit state machines,
+ * and teardown.
+ *
+ * sk_data_ready and sk_write_space queue the connection's io_work, which
+ * receives and sends within a fixed budget, as nvmet-tcp does. All protocol
+ * state of a connection is touched only from io_work; the backend hands
+ * completed commands over through conn->done.
+ */
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <linux/uio.h>
+#include <linux/wait_bit.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "ktgt.h"
+
+#define KTGT_IO_BUDGET		64	/* PDU parts per io_work run */
+
+static LIST_HEAD(ktgt_conns);
+static DEFINE_SPINLOCK(ktgt_conns_lock);	/* protects ktgt_conns */
+static DECLARE_WAIT_QUEUE_HEAD(ktgt_conns_wq);
+
+static void ktgt_conn_data_ready(struct sock *sk)
+{
+	struct ktgt_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn)
+		queue_work(ktgt_io_wq, &conn->io_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ktgt_conn_write_space(struct sock *sk)
+{
+	struct ktgt_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		queue_work(ktgt_io_wq, &conn->io_work);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ktgt_conn_state_change(struct sock *sk)
+{
+	void (*state_change)(struct sock *sk) = NULL;
+	struct ktgt_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn) {
+		state_change = conn->saved_state_change;
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+		case TCP_CLOSE_WAIT:
+		case TCP_CLOSE:
+			ktgt_conn_shutdown(conn);
+			break;
+		}
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+	if (state_change)
+		state_change(sk);
+}
+
+/**
+ * ktgt_conn_shutdown() - start tearing a connection down
+ * @conn: connection
+ *
+ * Context: any; the work happens in release_work.
+ */
+void ktgt_conn_shutdown(struct ktgt_conn *conn)
+{
+	if (!test_and_set_bit(KTGT_CONN_DYING, &conn->flags))
+		queue_work(ktgt_io_wq, &conn->release_work);
+}
+
+/**
+ * ktgt_pdu_alloc() - a PDU to send, with its opcode set
+ * @opcode: target opcode
+ * @sn_kind: how StatSN is filled in at send time
+ * @gfp: allocation flags
+ *
+ * Return: the PDU, or NULL.
+ */
+struct ktgt_pdu *ktgt_pdu_alloc(u8 opcode, u8 sn_kind, gfp_t gfp)
+{
+	struct ktgt_pdu *pdu = kzalloc(sizeof(*pdu), gfp);
+
+	if (!pdu)
+		return NULL;
+	pdu->bhs.opcode = opcode;
+	pdu->bhs.flags = ISCSI_FLAG_FINAL;
+	pdu->sn_kind = sn_kind;
+	return pdu;
+}
+
+static void ktgt_pdu_free(struct ktgt_pdu *pdu)
+{
+	if (pdu->cmd)
+		ktgt_cmd_put(pdu->cmd);
+	kfree(pdu->data);
+	kfree(pdu);
+}
+
+/**
+ * ktgt_pdu_queue() - queue a PDU for sending
+ * @conn: connection
+ * @pdu: PDU; its data length is set from @pdu->dlen
+ *
+ * Context: io_work.
+ */
+void ktgt_pdu_queue(struct ktgt_conn *conn, struct ktgt_pdu *pdu)
+{
+	iscsi_bhs_set_dlength(&pdu->bhs, pdu->dlen);
+	list_add_tail(&pdu->node, &conn->tx_queue);
+}
+
+/**
+ * ktgt_send_reject() - answer a PDU with a Reject carrying its header
+ * @conn: connection
+ * @bad: the offending header
+ * @reason: enum iscsi_reject_reason
+ */
+void ktgt_send_reject(struct ktgt_conn *conn, const struct iscsi_bhs *bad, u8 reason)
+{
+	struct ktgt_pdu *pdu = ktgt_pdu_alloc(ISCSI_OP_REJECT, KTGT_SN_NEXT, GFP_KERNEL);
+
+	pr_warn_ratelimited("rejecting opcode 0x%02x from %pISpc: reason 0x%02x\n",
+			    bad->opcode, &conn->peer, reason);
+	if (!pdu)
+		return;
+	pdu->data = kmemdup(bad, ISCSI_BHS_LEN, GFP_KERNEL);
+	if (!pdu->data) {
+		kfree(pdu);
+		return;
+	}
+	pdu->dlen = ISCSI_BHS_LEN;
+	pdu->bhs.rsvd2[0] = reason;
+	pdu->bhs.itt = cpu_to_be32(ISCSI_RSVD_TAG);
+	ktgt_pdu_queue(conn, pdu);
+}
+
+/* ---- receive ---- */
+
+static int recv_iter(struct ktgt_conn *conn, struct msghdr *msg, int flags)
+{
+	int ret = sock_recvmsg(conn->sock, msg, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+
+	if (ret == 0)
+		return -ECONNRESET;
+	return ret;
+}
+
+static int recv_kvec(struct ktgt_conn *conn, void *buf, size_t len, int flags)
+{
+	struct msghdr msg = { };
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &kv, 1, len);
+	return recv_iter(conn, &msg, flags);
+}
+
+/* data past the command's buffer (EDTL above what the CDB moves) is dropped */
+static int recv_cmd_pages(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off, u32 len)
+{
+	struct msghdr msg = { };
+
+	if (off >= cmd->buf_len)
+		return recv_kvec(conn, NULL, len, MSG_TRUNC);
+	iov_iter_bvec(&msg.msg_iter, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->buf_len);
+	iov_iter_advance(&msg.msg_iter, off);
+	iov_iter_truncate(&msg.msg_iter, len);
+	return recv_iter(conn, &msg, 0);
+}
+
+/* where the data segment of the PDU whose header just arrived goes */
+static int ktgt_rx_hdr(struct ktgt_conn *conn)
+{
+	struct iscsi_bhs *h = &conn->rx_bhs;
+	u32 limit;
+
+	conn->rx_dlen = iscsi_bhs_dlength(h);
+	conn->rx_sink = KTGT_SINK_DISCARD;
+	conn->rx_data_off = 0;
+	conn->rx_cmd = NULL;
+
+	switch (conn->state) {
+	case KTGT_CONN_LOGIN:
+		if (iscsi_bhs_opcode(h) != ISCSI_OP_LOGIN_REQ || conn->rx_dlen > KTGT_TEXT_MAX)
+			return 0;	/* ktgt_login_pdu() answers it */
+		conn->rx_sink = KTGT_SINK_BUF;
+		limit = conn->rx_buf_size;
+		break;
+	case KTGT_CONN_FULL_FEATURE:
+		limit = conn->params.max_recv_dsl;
+		if (conn->rx_dlen > limit) {
+			ktgt_send_reject(conn, h, ISCSI_REJECT_PROTOCOL_ERROR);
+			conn->rx_sink = KTGT_SINK_NONE;	/* drain, then ignore */
+			return 0;
+		}
+		return ktgt_ffp_hdr(conn);
+	default:
+		return 0;
+	}
+	if (conn->rx_dlen > limit) {
+		char *buf = kvmalloc(conn->rx_dlen, GFP_KERNEL);
+
+		if (!buf)
+			return -ENOMEM;
+		kvfree(conn->rx_buf);
+		conn->rx_buf = buf;
+		conn->rx_buf_size = conn->rx_dlen;
+	}
+	return 0;
+}
+
+static int ktgt_rx_done(struct ktgt_conn *conn)
+{
+	switch (conn->state) {
+	case KTGT_CONN_LOGIN:
+		if (conn->rx_sink != KTGT_SINK_BUF)
+			return ktgt_login_pdu(conn, NULL, 0);
+		return ktgt_login_pdu(conn, conn->rx_buf, conn->rx_dlen);
+	case KTGT_CONN_FULL_FEATURE:
+		if (conn->rx_sink == KTGT_SINK_NONE)
+			return 0;
+		return ktgt_ffp_data(conn);
+	default:
+		return 0;
+	}
+}
+
+/* receive the data segment and its padding into the chosen sink */
+static int ktgt_rx_data(struct ktgt_conn *conn)
+{
+	u32 total = conn->rx_dlen + iscsi_pad4(conn->rx_dlen);
+	u32 left = total - conn->rx_off;
+	u8 pad[4];
+	int ret;
+
+	if (conn->rx_off >= conn->rx_dlen)
+		return recv_kvec(conn, pad, left, 0);
+
+	left = conn->rx_dlen - conn->rx_off;
+	switch (conn->rx_sink) {
+	case KTGT_SINK_BUF:
+		return recv_kvec(conn, conn->rx_buf + conn->rx_off, left, 0);
+	case KTGT_SINK_CMD:
+		return recv_cmd_pages(conn, conn->rx_cmd, conn->rx_data_off + conn->rx_off, left);
+	default:
+		/* TCP drops the bytes without copying them anywhere */
+		ret = recv_kvec(conn, NULL, left, MSG_TRUNC);
+		return ret;
+	}
+}
+
+/* Return: number of PDU parts completed, or a negative errno */
+static int ktgt_rx(struct ktgt_conn *conn, int budget)
+{
+	int done = 0, ret;
+
+	while (done < budget && !test_bit(KTGT_CONN_DYING, &conn->flags)) {
+		switch (conn->rx_state) {
+		case KTGT_RX_BHS:
+			ret = recv_kvec(conn, (u8 *)&conn->rx_bhs + conn->rx_off,
+					ISCSI_BHS_LEN - conn->rx_off, 0);
+			if (ret < 0)
+				goto out;
+			conn->rx_off += ret;
+			if (conn->rx_off < ISCSI_BHS_LEN)
+				continue;
+			conn->rx_off = 0;
+			conn->rx_ahs_len = conn->rx_bhs.ahslen * 4;
+			if (conn->rx_ahs_len) {
+				conn->rx_state = KTGT_RX_AHS;
+				continue;
+			}
+			break;
+		case KTGT_RX_AHS:
+			ret = recv_kvec(conn, conn->rx_ahs + conn->rx_off,
+					conn->rx_ahs_len - conn->rx_off, 0);
+			if (ret < 0)
+				goto out;
+			conn->rx_off += ret;
+			if (conn->rx_off < conn->rx_ahs_len)
+				continue;
+			conn->rx_off = 0;
+			break;
+		case KTGT_RX_DATA:
+			ret = ktgt_rx_data(conn);
+			if (ret < 0)
+				goto out;
+			conn->rx_off += ret;
+			if (conn->rx_off < conn->rx_dlen + iscsi_pad4(conn->rx_dlen))
+				continue;
+			conn->rx_off = 0;
+			conn->rx_state = KTGT_RX_BHS;
+			done++;
+			ret = ktgt_rx_done(conn);
+			if (ret)
+				return ret;
+			continue;
+		}
+
+		/* the header (and AHS) is complete */
+		ret = ktgt_rx_hdr(conn);
+		if (ret)
+			return ret;
+		done++;
+		if (conn->rx_dlen) {
+			conn->rx_state = KTGT_RX_DATA;
+			continue;
+		}
+		conn->rx_state = KTGT_RX_BHS;
+		ret = ktgt_rx_done(conn);
+		if (ret)
+			return ret;
+	}
+	return done;
+out:
+	return ret == -EAGAIN ? done : ret;
+}
+
+/* ---- transmit ---- */
+
+static void ktgt_fill_sn(struct ktgt_conn *conn, struct ktgt_pdu *pdu)
+{
+	struct ktgt_session *sess = conn->sess;
+
+	if (pdu->sn_kind == KTGT_SN_NEXT)
+		pdu->bhs.sn = cpu_to_be32(conn->stat_sn++);
+	else if (pdu->sn_kind == KTGT_SN_PEEK)
+		pdu->bhs.sn = cpu_to_be32(conn->stat_sn);
+	/* login responses carry the values of the login itself */
+	if (sess && iscsi_bhs_opcode(&pdu->bhs) != ISCSI_OP_LOGIN_RSP) {
+		pdu->bhs.exp_sn = cpu_to_be32(ktgt_exp_cmdsn(sess));
+		pdu->bhs.max_sn = cpu_to_be32(ktgt_max_cmdsn(sess));
+	}
+}
+
+/* Return: 1 when the PDU is out, 0 when the socket is full, or an errno */
+static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_pdu *pdu, bool more)
+{
+	static const u8 zero_pad[4];
+	u32 pad = iscsi_pad4(pdu->dlen);
+	u32 total = ISCSI_BHS_LEN + pdu->dlen + pad;
+	struct msghdr msg = { };
+	struct kvec kv;
+	u32 off;
+	int ret;
+
+	while (pdu->sent < total) {
+		int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+
+		if (pdu->sent < ISCSI_BHS_LEN) {
+			kv.iov_base = (u8 *)&pdu->bhs + pdu->sent;
+			kv.iov_len = ISCSI_BHS_LEN - pdu->sent;
+			iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
+			if (pdu->dlen || more)
+				flags |= MSG_MORE;
+		} else if (pdu->sent < ISCSI_BHS_LEN + pdu->dlen) {
+			off = pdu->sent - ISCSI_BHS_LEN;
+			if (pdu->cmd) {
+				iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, pdu->cmd->bvec,
+					      pdu->cmd->nr_pages, pdu->cmd->buf_len);
+				iov_iter_advance(&msg.msg_iter, pdu->cmd_off + off);
+				iov_iter_truncate(&msg.msg_iter, pdu->dlen - off);
+			} else {
+				kv.iov_base = (u8 *)pdu->data + off;
+				kv.iov_len = pdu->dlen - off;
+				iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
+			}
+			if (pad || more)
+				flags |= MSG_MORE;
+		} else {
+			off = pdu->sent - ISCSI_BHS_LEN - pdu->dlen;
+			kv.iov_base = (void *)(zero_pad + off);
+			kv.iov_len = pad - off;
+			iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
+			if (more)
+				flags |= MSG_MORE;
+		}
+		msg.msg_flags = flags;
+		ret = sock_sendmsg(conn->sock, &msg);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret < 0)
+			return ret;
+		pdu->sent += ret;
+	}
+	return 1;
+}
+
+/* Return: number of PDUs sent, or a negative errno */
+static int ktgt_tx(struct ktgt_conn *conn, int budget)
+{
+	int done = 0, ret;
+
+	while (done < budget) {
+		struct ktgt_pdu *pdu = conn->tx_cur;
+
+		if (!pdu) {
+			pdu = list_first_entry_or_null(&conn->tx_queue, struct ktgt_pdu, node);
+			if (!pdu)
+				break;
+			list_del(&pdu->node);
+			conn->tx_cur = pdu;
+			ktgt_fill_sn(conn, pdu);
+		}
+		ret = ktgt_send_pdu(conn, pdu, !list_empty(&conn->tx_queue));
+		if (ret <= 0)
+			return ret;
+		conn->tx_cur = NULL;
+		ktgt_pdu_free(pdu);
+		done++;
+	}
+	if (!conn->tx_cur && list_empty(&conn->tx_queue) &&
+	    test_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags))
+		ktgt_conn_shutdown(conn);
+	return done;
+}
+
+static int ktgt_process_done(struct ktgt_conn *conn)
+{
+	struct llist_node *list = llist_del_all(&conn->done);
+	struct ktgt_cmd *cmd, *tmp;
+	int n = 0;
+
+	list = llist_reverse_order(list);
+	llist_for_each_entry_safe(cmd, tmp, list, done_node) {
+		ktgt_cmd_complete(cmd);
+		n++;
+	}
+	return n;
+}
+
+static void ktgt_io_work(struct work_struct *w)
+{
+	struct ktgt_conn *conn = container_of(w, struct ktgt_conn, io_work);
+	int rounds = KTGT_IO_BUDGET, ret;
+	bool pending;
+
+	do {
+		if (test_bit(KTGT_CONN_DYING, &conn->flags))
+			return;
+		pending = ktgt_process_done(conn) > 0;
+
+		ret = ktgt_rx(conn, KTGT_IO_BUDGET);
+		if (ret < 0)
+			goto fail;
+		pending |= ret > 0;
+
+		ret = ktgt_tx(conn, KTGT_IO_BUDGET);
+		if (ret < 0)
+			goto fail;
+		pending |= ret > 0;
+	} while (pending && --rounds);
+
+	/* out of budget: let other connections run, then continue */
+	if (pending)
+		queue_work(ktgt_io_wq, &conn->io_work);
+	return;
+fail:
+	if (ret != -ECONNRESET && ret != -EPIPE)
+		pr_info_ratelimited("connection from %pISpc closed: %d\n", &conn->peer, ret);
+	ktgt_conn_shutdown(conn);
+}
+
+static void ktgt_conn_release_work(struct work_struct *w)
+{
+	struct ktgt_conn *conn = container_of(w, struct ktgt_conn, release_work);
+	struct sock *sk = conn->sock->sk;
+	struct ktgt_pdu *pdu, *tmp;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = conn->saved_data_ready;
+	sk->sk_write_space = conn->saved_write_space;
+	sk->sk_state_change = conn->saved_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+
+	/*
+	 * io_work sees DYING and stops; backend completions may still queue
+	 * it, which is harmless. Commands in the backend own their pages, so
+	 * wait for them before anything is freed.
+	 */
+	cancel_work_sync(&conn->io_work);
+	ktgt_cmds_abort(conn);
+	wait_var_event(&conn->inflight, !atomic_read(&conn->inflight));
+	cancel_work_sync(&conn->io_work);
+	ktgt_cmds_abort(conn);
+
+	if (conn->tx_cur)
+		ktgt_pdu_free(conn->tx_cur);
+	list_for_each_entry_safe(pdu, tmp, &conn->tx_queue, node) {
+		list_del(&pdu->node);
+		ktgt_pdu_free(pdu);
+	}
+
+	ktgt_login_free(conn);
+	ktgt_session_detach(conn);
+	sock_release(conn->sock);
+	ktgt_portal_put(conn->portal);
+	kvfree(conn->rx_buf);
+	kfree(conn->text_out);
+
+	spin_lock(&ktgt_conns_lock);
+	list_del(&conn->node);
+	spin_unlock(&ktgt_conns_lock);
+	wake_up_all(&ktgt_conns_wq);
+	kfree(conn);
+}
+
+/**
+ * ktgt_conn_create() - take over an accepted socket
+ * @portal: the portal it arrived on
+ * @sock: the new socket
+ *
+ * Return: 0, or a negative errno (the caller then releases @sock).
+ */
+int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
+{
+	struct ktgt_conn *conn;
+	struct sock *sk = sock->sk;
+	int ret;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		return -ENOMEM;
+	if (!kref_get_unless_zero(&portal->ref)) {
+		ret = -ENODEV;
+		goto out_free_conn;
+	}
+	conn->portal = portal;
+	conn->sock = sock;
+	INIT_WORK(&conn->io_work, ktgt_io_work);
+	INIT_WORK(&conn->release_work, ktgt_conn_release_work);
+	INIT_LIST_HEAD(&conn->tx_queue);
+	INIT_LIST_HEAD(&conn->cmds);
+	init_llist_head(&conn->done);
+	ktgt_params_rfc_defaults(&conn->params);
+
+	if (kernel_getpeername(sock, (struct sockaddr *)&conn->peer) < 0 ||
+	    kernel_getsockname(sock, (struct sockaddr *)&conn->local) < 0) {
+		ret = -ENOTCONN;
+		goto out_put_portal;
+	}
+
+	conn->rx_buf_size = KTGT_LOGIN_BUF;
+	conn->rx_buf = kvmalloc(conn->rx_buf_size, GFP_KERNEL);
+	if (!conn->rx_buf) {
+		ret = -ENOMEM;
+		goto out_put_portal;
+	}
+	ret = ktgt_login_start(conn);
+	if (ret)
+		goto out_free_buf;
+
+	tcp_sock_set_nodelay(sk);
+	spin_lock(&ktgt_conns_lock);
+	list_add_tail(&conn->node, &ktgt_conns);
+	spin_unlock(&ktgt_conns_lock);
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = conn;
+	conn->saved_data_ready = sk->sk_data_ready;
+	conn->saved_write_space = sk->sk_write_space;
+	conn->saved_state_change = sk->sk_state_change;
+	sk->sk_data_ready = ktgt_conn_data_ready;
+	sk->sk_write_space = ktgt_conn_write_space;
+	sk->sk_state_change = ktgt_conn_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+
+	pr_debug("connection from %pISpc on %pISpc\n", &conn->peer, &conn->local);
+	/* the login PDU may already be queued on the socket */
+	queue_work(ktgt_io_wq, &conn->io_work);
+	return 0;
+
+out_free_buf:
+	kvfree(conn->rx_buf);
+out_put_portal:
+	ktgt_portal_put(portal);
+out_free_conn:
+	kfree(conn);
+	return ret;
+}
+
+/**
+ * ktgt_conns_destroy() - end every connection, at module exit
+ *
+ * Return: when the last connection is gone.
+ */
+void ktgt_conns_destroy(void)
+{
+	struct ktgt_conn *conn;
+
+	spin_lock(&ktgt_conns_lock);
+	list_for_each_entry(conn, &ktgt_conns, node)
+		ktgt_conn_shutdown(conn);
+	spin_unlock(&ktgt_conns_lock);
+	wait_event(ktgt_conns_wq, list_empty_careful(&ktgt_conns));
+}

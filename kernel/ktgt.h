@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktgt: in-kernel iSCSI target. Core objects and their lifetimes.
+ *
+ * Config objects (targets, LUNs, ACLs, portal bindings) change only under
+ * ktgt_cfg_mutex. The data path finds LUNs through an RCU xarray and holds a
+ * LUN reference per command. A session holds a target reference; a
+ * connection holds its session and portal. Each connection's protocol work
+ * runs in one work item (io_work), so connection state needs no lock; I/O
+ * completions reach it through an llist.
+ */
+#ifndef KTGT_H
+#define KTGT_H
+
+#include <linux/bvec.h>
+#include <linux/kref.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/blk_types.h>
+#include <linux/ktgt.h>
+
+#include "iscsi_pdu.h"
+#include "iscsi_param.h"
+#include "scsi_cdb.h"
+
+#define KTGT_MAX_LUN		16383
+#define KTGT_QUEUE_DEPTH	128	/* commands per session */
+#define KTGT_MAX_IO_BYTES	(8u << 20)	/* largest transfer per command */
+#define KTGT_LOGIN_BUF		8192	/* login and text reply buffer */
+#define KTGT_TEXT_MAX		65536	/* longest text/login request we collect */
+#define KTGT_TPGT		1
+
+extern struct mutex ktgt_cfg_mutex;
+extern struct workqueue_struct *ktgt_io_wq;
+
+struct ktgt_cmd;
+struct ktgt_lun;
+
+/**
+ * struct ktgt_backend_ops - how a LUN's data is stored
+ * @name: shown to the admin
+ * @type: enum ktgt_lun_backend
+ * @open: set up @lun from its opened file; fill size and block size
+ * @close: undo open
+ * @submit: start the read, write or flush of @cmd; completion is reported
+ *	with ktgt_cmd_io_done(), from any context
+ */
+struct ktgt_backend_ops {
+	const char *name;
+	u32 type;
+	int (*open)(struct ktgt_lun *lun);
+	void (*close)(struct ktgt_lun *lun);
+	void (*submit)(struct ktgt_cmd *cmd);
+};
+
+extern const struct ktgt_backend_ops ktgt_bdev_ops;
+extern const struct ktgt_backend_ops ktgt_file_ops;
+
+struct ktgt_lun {
+	struct kref ref;
+	struct rcu_head rcu;
+	struct ktgt_target *target;
+	u64 id;
+	char *path;
+	struct file *file;
+	struct block_device *bdev;	/* bdev backend only */
+	const struct ktgt_backend_ops *ops;
+	u32 block_shift;
+	u64 nr_blocks;
+	bool readonly;
+	bool write_cache;
+	char serial[33];
+	u8 naa[8];
+};
+
+struct ktgt_acl {
+	struct list_head node;
+	char name[KTGT_NAME_MAX + 1];	/* "ALL" or an initiator name */
+};
+
+/* a listening socket, shared by the targets bound to it */
+struct ktgt_portal {
+	struct list_head node;		/* ktgt_portals, under ktgt_cfg_mutex */
+	struct kref ref;
+	struct sockaddr_storage addr;
+	struct socket *sock;
+	struct work_struct accept_work;
+	void (*saved_data_ready)(struct sock *sk);
+};
+
+/* a target's binding to a portal */
+struct ktgt_target_portal {
+	struct list_head node;
+	struct ktgt_portal *portal;
+};
+
+struct ktgt_target {
+	struct list_head node;		/* ktgt_targets, under ktgt_cfg_mutex */
+	struct kref ref;
+	u32 tid;
+	char name[KTGT_NAME_MAX + 1];
+	struct xarray luns;		/* id -> ktgt_lun, RCU readers */
+	struct list_head portals;	/* ktgt_target_portal */
+	struct list_head acls;		/* ktgt_acl */
+	struct ktgt_params params;	/* what this target offers */
+
+	spinlock_t sess_lock;		/* protects sessions */
+	struct list_head sessions;
+	wait_queue_head_t sess_wq;	/* woken when a session goes away */
+	bool removed;			/* under sess_lock: no new sessions */
+};
+
+struct ktgt_session {
+	struct list_head node;		/* target->sessions, under sess_lock */
+	struct kref ref;
+	struct ktgt_target *target;	/* NULL for discovery */
+	char initiator[KTGT_NAME_MAX + 1];
+	u64 isid;
+	u16 tsih;
+	bool discovery;
+	struct ktgt_params params;
+
+	spinlock_t sn_lock;		/* protects the CmdSN window */
+	u32 exp_cmdsn;
+	u32 outstanding;		/* commands taken in, not answered */
+	struct ktgt_conn *conn;		/* one connection per session */
+};
+
+enum ktgt_conn_state {
+	KTGT_CONN_LOGIN,
+	KTGT_CONN_FULL_FEATURE,
+	KTGT_CONN_LOGOUT,		/* answered a logout; closes after send */
+};
+
+enum ktgt_rx_state {
+	KTGT_RX_BHS,
+	KTGT_RX_AHS,
+	KTGT_RX_DATA,
+};
+
+enum ktgt_rx_sink {
+	KTGT_SINK_NONE,
+	KTGT_SINK_BUF,			/* conn->rx_buf: login, text, NOP-Out */
+	KTGT_SINK_CMD,			/* the command's pages */
+	KTGT_SINK_DISCARD,
+};
+
+/* conn->flags */
+enum {
+	KTGT_CONN_DYING,
+	KTGT_CONN_CLOSE_AFTER_TX,
+};
+
+struct ktgt_login;
+
+struct ktgt_conn {
+	struct list_head node;		/* every connection, for module exit */
+	struct socket *sock;
+	struct ktgt_portal *portal;
+	struct sockaddr_storage peer;
+	struct sockaddr_storage local;
+	struct work_struct io_work;
+	struct work_struct release_work;
+	unsigned long flags;
+	u8 state;			/* enum ktgt_conn_state */
+	u16 cid;
+	struct ktgt_session *sess;	/* set once logged in */
+	struct ktgt_login *login;	/* set while logging in */
+	struct ktgt_params params;	/* negotiated, once logged in */
+
+	void (*saved_data_ready)(struct sock *sk);
+	void (*saved_write_space)(struct sock *sk);
+	void (*saved_state_change)(struct sock *sk);
+
+	/* receive side: one PDU at a time */
+	u8 rx_state;
+	u8 rx_sink;
+	struct iscsi_bhs rx_bhs;
+	u8 rx_ahs[ISCSI_MAX_AHS_LEN];
+	u32 rx_off;			/* bytes of the current part received */
+	u32 rx_ahs_len;
+	u32 rx_dlen;			/* data segment length, without padding */
+	u32 rx_data_off;		/* offset in the sink of data byte 0 */
+	char *rx_buf;
+	u32 rx_buf_size;
+	struct ktgt_cmd *rx_cmd;
+
+	/* transmit side */
+	struct list_head tx_queue;	/* ktgt_pdu, in send order */
+	struct ktgt_pdu *tx_cur;
+	u32 stat_sn;
+
+	/* text exchange that did not fit one PDU */
+	char *text_out;
+	u32 text_out_len;
+	u32 text_out_off;
+	u32 text_ttt;
+
+	struct list_head cmds;		/* commands awaiting data or backend I/O */
+	struct llist_head done;		/* completed by the backend */
+	atomic_t inflight;		/* commands in the backend; wake_up_var() */
+	u32 next_ttt;
+};
+
+/* one outstanding R2T */
+struct ktgt_r2t {
+	u32 ttt;
+	u32 offset;
+	u32 len;
+	u32 exp_datasn;
+};
+
+#define KTGT_MAX_R2T	16
+
+struct ktgt_cmd {
+	struct list_head node;		/* conn->cmds */
+	struct llist_node done_node;
+	refcount_t ref;			/* owner + queued PDUs */
+	struct ktgt_conn *conn;
+	struct ktgt_lun *lun;		/* NULL when the LUN is not mapped */
+	u64 lun_id;
+	u32 itt;
+	u32 edtl;
+	u8 iscsi_flags;
+	u8 cdb_bytes[16];
+	struct ktgt_cdb cdb;
+
+	struct bio_vec *bvec;		/* data buffer, page by page */
+	u32 nr_pages;
+	u32 buf_len;			/* bytes in bvec */
+	u32 data_len;			/* bytes moved on the wire */
+
+	/* Data-Out */
+	u32 received;			/* bytes received, in order */
+	u32 unsol_limit;		/* end of the unsolicited burst */
+	u32 r2t_next;			/* first byte not yet requested */
+	u32 r2tsn;
+	u32 exp_unsol_datasn;
+	bool unsol_done;
+	u8 nr_r2t;
+	struct ktgt_r2t r2t[KTGT_MAX_R2T];
+
+	/* status */
+	bool failed;			/* status decided, data is drained */
+	bool holds_slot;		/* counted in the session's window */
+	bool in_backend;
+	u64 xfer;			/* bytes the CDB moves, for residuals */
+	u32 io_len;			/* bytes read or written on the backend */
+	struct work_struct work;	/* file backend */
+	u8 status;
+	u8 sense_len;
+	u8 sense[SCSI_SENSE_LEN];
+	blk_status_t io_status;
+	atomic_t bios;			/* bdev: bios still in flight */
+};
+
+/* a PDU on the transmit queue */
+struct ktgt_pdu {
+	struct list_head node;
+	struct iscsi_bhs bhs;
+	u8 sn_kind;			/* enum ktgt_sn_kind */
+	struct ktgt_cmd *cmd;		/* data from the command's pages */
+	u32 cmd_off;
+	void *data;			/* or from this buffer (kfree'd) */
+	u32 dlen;
+	u32 sent;
+};
+
+enum ktgt_sn_kind {
+	KTGT_SN_NONE,			/* no StatSN (Data-In without status) */
+	KTGT_SN_PEEK,			/* StatSN, not advanced (R2T) */
+	KTGT_SN_NEXT,			/* takes a StatSN (responses) */
+};
+
+/* main.c */
+int ktgt_tsih_alloc(void);
+void ktgt_tsih_free(int tsih);
+
+/* target.c */
+struct ktgt_target *ktgt_target_find(const char *name);
+struct ktgt_target *ktgt_target_get_by_name(const char *name);
+int ktgt_target_add(const char *name, struct netlink_ext_ack *extack);
+int ktgt_target_del(struct ktgt_target *t);
+void ktgt_target_put(struct ktgt_target *t);
+void ktgt_targets_destroy(void);
+int ktgt_target_portal_add(struct ktgt_target *t, const struct sockaddr_storage *ss,
+			   struct netlink_ext_ack *extack);
+int ktgt_target_portal_del(struct ktgt_target *t, const struct sockaddr_storage *ss);
+bool ktgt_target_has_portal(struct ktgt_target *t, struct ktgt_portal *p);
+int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
+		 bool write_cache, struct netlink_ext_ack *extack);
+int ktgt_lun_del(struct ktgt_target *t, u64 id);
+struct ktgt_lun *ktgt_lun_get(struct ktgt_target *t, u64 id);
+void ktgt_lun_put(struct ktgt_lun *lun);
+int ktgt_acl_add(struct ktgt_target *t, const char *name);
+int ktgt_acl_del(struct ktgt_target *t, const char *name);
+bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator);
+
+extern struct list_head ktgt_targets;
+
+/* portal.c */
+struct ktgt_portal *ktgt_portal_get(const struct sockaddr_storage *ss,
+				    struct netlink_ext_ack *extack);
+void ktgt_portal_put(struct ktgt_portal *p);
+void ktgt_portal_put_locked(struct ktgt_portal *p);
+bool ktgt_sockaddr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+
+/* conn.c */
+int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock);
+void ktgt_conn_shutdown(struct ktgt_conn *conn);
+void ktgt_conns_destroy(void);
+struct ktgt_pdu *ktgt_pdu_alloc(u8 opcode, u8 sn_kind, gfp_t gfp);
+void ktgt_pdu_queue(struct ktgt_conn *conn, struct ktgt_pdu *pdu);
+void ktgt_send_reject(struct ktgt_conn *conn, const struct iscsi_bhs *bad, u8 reason);
+
+/* login.c */
+int ktgt_login_start(struct ktgt_conn *conn);
+void ktgt_login_free(struct ktgt_conn *conn);
+int ktgt_login_pdu(struct ktgt_conn *conn, const void *data, u32 len);
+
+/* session.c */
+int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const char *initiator,
+			u64 isid, bool discovery, u32 cmdsn);
+bool ktgt_cmdsn_accept(struct ktgt_session *sess, const struct iscsi_bhs *h, bool take_slot);
+void ktgt_session_detach(struct ktgt_conn *conn);
+int ktgt_ffp_hdr(struct ktgt_conn *conn);
+int ktgt_ffp_data(struct ktgt_conn *conn);
+u32 ktgt_max_cmdsn(struct ktgt_session *sess);
+u32 ktgt_exp_cmdsn(struct ktgt_session *sess);
+void ktgt_cmdsn_release(struct ktgt_session *sess);
+void ktgt_sessions_kill(struct ktgt_target *t);
+int ktgt_sendtargets(struct ktgt_conn *conn, const char *value, struct ktgt_text_buf *out);
+
+/* scsi.c */
+int ktgt_cmd_new(struct ktgt_conn *conn);
+int ktgt_cmd_data_out_hdr(struct ktgt_conn *conn);
+void ktgt_cmd_data_out_done(struct ktgt_conn *conn);
+void ktgt_cmd_immediate_done(struct ktgt_conn *conn);
+void ktgt_cmd_io_done(struct ktgt_cmd *cmd, blk_status_t status);
+void ktgt_cmd_complete(struct ktgt_cmd *cmd);
+void ktgt_cmd_put(struct ktgt_cmd *cmd);
+void ktgt_cmds_abort(struct ktgt_conn *conn);
+struct ktgt_cmd *ktgt_cmd_find(struct ktgt_conn *conn, u32 itt);
+
+/* netlink.c */
+int ktgt_netlink_init(void);
+void ktgt_netlink_exit(void);
+
+#endif /* KTGT_H */

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Login phase (RFC 7143 sections 6 and 11.12): stages, transit rules,
+ * session type, target lookup and access checks. Key negotiation itself is
+ * in iscsi_param.c.
+ */
+#include <linux/slab.h>
+
+#include "ktgt.h"
+
+struct ktgt_login {
+	struct ktgt_neg neg;
+	struct ktgt_params ours;
+	u8 stage;			/* the CSG the next request must carry */
+	bool started;			/* first request seen */
+	bool tpgt_sent;
+	bool discovery;
+	bool auth_none;			/* AuthMethod=None agreed */
+	u64 isid;
+	u16 tsih;
+	u16 cid;
+	u32 cmdsn;
+	char initiator[KTGT_NAME_MAX + 1];
+	char target_name[KTGT_NAME_MAX + 1];
+	struct ktgt_target *target;
+	char *text;			/* keys collected over C-bit requests */
+	u32 text_len;
+	char reply[KTGT_LOGIN_BUF];
+};
+
+/**
+ * ktgt_login_start() - a new connection starts in the login phase
+ * @conn: connection
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ktgt_login_start(struct ktgt_conn *conn)
+{
+	conn->login = kzalloc(sizeof(*conn->login), GFP_KERNEL);
+	if (!conn->login)
+		return -ENOMEM;
+	conn->state = KTGT_CONN_LOGIN;
+	return 0;
+}
+
+/**
+ * ktgt_login_free() - drop login state, after login or on teardown
+ * @conn: connection
+ */
+void ktgt_login_free(struct ktgt_conn *conn)
+{
+	struct ktgt_login *login = conn->login;
+
+	if (!login)
+		return;
+	if (login->target)
+		ktgt_target_put(login->target);
+	kvfree(login->text);
+	kfree(login);
+	conn->login = NULL;
+}
+
+static struct ktgt_pdu *login_rsp(struct ktgt_conn *conn, u8 flags, u16 status)
+{
+	struct ktgt_login *login = conn->login;
+	struct ktgt_pdu *pdu;
+
+	pdu = ktgt_pdu_alloc(ISCSI_OP_LOGIN_RSP, KTGT_SN_NEXT, GFP_KERNEL);
+	if (!pdu)
+		return NULL;
+	pdu->bhs.flags = flags;
+	memcpy(pdu->bhs.lun, conn->rx_bhs.lun, 6);	/* ISID */
+	pdu->bhs.itt = conn->rx_bhs.itt;
+	pdu->bhs.exp_sn = cpu_to_be32(login->cmdsn);
+	pdu->bhs.max_sn = cpu_to_be32(login->cmdsn);
+	pdu->bhs.word9 = cpu_to_be32((u32)status << 16);
+	return pdu;
+}
+
+/* answer with an error status and close once it is sent */
+static int login_fail(struct ktgt_conn *conn, u16 status, const char *why)
+{
+	struct ktgt_pdu *pdu;
+
+	pr_info_ratelimited("login from %pISpc (%s) refused: %s (status 0x%04x)\n",
+			    &conn->peer, conn->login->initiator[0] ? conn->login->initiator : "?",
+			    why, status);
+	pdu = login_rsp(conn, 0, status);
+	if (!pdu)
+		return -ENOMEM;
+	ktgt_pdu_queue(conn, pdu);
+	conn->state = KTGT_CONN_LOGOUT;
+	set_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags);
+	return 0;
+}
+
+static int login_first(struct ktgt_conn *conn, const struct iscsi_bhs *h)
+{
+	struct ktgt_login *login = conn->login;
+	u8 version_max = h->rsvd2[0], version_min = h->rsvd2[1];
+
+	login->started = true;
+	login->isid = iscsi_login_isid(h);
+	login->tsih = iscsi_login_tsih(h);
+	login->cid = be32_to_cpu(h->ttt) >> 16;
+	login->cmdsn = be32_to_cpu(h->sn);
+	conn->stat_sn = be32_to_cpu(h->exp_sn);
+	conn->cid = login->cid;
+	if (version_min > 0 || version_max < version_min)
+		return ISCSI_LOGIN_UNSUPPORTED_VERSION;
+	return 0;
+}
+
+/* keys that belong to the login layer rather than to negotiation */
+static int login_key(struct ktgt_conn *conn, const struct ktgt_kv *kv,
+		     struct ktgt_text_buf *out)
+{
+	struct ktgt_login *login = conn->login;
+
+	if (!strcmp(kv->key, "InitiatorName")) {
+		if (!*kv->value || strlen(kv->value) > KTGT_NAME_MAX)
+			return ISCSI_LOGIN_INITIATOR_ERROR;
+		strscpy(login->initiator, kv->value, sizeof(login->initiator));
+		return 0;
+	}
+	if (!strcmp(kv->key, "TargetName")) {
+		if (!*kv->value || strlen(kv->value) > KTGT_NAME_MAX)
+			return ISCSI_LOGIN_NOT_FOUND;
+		strscpy(login->target_name, kv->value, sizeof(login->target_name));
+		return 0;
+	}
+	if (!strcmp(kv->key, "SessionType")) {
+		if (!strcmp(kv->value, "Discovery"))
+			login->discovery = true;
+		else if (strcmp(kv->value, "Normal"))
+			return ISCSI_LOGIN_NO_SESSION_TYPE;
+		login->neg.discovery = login->discovery;
+		return 0;
+	}
+	if (!strcmp(kv->key, "InitiatorAlias"))
+		return 0;
+	if (!strcmp(kv->key, "AuthMethod")) {
+		const char *s = kv->value;
+		size_t n;
+
+		/* only None for now: CHAP comes with per-target accounts */
+		for (;;) {
+			n = strcspn(s, ",");
+			if (n == 4 && !memcmp(s, "None", 4)) {
+				login->auth_none = true;
+				return ktgt_text_add(out, "AuthMethod", "None") ?
+				       ISCSI_LOGIN_TARGET_ERROR : 0;
+			}
+			if (!s[n])
+				break;
+			s += n + 1;
+		}
+		return ISCSI_LOGIN_AUTH_FAILED;
+	}
+	if (ktgt_text_add(out, kv->key, "NotUnderstood"))
+		return ISCSI_LOGIN_INITIATOR_ERROR;
+	return 0;
+}
+
+static int login_keys(struct ktgt_conn *conn, const char *data, u32 len,
+		      struct ktgt_text_buf *out)
+{
+	struct ktgt_login *login = conn->login;
+	struct ktgt_text_iter it;
+	enum ktgt_text_err err;
+	struct ktgt_kv kv;
+	int status;
+
+	ktgt_text_iter_init(&it, data, len);
+	while ((err = ktgt_text_next(&it, &kv, ISCSI_VALUE_MAX)) == KTGT_TEXT_OK) {
+		switch (ktgt_neg_key(&login->neg, &kv)) {
+		case KTGT_NEG_OK:
+			continue;
+		case KTGT_NEG_DUPLICATE:
+			return ISCSI_LOGIN_INITIATOR_ERROR;
+		default:
+			break;
+		}
+		status = login_key(conn, &kv, out);
+		if (status)
+			return status;
+	}
+	if (err != KTGT_TEXT_END) {
+		pr_info_ratelimited("login from %pISpc: %s\n", &conn->peer,
+				    ktgt_text_strerror(err));
+		return ISCSI_LOGIN_INITIATOR_ERROR;
+	}
+	return 0;
+}
+
+/* who is logging in, to what, and may they? */
+static int login_check_target(struct ktgt_conn *conn)
+{
+	struct ktgt_login *login = conn->login;
+	struct ktgt_target *t;
+	int status = 0;
+
+	if (!login->initiator[0])
+		return ISCSI_LOGIN_MISSING_PARAM;
+	if (login->discovery) {
+		if (login->tsih)
+			return ISCSI_LOGIN_NO_SESSION;
+		return 0;
+	}
+	if (!login->target_name[0])
+		return ISCSI_LOGIN_MISSING_PARAM;
+
+	mutex_lock(&ktgt_cfg_mutex);
+	t = ktgt_target_find(login->target_name);
+	if (!t || !ktgt_target_has_portal(t, conn->portal))
+		status = ISCSI_LOGIN_NOT_FOUND;
+	else if (!ktgt_acl_allows(t, login->initiator))
+		status = ISCSI_LOGIN_AUTHORIZATION;
+	if (!status) {
+		kref_get(&t->ref);
+		login->target = t;
+		login->ours = t->params;
+	}
+	mutex_unlock(&ktgt_cfg_mutex);
+	if (status)
+		return status;
+
+	/* one connection per session: adding one to a session is refused */
+	if (login->tsih)
+		return ISCSI_LOGIN_NO_SESSION;
+	return 0;
+}
+
+static int login_finish(struct ktgt_conn *conn)
+{
+	struct ktgt_login *login = conn->login;
+	int ret;
+
+	conn->params = login->neg.result;
+	ret = ktgt_session_create(conn, login->target, login->initiator, login->isid,
+				  login->discovery, login->cmdsn);
+	if (ret)
+		return ret;
+	login->target = NULL;	/* the session owns the reference now */
+	if (conn->params.max_recv_dsl > conn->rx_buf_size) {
+		char *buf = kvmalloc(conn->params.max_recv_dsl, GFP_KERNEL);
+
+		if (!buf)
+			return -ENOMEM;
+		kvfree(conn->rx_buf);
+		conn->rx_buf = buf;
+		conn->rx_buf_size = conn->params.max_recv_dsl;
+	}
+	return 0;
+}
+
+/**
+ * ktgt_login_pdu() - handle one request of the login phase
+ * @conn: connection in KTGT_CONN_LOGIN
+ * @data: its data segment, or NULL when it was not collected
+ * @len: data segment length
+ *
+ * Answers every request with a Login Response. A failed login gets its
+ * status and the connection closes once the response is out.
+ *
+ * Return: 0, or a negative errno when the connection must drop at once.
+ */
+int ktgt_login_pdu(struct ktgt_conn *conn, const void *data, u32 len)
+{
+	struct ktgt_login *login = conn->login;
+	const struct iscsi_bhs *h = &conn->rx_bhs;
+	u8 csg = ISCSI_LOGIN_CSG(h->flags), nsg = ISCSI_LOGIN_NSG(h->flags);
+	bool transit = h->flags & ISCSI_LOGIN_TRANSIT;
+	struct ktgt_text_buf out;
+	struct ktgt_pdu *pdu;
+	u8 flags;
+	int status;
+
+	if (iscsi_bhs_opcode(h) != ISCSI_OP_LOGIN_REQ)
+		return login_fail(conn, ISCSI_LOGIN_INVALID_REQUEST, "not a login request");
+	if (!data)
+		return login_fail(conn, ISCSI_LOGIN_INITIATOR_ERROR, "login data too long");
+
+	if (!login->started) {
+		ktgt_params_target_defaults(&login->ours);
+		ktgt_neg_init(&login->neg, &login->ours, false);
+		status = login_first(conn, h);
+		if (status)
+			return login_fail(conn, status, "unsupported version");
+		login->stage = csg;
+	} else if (iscsi_login_isid(h) != login->isid || iscsi_login_tsih(h) != login->tsih) {
+		return login_fail(conn, ISCSI_LOGIN_INITIATOR_ERROR, "ISID or TSIH changed");
+	}
+
+	if (csg != login->stage || csg == 2 || csg == ISCSI_STAGE_FULL_FEATURE)
+		return login_fail(conn, ISCSI_LOGIN_INITIATOR_ERROR, "wrong stage");
+	if (transit && (h->flags & ISCSI_LOGIN_CONTINUE))
+		return login_fail(conn, ISCSI_LOGIN_INITIATOR_ERROR, "T and C both set");
+	if (transit && (nsg <= csg || nsg == 2))
+		return login_fail(conn, ISCSI_LOGIN_INITIATOR_ERROR, "bad next stage");
+
+	/* keys split over several requests (C bit) are collected first */
+	if (login->text_len + len > KTGT_TEXT_MAX)
+		return login_fail(conn, ISCSI_LOGIN_INITIATOR_ERROR, "login text too long");
+	if (h->flags & ISCSI_LOGIN_CONTINUE || login->text) {
+		char *text = kvrealloc_compat(login->text, login->text_len,
+					      login->text_len + len, GFP_KERNEL);
+
+		if (!text)
+			return -ENOMEM;
+		memcpy(text + login->text_len, data, len);
+		login->text = text;
+		login->text_len += len;
+		if (h->flags & ISCSI_LOGIN_CONTINUE) {
+			pdu = login_rsp(conn, csg << 2, 0);
+			if (!pdu)
+				return -ENOMEM;
+			ktgt_pdu_queue(conn, pdu);
+			return 0;
+		}
+		data = login->text;
+		len = login->text_len;
+	}
+
+	ktgt_text_buf_init(&out, login->reply, sizeof(login->reply));
+	status = login_keys(conn, data, len, &out);
+	kvfree(login->text);
+	login->text = NULL;
+	login->text_len = 0;
+	if (status)
+		return login_fail(conn, status, "bad keys");
+
+	if (!login->tpgt_sent) {
+		status = login_check_target(conn);
+		if (status)
+			return login_fail(conn, status, "target or access");
+		if (!login->discovery) {
+			/* ours may now be the target's own */
+			login->neg.ours = &login->ours;
+			login->neg.result.max_recv_dsl = login->ours.max_recv_dsl;
+			if (ktgt_text_add_u32(&out, "TargetPortalGroupTag", KTGT_TPGT))
+				return login_fail(conn, ISCSI_LOGIN_TARGET_ERROR, "reply too long");
+		}
+		login->tpgt_sent = true;
+	}
+	if (csg == ISCSI_STAGE_SECURITY && transit && !login->auth_none)
+		return login_fail(conn, ISCSI_LOGIN_AUTH_FAILED, "no agreed AuthMethod");
+
+	if (ktgt_neg_reply(&login->neg, &out, transit && nsg == ISCSI_STAGE_FULL_FEATURE))
+		return login_fail(conn, ISCSI_LOGIN_INITIATOR_ERROR, "reply too long");
+
+	flags = csg << 2;
+	if (transit)
+		flags |= ISCSI_LOGIN_TRANSIT | nsg;
+	pdu = login_rsp(conn, flags, 0);
+	if (!pdu)
+		return -ENOMEM;
+	if (out.len) {
+		pdu->data = kmemdup(out.buf, out.len, GFP_KERNEL);
+		if (!pdu->data) {
+			kfree(pdu);
+			return -ENOMEM;
+		}
+		pdu->dlen = out.len;
+	}
+
+	if (transit && nsg == ISCSI_STAGE_FULL_FEATURE) {
+		int ret = login_finish(conn);
+
+		if (ret) {
+			kfree(pdu->data);
+			kfree(pdu);
+			return login_fail(conn, ret == -ENODEV ? ISCSI_LOGIN_TARGET_REMOVED :
+					  ISCSI_LOGIN_NO_RESOURCES, "cannot create the session");
+		}
+		put_unaligned_be16(conn->sess->tsih, pdu->bhs.lun + 6);
+		pdu->bhs.max_sn = cpu_to_be32(ktgt_max_cmdsn(conn->sess));
+		ktgt_pdu_queue(conn, pdu);
+		ktgt_login_free(conn);
+		conn->state = KTGT_CONN_FULL_FEATURE;
+		return 0;
+	}
+	if (transit)
+		login->stage = nsg;
+	ktgt_pdu_queue(conn, pdu);
+	return 0;
+}

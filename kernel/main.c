@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktgt module init and exit.
+ */
+#include <linux/idr.h>
+#include <linux/module.h>
+
+#include "ktgt.h"
+
+DEFINE_MUTEX(ktgt_cfg_mutex);
+struct workqueue_struct *ktgt_io_wq;
+static DEFINE_IDA(ktgt_tsih_ida);
+
+/**
+ * ktgt_tsih_alloc() - pick a Target Session Identifying Handle
+ *
+ * Return: a TSIH in 1..65535, or a negative errno.
+ */
+int ktgt_tsih_alloc(void)
+{
+	return ida_alloc_range(&ktgt_tsih_ida, 1, 0xffff, GFP_KERNEL);
+}
+
+/**
+ * ktgt_tsih_free() - release a TSIH
+ * @tsih: from ktgt_tsih_alloc()
+ */
+void ktgt_tsih_free(int tsih)
+{
+	ida_free(&ktgt_tsih_ida, tsih);
+}
+
+static int __init ktgt_init(void)
+{
+	int ret;
+
+	ktgt_io_wq = alloc_workqueue("ktgt_io", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	if (!ktgt_io_wq)
+		return -ENOMEM;
+
+	ret = ktgt_netlink_init();
+	if (ret)
+		goto out_destroy_wq;
+
+	pr_info("iSCSI target loaded\n");
+	return 0;
+
+out_destroy_wq:
+	destroy_workqueue(ktgt_io_wq);
+	return ret;
+}
+
+static void __exit ktgt_exit(void)
+{
+	/* no new config requests, then tear down what they built */
+	ktgt_netlink_exit();
+	ktgt_targets_destroy();
+	ktgt_conns_destroy();
+	destroy_workqueue(ktgt_io_wq);
+	ida_destroy(&ktgt_tsih_ida);
+	pr_info("iSCSI target unloaded\n");
+}
+
+module_init(ktgt_init);
+module_exit(ktgt_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("In-kernel iSCSI target");
+MODULE_ALIAS_GENL_FAMILY(KTGT_FAMILY_NAME);

@@ -1,0 +1,880 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SCSI commands over iSCSI: set-up from the SCSI Command PDU, collecting
+ * write data (immediate, unsolicited, R2T), execution, and the Data-In and
+ * SCSI Response PDUs that answer them.
+ */
+#include <linux/highmem.h>
+#include <linux/slab.h>
+#include <linux/wait_bit.h>
+
+#include "ktgt.h"
+
+#define KTGT_VENDOR	"KTGT    "
+#define KTGT_PRODUCT	"Virtual disk    "
+#define KTGT_REVISION	"0001"
+
+/* EDTL shorter than the CDB, and not a whole number of blocks */
+#define ASC_INVALID_FIELD_IN_IU	0x0e03
+
+static void cmd_free(struct ktgt_cmd *cmd)
+{
+	u32 i;
+
+	for (i = 0; i < cmd->nr_pages; i++)
+		__free_page(cmd->bvec[i].bv_page);
+	kfree(cmd->bvec);
+	if (cmd->lun)
+		ktgt_lun_put(cmd->lun);
+	kfree(cmd);
+}
+
+/**
+ * ktgt_cmd_put() - drop a command reference
+ * @cmd: command
+ */
+void ktgt_cmd_put(struct ktgt_cmd *cmd)
+{
+	if (refcount_dec_and_test(&cmd->ref))
+		cmd_free(cmd);
+}
+
+/**
+ * ktgt_cmd_find() - the command with this Initiator Task Tag
+ * @conn: connection
+ * @itt: tag
+ *
+ * Return: the command while it awaits data or the backend, or NULL.
+ */
+struct ktgt_cmd *ktgt_cmd_find(struct ktgt_conn *conn, u32 itt)
+{
+	struct ktgt_cmd *cmd;
+
+	list_for_each_entry(cmd, &conn->cmds, node)
+		if (cmd->itt == itt)
+			return cmd;
+	return NULL;
+}
+
+static int cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len)
+{
+	u32 i, nr = DIV_ROUND_UP(len, PAGE_SIZE);
+
+	if (!len)
+		return 0;
+	cmd->bvec = kcalloc(nr, sizeof(*cmd->bvec), GFP_KERNEL);
+	if (!cmd->bvec)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page)
+			return -ENOMEM;	/* cmd_free() frees the pages so far */
+		cmd->bvec[i].bv_page = page;
+		cmd->bvec[i].bv_offset = 0;
+		cmd->bvec[i].bv_len = min_t(u32, PAGE_SIZE, len - i * PAGE_SIZE);
+		cmd->nr_pages++;
+	}
+	cmd->buf_len = len;
+	return 0;
+}
+
+static void cmd_copy_in(struct ktgt_cmd *cmd, const u8 *src, u32 len)
+{
+	u32 i, n;
+
+	for (i = 0; len; i++, src += n, len -= n) {
+		n = min_t(u32, len, PAGE_SIZE);
+		memcpy_to_page(cmd->bvec[i].bv_page, 0, src, n);
+	}
+}
+
+static void cmd_check(struct ktgt_cmd *cmd, u8 key, u16 asc)
+{
+	cmd->failed = true;
+	cmd->status = SAM_CHECK_CONDITION;
+	cmd->sense_len = ktgt_sense_fixed(cmd->sense, key, asc);
+}
+
+/**
+ * ktgt_sense_from_blk_status() - the one place a backend error becomes status
+ * @cmd: command that completed
+ * @status: its block status
+ */
+static void ktgt_sense_from_blk_status(struct ktgt_cmd *cmd, blk_status_t status)
+{
+	bool write = cmd->cdb.op == KTGT_OP_WRITE || cmd->cdb.op == KTGT_OP_SYNC_CACHE;
+
+	switch (status) {
+	case BLK_STS_OK:
+		return;
+	case BLK_STS_RESOURCE:
+	case BLK_STS_DEV_RESOURCE:
+	case BLK_STS_AGAIN:
+		cmd->failed = true;
+		cmd->status = SAM_BUSY;
+		return;
+	case BLK_STS_NOTSUPP:
+		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
+		return;
+	case BLK_STS_NOSPC:
+		cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
+		return;
+	default:
+		cmd_check(cmd, SK_MEDIUM_ERROR, write ? ASC_WRITE_ERROR : ASC_READ_ERROR);
+		return;
+	}
+}
+
+/* single-level LUN, peripheral or flat addressing (SAM-5 4.7) */
+static u64 lun_decode(const u8 *lun)
+{
+	if (get_unaligned_be16(lun + 2) || get_unaligned_be32(lun + 4))
+		return U64_MAX;
+	switch (lun[0] >> 6) {
+	case 0:
+		return lun[0] ? U64_MAX : lun[1];
+	case 1:
+		return (lun[0] & 0x3f) << 8 | lun[1];
+	default:
+		return U64_MAX;
+	}
+}
+
+static void lun_encode(u64 id, u8 *out)
+{
+	memset(out, 0, 8);
+	if (id < 256) {
+		out[1] = id;
+	} else {
+		out[0] = 0x40 | (id >> 8);
+		out[1] = id & 0xff;
+	}
+}
+
+/* decode, check and size a new command; on error it is marked failed */
+static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
+{
+	struct ktgt_conn *conn = cmd->conn;
+	struct ktgt_lun *lun;
+	u32 bs_shift = 9;
+	u64 nr_blocks = 0;
+	int ret;
+
+	cmd->lun_id = lun_decode(req->lun);
+	cmd->lun = ktgt_lun_get(conn->sess->target, cmd->lun_id);
+	lun = cmd->lun;
+	if (lun) {
+		bs_shift = lun->block_shift;
+		nr_blocks = lun->nr_blocks;
+	}
+
+	ret = ktgt_cdb_parse(req->cdb, bs_shift, nr_blocks, &cmd->cdb);
+	cmd->xfer = cmd->cdb.xfer_len;
+	if (!lun && cmd->cdb.op != KTGT_OP_INQUIRY && cmd->cdb.op != KTGT_OP_REPORT_LUNS &&
+	    cmd->cdb.op != KTGT_OP_REQUEST_SENSE) {
+		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
+		return 0;
+	}
+	if (ret) {
+		cmd_check(cmd, SK_ILLEGAL_REQUEST, cmd->cdb.asc);
+		return 0;
+	}
+	if (cmd->cdb.op == KTGT_OP_WRITE && lun->readonly) {
+		cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
+		return 0;
+	}
+	if (cmd->cdb.op != KTGT_OP_READ && cmd->cdb.op != KTGT_OP_WRITE)
+		return 0;	/* emulated: sized when executed */
+
+	if (cmd->xfer > KTGT_MAX_IO_BYTES) {
+		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+		return 0;
+	}
+	/* only what both the CDB and EDTL cover moves (RFC 7143 11.4.5.2) */
+	cmd->data_len = min_t(u64, cmd->edtl, cmd->xfer);
+	if (cmd->cdb.op == KTGT_OP_WRITE) {
+		if (cmd->data_len & ((1u << bs_shift) - 1)) {
+			cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_IU);
+			return 0;
+		}
+		if (cmd->data_len && !(req->flags & ISCSI_CMD_WRITE)) {
+			cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+			return 0;
+		}
+		cmd->io_len = cmd->data_len;
+	} else {
+		cmd->io_len = round_up(cmd->data_len, 1u << bs_shift);
+	}
+	return cmd_alloc_buf(cmd, cmd->io_len);
+}
+
+/* a command leaves the connection's list once it is answered or dropped */
+static void cmd_retire(struct ktgt_cmd *cmd)
+{
+	list_del_init(&cmd->node);
+	if (cmd->holds_slot)
+		ktgt_cmdsn_release(cmd->conn->sess);
+	cmd->holds_slot = false;
+}
+
+static void cmd_residual(struct ktgt_cmd *cmd, u8 *flags, u32 *residual)
+{
+	if (cmd->edtl < cmd->xfer) {
+		*flags |= ISCSI_RSP_OVERFLOW;
+		*residual = min_t(u64, cmd->xfer - cmd->edtl, U32_MAX);
+	} else if (cmd->edtl > cmd->xfer) {
+		*flags |= ISCSI_RSP_UNDERFLOW;
+		*residual = cmd->edtl - cmd->xfer;
+	}
+}
+
+static u32 queue_data_in(struct ktgt_cmd *cmd)
+{
+	struct ktgt_conn *conn = cmd->conn;
+	u32 off = 0, datasn = 0, burst = 0, len, residual = 0;
+	struct ktgt_pdu *pdu;
+	u8 rflags = 0;
+	bool last;
+
+	cmd_residual(cmd, &rflags, &residual);
+	while (off < cmd->data_len) {
+		len = min3(cmd->data_len - off, conn->params.max_xmit_dsl,
+			   conn->params.max_burst - burst);
+		last = off + len == cmd->data_len;
+		pdu = ktgt_pdu_alloc(ISCSI_OP_DATA_IN, last ? KTGT_SN_NEXT : KTGT_SN_NONE,
+				     GFP_KERNEL);
+		if (!pdu)
+			break;	/* the initiator times the command out */
+		refcount_inc(&cmd->ref);
+		pdu->cmd = cmd;
+		pdu->cmd_off = off;
+		pdu->dlen = len;
+		pdu->bhs.flags = 0;
+		pdu->bhs.itt = cpu_to_be32(cmd->itt);
+		pdu->bhs.ttt = cpu_to_be32(ISCSI_RSVD_TAG);
+		pdu->bhs.word9 = cpu_to_be32(datasn++);
+		pdu->bhs.word10 = cpu_to_be32(off);
+		burst += len;
+		if (burst == conn->params.max_burst || last) {
+			pdu->bhs.flags |= ISCSI_FLAG_FINAL;
+			burst = 0;
+		}
+		if (last) {
+			/* phase collapse: status rides on the last Data-In */
+			pdu->bhs.flags |= ISCSI_DATAIN_STATUS | rflags;
+			pdu->bhs.rsvd2[1] = cmd->status;
+			pdu->bhs.word11 = cpu_to_be32(residual);
+		}
+		ktgt_pdu_queue(conn, pdu);
+		off += len;
+	}
+	return datasn;
+}
+
+static void queue_response(struct ktgt_cmd *cmd, u32 datasn)
+{
+	struct ktgt_pdu *pdu;
+	u32 residual = 0;
+	u8 rflags = 0;
+
+	pdu = ktgt_pdu_alloc(ISCSI_OP_SCSI_RSP, KTGT_SN_NEXT, GFP_KERNEL);
+	if (!pdu)
+		return;
+	if (cmd->sense_len) {
+		u8 *data = kzalloc(2 + cmd->sense_len, GFP_KERNEL);
+
+		if (!data) {
+			kfree(pdu);
+			return;
+		}
+		put_unaligned_be16(cmd->sense_len, data);
+		memcpy(data + 2, cmd->sense, cmd->sense_len);
+		pdu->data = data;
+		pdu->dlen = 2 + cmd->sense_len;
+	}
+	cmd_residual(cmd, &rflags, &residual);
+	pdu->bhs.flags = ISCSI_FLAG_FINAL | rflags;
+	pdu->bhs.rsvd2[1] = cmd->status;
+	pdu->bhs.itt = cpu_to_be32(cmd->itt);
+	pdu->bhs.word9 = cpu_to_be32(datasn);	/* ExpDataSN */
+	pdu->bhs.word11 = cpu_to_be32(residual);
+	ktgt_pdu_queue(cmd->conn, pdu);
+}
+
+/* answer the command and let it go */
+static void cmd_respond(struct ktgt_cmd *cmd)
+{
+	u32 datasn = 0;
+
+	cmd_retire(cmd);
+	if (cmd->status == SAM_GOOD && cmd->cdb.dir == KTGT_DIR_READ && cmd->data_len)
+		queue_data_in(cmd);
+	else
+		queue_response(cmd, datasn);
+	ktgt_cmd_put(cmd);
+}
+
+/* ---- emulated commands ---- */
+
+static u32 emulate_std_inquiry(struct ktgt_cmd *cmd, u8 *b)
+{
+	static const u16 versions[] = { 0x00a0 /* SAM-5 */, 0x0960 /* iSCSI */,
+					0x0460 /* SPC-4 */, 0x04c0 /* SBC-3 */ };
+	u32 i;
+
+	b[0] = cmd->lun ? 0x00 : 0x7f;	/* disk, or PQ 3: no LUN here */
+	b[2] = 0x06;			/* SPC-4 */
+	b[3] = 0x12;			/* HiSup, response data format 2 */
+	b[4] = 66 - 5;
+	b[7] = 0x02;			/* CmdQue */
+	memcpy(b + 8, KTGT_VENDOR, 8);
+	memcpy(b + 16, KTGT_PRODUCT, 16);
+	memcpy(b + 32, KTGT_REVISION, 4);
+	for (i = 0; i < ARRAY_SIZE(versions); i++)
+		put_unaligned_be16(versions[i], b + 58 + 2 * i);
+	return 66;
+}
+
+static u32 vpd_device_id(struct ktgt_cmd *cmd, u8 *b)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	struct ktgt_target *t = lun->target;
+	u32 off = 4, n;
+
+	/* NAA, logical unit */
+	b[off] = 0x01;
+	b[off + 1] = 0x03;
+	b[off + 3] = 8;
+	memcpy(b + off + 4, lun->naa, 8);
+	off += 12;
+
+	/* T10 vendor ID, logical unit */
+	n = 8 + strlen(lun->serial);
+	b[off] = 0x02;
+	b[off + 1] = 0x01;
+	b[off + 3] = n;
+	memcpy(b + off + 4, KTGT_VENDOR, 8);
+	memcpy(b + off + 12, lun->serial, n - 8);
+	off += 4 + n;
+
+	/* SCSI name string, target port: "<iqn>,t,0x0001", NUL-padded to 4 */
+	n = snprintf(b + off + 4, 256, "%s,t,0x%04x", t->name, KTGT_TPGT) + 1;
+	n = round_up(n, 4);
+	b[off] = 0x53;
+	b[off + 1] = 0x98;
+	b[off + 3] = n;
+	off += 4 + n;
+
+	/* relative target port 1 */
+	b[off] = 0x51;
+	b[off + 1] = 0x94;
+	b[off + 3] = 4;
+	put_unaligned_be16(1, b + off + 6);
+	off += 8;
+
+	put_unaligned_be16(off - 4, b + 2);
+	return off;
+}
+
+static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
+{
+	static const u8 pages[] = { 0x00, 0x80, 0x83, 0xb0, 0xb1 };
+	struct ktgt_lun *lun = cmd->lun;
+	u32 max_blocks;
+
+	if (!lun)
+		return -ENODEV;
+	b[0] = 0x00;
+	b[1] = cmd->cdb.page;
+	switch (cmd->cdb.page) {
+	case 0x00:
+		b[3] = sizeof(pages);
+		memcpy(b + 4, pages, sizeof(pages));
+		*len = 4 + sizeof(pages);
+		return 0;
+	case 0x80:
+		b[3] = strlen(lun->serial);
+		memcpy(b + 4, lun->serial, b[3]);
+		*len = 4 + b[3];
+		return 0;
+	case 0x83:
+		*len = vpd_device_id(cmd, b);
+		return 0;
+	case 0xb0:
+		max_blocks = KTGT_MAX_IO_BYTES >> lun->block_shift;
+		b[3] = 0x3c;
+		put_unaligned_be16(1, b + 6);		/* optimal granularity */
+		put_unaligned_be32(max_blocks, b + 8);	/* maximum transfer length */
+		put_unaligned_be32(max_blocks, b + 12);	/* optimal transfer length */
+		*len = 64;
+		return 0;
+	case 0xb1:
+		b[3] = 0x3c;
+		put_unaligned_be16(1, b + 4);		/* non-rotating medium */
+		*len = 64;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static u32 mode_page(struct ktgt_cmd *cmd, u8 page, u8 *b)
+{
+	bool changeable = cmd->cdb.pc == 1;
+
+	switch (page) {
+	case 0x01:	/* read-write error recovery */
+		b[0] = 0x01;
+		b[1] = 0x0a;
+		return 12;
+	case 0x08:	/* caching */
+		b[0] = 0x08;
+		b[1] = 0x12;
+		if (!changeable && cmd->lun->write_cache)
+			b[2] = 0x04;	/* WCE */
+		return 20;
+	case 0x0a:	/* control */
+		b[0] = 0x0a;
+		b[1] = 0x0a;
+		return 12;
+	case 0x1c:	/* informational exceptions */
+		b[0] = 0x1c;
+		b[1] = 0x0a;
+		return 12;
+	}
+	return 0;
+}
+
+static int emulate_mode_sense(struct ktgt_cmd *cmd, u8 *b, u32 *len)
+{
+	static const u8 all_pages[] = { 0x01, 0x08, 0x0a, 0x1c };
+	struct ktgt_lun *lun = cmd->lun;
+	const struct ktgt_cdb *c = &cmd->cdb;
+	u32 hdr = c->mode10 ? 8 : 4, bd = 0, off, i, n;
+
+	if (c->subpage && !(c->page == 0x3f && c->subpage == 0xff))
+		return -EINVAL;
+	off = hdr;
+	if (!c->dbd) {
+		u64 blocks = min_t(u64, lun->nr_blocks, U32_MAX);
+
+		bd = 8;
+		put_unaligned_be32(blocks, b + off);
+		put_unaligned_be32(1u << lun->block_shift, b + off + 4);
+		b[off + 4] = 0;		/* density code */
+		off += bd;
+	}
+	if (c->page == 0x3f) {
+		for (i = 0; i < ARRAY_SIZE(all_pages); i++)
+			off += mode_page(cmd, all_pages[i], b + off);
+	} else {
+		n = mode_page(cmd, c->page, b + off);
+		if (!n)
+			return -EINVAL;
+		off += n;
+	}
+
+	if (c->mode10) {
+		put_unaligned_be16(off - 2, b);
+		b[3] = (lun->readonly ? 0x80 : 0) | 0x10;	/* WP, DPOFUA */
+		put_unaligned_be16(bd, b + 6);
+	} else {
+		b[0] = off - 1;
+		b[2] = (lun->readonly ? 0x80 : 0) | 0x10;
+		b[3] = bd;
+	}
+	*len = off;
+	return 0;
+}
+
+static u32 emulate_report_luns(struct ktgt_cmd *cmd, u8 *b, u32 size)
+{
+	struct ktgt_target *t = cmd->conn->sess->target;
+	struct ktgt_lun *lun;
+	unsigned long id;
+	u32 off = 8;
+
+	/* select report 1 is well-known LUNs only, of which we have none */
+	if (cmd->cdb.select_report != 1) {
+		xa_for_each(&t->luns, id, lun) {
+			if (off + 8 > size)
+				break;
+			lun_encode(id, b + off);
+			off += 8;
+		}
+	}
+	put_unaligned_be32(off - 8, b);
+	return off;
+}
+
+static void cmd_emulate(struct ktgt_cmd *cmd)
+{
+	const struct ktgt_cdb *c = &cmd->cdb;
+	struct ktgt_lun *lun = cmd->lun;
+	u32 size = PAGE_SIZE, len = 0;
+	int ret = 0;
+	u8 *b;
+
+	if (c->op == KTGT_OP_REPORT_LUNS)
+		size = 8 + 8 * (KTGT_MAX_LUN + 1);
+	b = kvzalloc(size, GFP_KERNEL);
+	if (!b) {
+		cmd->failed = true;
+		cmd->status = SAM_BUSY;
+		goto out_respond;
+	}
+
+	switch (c->op) {
+	case KTGT_OP_TEST_UNIT_READY:
+	case KTGT_OP_START_STOP:
+	case KTGT_OP_PREVENT_ALLOW:
+		break;
+	case KTGT_OP_REQUEST_SENSE:
+		/* no deferred errors are kept, so there is never sense to report */
+		if (c->desc) {
+			b[0] = 0x72;
+			len = 8;
+		} else {
+			len = ktgt_sense_fixed(b, SK_NO_SENSE, ASC_NONE);
+		}
+		break;
+	case KTGT_OP_INQUIRY:
+		if (c->evpd)
+			ret = emulate_vpd(cmd, b, &len);
+		else
+			len = emulate_std_inquiry(cmd, b);
+		break;
+	case KTGT_OP_MODE_SENSE:
+		ret = emulate_mode_sense(cmd, b, &len);
+		break;
+	case KTGT_OP_READ_CAPACITY10:
+		put_unaligned_be32(min_t(u64, lun->nr_blocks - 1, U32_MAX), b);
+		put_unaligned_be32(1u << lun->block_shift, b + 4);
+		len = 8;
+		break;
+	case KTGT_OP_READ_CAPACITY16:
+		put_unaligned_be64(lun->nr_blocks - 1, b);
+		put_unaligned_be32(1u << lun->block_shift, b + 8);
+		len = 32;
+		break;
+	case KTGT_OP_REPORT_LUNS:
+		len = emulate_report_luns(cmd, b, size);
+		break;
+	default:
+		ret = -EOPNOTSUPP;
+		break;
+	}
+
+	if (ret == -ENODEV) {
+		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
+	} else if (ret == -EOPNOTSUPP) {
+		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
+	} else if (ret) {
+		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+	} else if (c->dir == KTGT_DIR_READ) {
+		/* the device sends min(allocation length, what it has) */
+		cmd->xfer = min(len, c->alloc_len);
+		cmd->data_len = min_t(u64, cmd->xfer, cmd->edtl);
+		if (cmd_alloc_buf(cmd, cmd->data_len)) {
+			cmd->failed = true;
+			cmd->status = SAM_BUSY;
+		} else {
+			cmd_copy_in(cmd, b, cmd->data_len);
+		}
+	}
+	kvfree(b);
+out_respond:
+	cmd_respond(cmd);
+}
+
+static void cmd_exec(struct ktgt_cmd *cmd)
+{
+	switch (cmd->cdb.op) {
+	case KTGT_OP_READ:
+	case KTGT_OP_WRITE:
+		if (!cmd->io_len)
+			break;
+		fallthrough;
+	case KTGT_OP_SYNC_CACHE:
+		cmd->in_backend = true;
+		atomic_inc(&cmd->conn->inflight);
+		cmd->lun->ops->submit(cmd);
+		return;
+	default:
+		cmd_emulate(cmd);
+		return;
+	}
+	cmd_respond(cmd);
+}
+
+/* ---- write data ---- */
+
+static void queue_r2ts(struct ktgt_cmd *cmd)
+{
+	struct ktgt_conn *conn = cmd->conn;
+	u32 max = min_t(u32, conn->params.max_outstanding_r2t, KTGT_MAX_R2T);
+	struct ktgt_r2t *r2t;
+	struct ktgt_pdu *pdu;
+
+	while (cmd->nr_r2t < max && cmd->r2t_next < cmd->data_len) {
+		pdu = ktgt_pdu_alloc(ISCSI_OP_R2T, KTGT_SN_PEEK, GFP_KERNEL);
+		if (!pdu)
+			return;	/* the initiator times the command out */
+		r2t = &cmd->r2t[cmd->nr_r2t++];
+		r2t->ttt = conn->next_ttt++;
+		if (r2t->ttt == ISCSI_RSVD_TAG)
+			r2t->ttt = conn->next_ttt++;
+		r2t->offset = cmd->r2t_next;
+		r2t->len = min(cmd->data_len - cmd->r2t_next, conn->params.max_burst);
+		r2t->exp_datasn = 0;
+		cmd->r2t_next += r2t->len;
+
+		lun_encode(cmd->lun_id, pdu->bhs.lun);
+		pdu->bhs.itt = cpu_to_be32(cmd->itt);
+		pdu->bhs.ttt = cpu_to_be32(r2t->ttt);
+		pdu->bhs.word9 = cpu_to_be32(cmd->r2tsn++);
+		pdu->bhs.word10 = cpu_to_be32(r2t->offset);
+		pdu->bhs.word11 = cpu_to_be32(r2t->len);
+		ktgt_pdu_queue(conn, pdu);
+	}
+}
+
+/* move a command on once more of its data has arrived */
+static void cmd_advance(struct ktgt_cmd *cmd)
+{
+	if (!cmd->unsol_done)
+		return;		/* unsolicited Data-Out still to come */
+	if (cmd->failed) {
+		cmd_respond(cmd);
+		return;
+	}
+	if (cmd->cdb.op == KTGT_OP_WRITE && cmd->received < cmd->data_len) {
+		cmd->r2t_next = max(cmd->r2t_next, cmd->received);
+		queue_r2ts(cmd);
+		return;
+	}
+	cmd_exec(cmd);
+}
+
+static void cmd_drop(struct ktgt_cmd *cmd)
+{
+	cmd_retire(cmd);
+	ktgt_cmd_put(cmd);
+}
+
+/**
+ * ktgt_cmd_new() - a SCSI Command header arrived
+ * @conn: connection
+ *
+ * Return: 0, or a negative errno to drop the connection.
+ */
+int ktgt_cmd_new(struct ktgt_conn *conn)
+{
+	const struct iscsi_scsi_cmd *req = (const void *)&conn->rx_bhs;
+	struct ktgt_params *p = &conn->params;
+	u32 dlen = conn->rx_dlen;
+	struct ktgt_cmd *cmd;
+	int ret;
+
+	conn->rx_sink = KTGT_SINK_NONE;	/* ignored unless taken below */
+	if (!ktgt_cmdsn_accept(conn->sess, &conn->rx_bhs, true))
+		return 0;
+
+	cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
+	if (!cmd)
+		return -ENOMEM;
+	refcount_set(&cmd->ref, 1);
+	cmd->conn = conn;
+	cmd->holds_slot = !(req->opcode & ISCSI_OP_IMMEDIATE);
+	cmd->itt = be32_to_cpu(req->itt);
+	cmd->edtl = be32_to_cpu(req->edtl);
+	cmd->iscsi_flags = req->flags;
+	memcpy(cmd->cdb_bytes, req->cdb, sizeof(cmd->cdb_bytes));
+	list_add_tail(&cmd->node, &conn->cmds);
+
+	if (dlen && (!p->immediate_data || dlen > cmd->edtl ||
+		     dlen > min(p->first_burst, cmd->edtl))) {
+		ktgt_send_reject(conn, &conn->rx_bhs,
+				 dlen > cmd->edtl ? ISCSI_REJECT_PROTOCOL_ERROR :
+				 ISCSI_REJECT_NEGOTIATION_RESET);
+		cmd_drop(cmd);
+		conn->rx_sink = KTGT_SINK_DISCARD;
+		return 0;
+	}
+
+	ret = cmd_setup(cmd, req);
+	if (ret) {
+		cmd_drop(cmd);
+		return ret;
+	}
+	cmd->unsol_limit = min(p->first_burst, cmd->edtl);
+	cmd->unsol_done = req->flags & ISCSI_FLAG_FINAL;
+	conn->rx_cmd = cmd;
+	conn->rx_sink = cmd->failed || cmd->cdb.op != KTGT_OP_WRITE ?
+			KTGT_SINK_DISCARD : KTGT_SINK_CMD;
+	conn->rx_data_off = 0;
+	return 0;
+}
+
+/**
+ * ktgt_cmd_immediate_done() - the SCSI Command PDU and its immediate data are in
+ * @conn: connection
+ */
+void ktgt_cmd_immediate_done(struct ktgt_conn *conn)
+{
+	struct ktgt_cmd *cmd = conn->rx_cmd;
+
+	conn->rx_cmd = NULL;
+	if (!cmd)
+		return;
+	cmd->received = conn->rx_dlen;
+	cmd_advance(cmd);
+}
+
+static struct ktgt_r2t *r2t_find(struct ktgt_cmd *cmd, u32 ttt)
+{
+	u32 i;
+
+	for (i = 0; i < cmd->nr_r2t; i++)
+		if (cmd->r2t[i].ttt == ttt)
+			return &cmd->r2t[i];
+	return NULL;
+}
+
+/**
+ * ktgt_cmd_data_out_hdr() - a Data-Out header arrived: check it, route its data
+ * @conn: connection
+ *
+ * Data must arrive in order (DataPDUInOrder and DataSequenceInOrder are
+ * Yes), inside the burst it answers, with the expected DataSN. Anything
+ * else would put wrong data on disk, so at ERL 0 the connection drops.
+ *
+ * Return: 0, or -EPROTO to drop the connection.
+ */
+int ktgt_cmd_data_out_hdr(struct ktgt_conn *conn)
+{
+	const struct iscsi_bhs *h = &conn->rx_bhs;
+	u32 ttt = be32_to_cpu(h->ttt), off = be32_to_cpu(h->word10);
+	u32 datasn = be32_to_cpu(h->word9), dlen = conn->rx_dlen;
+	struct ktgt_cmd *cmd;
+	struct ktgt_r2t *r2t;
+	u32 end = off + dlen;
+
+	conn->rx_sink = KTGT_SINK_DISCARD;
+	conn->rx_cmd = NULL;
+	cmd = ktgt_cmd_find(conn, be32_to_cpu(h->itt));
+	if (!cmd) {
+		/* data for a command we ignored (CmdSN) or already answered */
+		pr_debug("Data-Out for unknown ITT 0x%x\n", be32_to_cpu(h->itt));
+		return 0;
+	}
+	if (cmd->in_backend || (!cmd->failed && cmd->cdb.op != KTGT_OP_WRITE))
+		goto bad;
+
+	if (ttt == ISCSI_RSVD_TAG) {
+		if (conn->params.initial_r2t || cmd->unsol_done ||
+		    datasn != cmd->exp_unsol_datasn || end > cmd->unsol_limit)
+			goto bad;
+		cmd->exp_unsol_datasn++;
+	} else {
+		r2t = r2t_find(cmd, ttt);
+		if (!r2t || datasn != r2t->exp_datasn || end > r2t->offset + r2t->len)
+			goto bad;
+		r2t->exp_datasn++;
+	}
+	if (off != cmd->received || end < off)
+		goto bad;
+
+	conn->rx_cmd = cmd;
+	if (!cmd->failed) {
+		conn->rx_sink = KTGT_SINK_CMD;
+		conn->rx_data_off = off;
+	}
+	return 0;
+bad:
+	pr_warn_ratelimited("bad Data-Out from %pISpc: ITT 0x%x TTT 0x%x DataSN %u offset %u length %u\n",
+			    &conn->peer, cmd->itt, ttt, datasn, off, dlen);
+	return -EPROTO;
+}
+
+/**
+ * ktgt_cmd_data_out_done() - a Data-Out's data is in
+ * @conn: connection
+ */
+void ktgt_cmd_data_out_done(struct ktgt_conn *conn)
+{
+	struct ktgt_cmd *cmd = conn->rx_cmd;
+	u32 ttt = be32_to_cpu(conn->rx_bhs.ttt);
+	struct ktgt_r2t *r2t;
+
+	conn->rx_cmd = NULL;
+	if (!cmd)
+		return;
+	cmd->received += conn->rx_dlen;
+	if (ttt == ISCSI_RSVD_TAG) {
+		if (conn->rx_bhs.flags & ISCSI_FLAG_FINAL)
+			cmd->unsol_done = true;
+	} else {
+		r2t = r2t_find(cmd, ttt);
+		if (r2t && cmd->received >= r2t->offset + r2t->len) {
+			*r2t = cmd->r2t[--cmd->nr_r2t];
+		}
+	}
+	cmd_advance(cmd);
+}
+
+/* ---- completion and teardown ---- */
+
+/**
+ * ktgt_cmd_io_done() - the backend finished a command
+ * @cmd: command
+ * @status: outcome
+ *
+ * Context: any (bio completion, workqueue).
+ */
+void ktgt_cmd_io_done(struct ktgt_cmd *cmd, blk_status_t status)
+{
+	struct ktgt_conn *conn = cmd->conn;
+
+	cmd->io_status = status;
+	llist_add(&cmd->done_node, &conn->done);
+	queue_work(ktgt_io_wq, &conn->io_work);
+	/* last: once this reaches zero the connection may be freed */
+	if (atomic_dec_and_test(&conn->inflight))
+		wake_up_var(&conn->inflight);
+}
+
+/**
+ * ktgt_cmd_complete() - answer a command the backend finished
+ * @cmd: command
+ *
+ * Context: io_work.
+ */
+void ktgt_cmd_complete(struct ktgt_cmd *cmd)
+{
+	cmd->in_backend = false;
+	ktgt_sense_from_blk_status(cmd, cmd->io_status);
+	cmd_respond(cmd);
+}
+
+/**
+ * ktgt_cmds_abort() - free the commands of a closing connection
+ * @conn: connection, whose io_work no longer runs
+ *
+ * Commands still in the backend are left alone; they reach conn->done
+ * when they complete and a later call frees them.
+ */
+void ktgt_cmds_abort(struct ktgt_conn *conn)
+{
+	struct llist_node *list = llist_del_all(&conn->done);
+	struct ktgt_cmd *cmd, *tmp;
+
+	llist_for_each_entry_safe(cmd, tmp, list, done_node) {
+		cmd->in_backend = false;
+		cmd_drop(cmd);
+	}
+	list_for_each_entry_safe(cmd, tmp, &conn->cmds, node)
+		if (!cmd->in_backend)
+			cmd_drop(cmd);
+	conn->rx_cmd = NULL;
+}

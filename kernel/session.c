@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sessions and the full-feature phase outside SCSI commands: the CmdSN
+ * window, NOP-Out, Text (SendTargets), Logout and task management.
+ */
+#include <linux/inet.h>
+#include <linux/slab.h>
+
+#include "ktgt.h"
+
+/**
+ * ktgt_session_create() - a login completed: create its session
+ * @conn: the connection, which becomes the session's only one
+ * @t: target (its reference passes to the session), NULL for discovery
+ * @initiator: initiator name
+ * @isid: initiator session ID
+ * @discovery: a Discovery session
+ * @cmdsn: CmdSN of the login, the first ExpCmdSN
+ *
+ * A session with the same initiator name and ISID is reinstated: its
+ * connection is closed (RFC 7143 section 6.3.5).
+ *
+ * Return: 0, -ENODEV when the target is being removed, or -ENOMEM.
+ */
+int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const char *initiator,
+			u64 isid, bool discovery, u32 cmdsn)
+{
+	struct ktgt_session *sess, *old;
+	int tsih;
+
+	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
+	if (!sess)
+		return -ENOMEM;
+	tsih = ktgt_tsih_alloc();
+	if (tsih < 0) {
+		kfree(sess);
+		return tsih;
+	}
+	sess->tsih = tsih;
+	sess->isid = isid;
+	sess->discovery = discovery;
+	strscpy(sess->initiator, initiator, sizeof(sess->initiator));
+	sess->params = conn->params;
+	sess->exp_cmdsn = cmdsn;
+	spin_lock_init(&sess->sn_lock);
+	sess->conn = conn;
+	INIT_LIST_HEAD(&sess->node);
+
+	if (t) {
+		spin_lock(&t->sess_lock);
+		if (t->removed) {
+			spin_unlock(&t->sess_lock);
+			ktgt_tsih_free(tsih);
+			kfree(sess);
+			return -ENODEV;
+		}
+		list_for_each_entry(old, &t->sessions, node) {
+			if (old->isid == isid && !strcmp(old->initiator, initiator)) {
+				pr_info("%s: reinstating session %u of %s\n", t->name,
+					old->tsih, initiator);
+				ktgt_conn_shutdown(old->conn);
+			}
+		}
+		list_add_tail(&sess->node, &t->sessions);
+		spin_unlock(&t->sess_lock);
+		pr_info("%s: session %u from %s (%pISpc)\n", t->name, sess->tsih,
+			initiator, &conn->peer);
+	}
+	sess->target = t;
+	conn->sess = sess;
+	return 0;
+}
+
+/**
+ * ktgt_session_detach() - end the session of a closing connection
+ * @conn: connection, in its release work
+ */
+void ktgt_session_detach(struct ktgt_conn *conn)
+{
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_target *t;
+
+	if (!sess)
+		return;
+	t = sess->target;
+	if (t) {
+		spin_lock(&t->sess_lock);
+		list_del(&sess->node);
+		spin_unlock(&t->sess_lock);
+		pr_info("%s: session %u from %s closed\n", t->name, sess->tsih, sess->initiator);
+		wake_up_all(&t->sess_wq);
+		ktgt_target_put(t);
+	}
+	ktgt_tsih_free(sess->tsih);
+	kfree(sess);
+	conn->sess = NULL;
+}
+
+static bool sessions_gone(struct ktgt_target *t)
+{
+	bool empty;
+
+	spin_lock(&t->sess_lock);
+	empty = list_empty(&t->sessions);
+	spin_unlock(&t->sess_lock);
+	return empty;
+}
+
+/**
+ * ktgt_sessions_kill() - close every session of a removed target and wait
+ * @t: target, already marked removed
+ */
+void ktgt_sessions_kill(struct ktgt_target *t)
+{
+	struct ktgt_session *sess;
+
+	spin_lock(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		ktgt_conn_shutdown(sess->conn);
+	spin_unlock(&t->sess_lock);
+	wait_event(t->sess_wq, sessions_gone(t));
+}
+
+/**
+ * ktgt_exp_cmdsn() - the next CmdSN the session expects
+ * @sess: session
+ *
+ * Return: ExpCmdSN.
+ */
+u32 ktgt_exp_cmdsn(struct ktgt_session *sess)
+{
+	u32 v;
+
+	spin_lock(&sess->sn_lock);
+	v = sess->exp_cmdsn;
+	spin_unlock(&sess->sn_lock);
+	return v;
+}
+
+/**
+ * ktgt_max_cmdsn() - the last CmdSN the session may send
+ * @sess: session
+ *
+ * The window shrinks by one for each command taken in and grows back when
+ * it is answered, so MaxCmdSN never goes backwards.
+ *
+ * Return: MaxCmdSN.
+ */
+u32 ktgt_max_cmdsn(struct ktgt_session *sess)
+{
+	u32 v;
+
+	spin_lock(&sess->sn_lock);
+	v = sess->exp_cmdsn + KTGT_QUEUE_DEPTH - 1 - sess->outstanding;
+	spin_unlock(&sess->sn_lock);
+	return v;
+}
+
+/**
+ * ktgt_cmdsn_accept() - may this request run, by CmdSN?
+ * @sess: session
+ * @h: request header
+ * @take_slot: the request occupies a queue slot until answered
+ *
+ * Immediate requests always run and do not advance ExpCmdSN. Others must
+ * carry exactly ExpCmdSN; one connection per session means TCP delivers
+ * them in order, so anything else is outside the window or a duplicate
+ * and is ignored (RFC 7143 section 3.2.2.1).
+ *
+ * Return: true when the request is to be executed.
+ */
+bool ktgt_cmdsn_accept(struct ktgt_session *sess, const struct iscsi_bhs *h, bool take_slot)
+{
+	u32 cmdsn = be32_to_cpu(h->sn);
+	bool ok;
+
+	if (h->opcode & ISCSI_OP_IMMEDIATE)
+		return true;
+	spin_lock(&sess->sn_lock);
+	ok = cmdsn == sess->exp_cmdsn;
+	if (ok) {
+		sess->exp_cmdsn++;
+		if (take_slot)
+			sess->outstanding++;
+	}
+	spin_unlock(&sess->sn_lock);
+	if (!ok)
+		pr_debug("ignoring CmdSN %u, expected %u\n", cmdsn, sess->exp_cmdsn);
+	return ok;
+}
+
+/**
+ * ktgt_cmdsn_release() - a command that took a slot was answered
+ * @sess: session
+ */
+void ktgt_cmdsn_release(struct ktgt_session *sess)
+{
+	spin_lock(&sess->sn_lock);
+	sess->outstanding--;
+	spin_unlock(&sess->sn_lock);
+}
+
+static int portal_address(struct ktgt_conn *conn, struct ktgt_portal *p, char *buf, size_t len)
+{
+	const struct sockaddr_storage *ss = &p->addr;
+
+	/* a wildcard portal is reached at the address this connection used */
+	if (inet_addr_is_any((struct sockaddr *)ss)) {
+		u16 port = ss->ss_family == AF_INET ?
+			   ntohs(((const struct sockaddr_in *)ss)->sin_port) :
+			   ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+		ss = &conn->local;
+		if (ss->ss_family == AF_INET)
+			return snprintf(buf, len, "%pI4:%u,%u",
+					&((const struct sockaddr_in *)ss)->sin_addr, port, KTGT_TPGT);
+		return snprintf(buf, len, "[%pI6c]:%u,%u",
+				&((const struct sockaddr_in6 *)ss)->sin6_addr, port, KTGT_TPGT);
+	}
+	if (ss->ss_family == AF_INET)
+		return snprintf(buf, len, "%pISpc,%u", ss, KTGT_TPGT);
+	return snprintf(buf, len, "[%pI6c]:%u,%u", &((const struct sockaddr_in6 *)ss)->sin6_addr,
+			ntohs(((const struct sockaddr_in6 *)ss)->sin6_port), KTGT_TPGT);
+}
+
+/**
+ * ktgt_sendtargets() - answer SendTargets (RFC 7143 appendix C)
+ * @conn: connection
+ * @value: "All", a target name, or "" for the session's own target
+ * @out: reply buffer
+ *
+ * Lists the targets reachable through this connection's portal that the
+ * initiator may log in to, each with every portal it is bound to.
+ *
+ * Return: 0 or -ENOSPC.
+ */
+int ktgt_sendtargets(struct ktgt_conn *conn, const char *value, struct ktgt_text_buf *out)
+{
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_target_portal *tp;
+	struct ktgt_target *t;
+	char addr[64];
+	int ret = 0;
+
+	mutex_lock(&ktgt_cfg_mutex);
+	list_for_each_entry(t, &ktgt_targets, node) {
+		if (!strcmp(value, "All")) {
+			/* every target */
+		} else if (!*value) {
+			if (t != sess->target)
+				continue;
+		} else if (strcmp(value, t->name)) {
+			continue;
+		}
+		if (!ktgt_target_has_portal(t, conn->portal) ||
+		    !ktgt_acl_allows(t, sess->initiator))
+			continue;
+		ret = ktgt_text_add(out, "TargetName", t->name);
+		list_for_each_entry(tp, &t->portals, node) {
+			if (ret)
+				break;
+			portal_address(conn, tp->portal, addr, sizeof(addr));
+			ret = ktgt_text_add(out, "TargetAddress", addr);
+		}
+		if (ret)
+			break;
+	}
+	mutex_unlock(&ktgt_cfg_mutex);
+	return ret;
+}
+
+static void text_send_chunk(struct ktgt_conn *conn, const struct iscsi_bhs *req)
+{
+	u32 left = conn->text_out_len - conn->text_out_off;
+	u32 len = min(left, conn->params.max_xmit_dsl);
+	struct ktgt_pdu *pdu;
+
+	pdu = ktgt_pdu_alloc(ISCSI_OP_TEXT_RSP, KTGT_SN_NEXT, GFP_KERNEL);
+	if (!pdu)
+		return;
+	pdu->data = kmemdup(conn->text_out + conn->text_out_off, len, GFP_KERNEL);
+	if (len && !pdu->data) {
+		kfree(pdu);
+		return;
+	}
+	pdu->dlen = len;
+	pdu->bhs.itt = req->itt;
+	conn->text_out_off += len;
+	if (conn->text_out_off < conn->text_out_len) {
+		/* more to come: the initiator asks for it with our TTT */
+		pdu->bhs.flags = ISCSI_LOGIN_CONTINUE;
+		conn->text_ttt = conn->next_ttt++;
+		if (conn->text_ttt == ISCSI_RSVD_TAG)
+			conn->text_ttt = conn->next_ttt++;
+		pdu->bhs.ttt = cpu_to_be32(conn->text_ttt);
+	} else {
+		pdu->bhs.ttt = cpu_to_be32(ISCSI_RSVD_TAG);
+		kfree(conn->text_out);
+		conn->text_out = NULL;
+	}
+	ktgt_pdu_queue(conn, pdu);
+}
+
+static int handle_text(struct ktgt_conn *conn)
+{
+	const struct iscsi_bhs *h = &conn->rx_bhs;
+	u32 ttt = be32_to_cpu(h->ttt);
+	struct ktgt_text_buf out;
+	struct ktgt_text_iter it;
+	enum ktgt_text_err err;
+	struct ktgt_kv kv;
+	char *buf;
+
+	if (ttt != ISCSI_RSVD_TAG) {
+		if (!conn->text_out || ttt != conn->text_ttt) {
+			ktgt_send_reject(conn, h, ISCSI_REJECT_INVALID_PDU_FIELD);
+			return 0;
+		}
+		text_send_chunk(conn, h);
+		return 0;
+	}
+	if (!(h->flags & ISCSI_FLAG_FINAL)) {
+		/* multi-PDU text requests are not needed for SendTargets */
+		ktgt_send_reject(conn, h, ISCSI_REJECT_CMD_NOT_SUPPORTED);
+		return 0;
+	}
+
+	buf = kmalloc(KTGT_TEXT_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ktgt_text_buf_init(&out, buf, KTGT_TEXT_MAX);
+	ktgt_text_iter_init(&it, conn->rx_buf, conn->rx_dlen);
+	while ((err = ktgt_text_next(&it, &kv, ISCSI_VALUE_MAX)) == KTGT_TEXT_OK) {
+		if (!strcmp(kv.key, "SendTargets"))
+			ktgt_sendtargets(conn, kv.value, &out);
+		else
+			ktgt_text_add(&out, kv.key, "NotUnderstood");
+	}
+	if (err != KTGT_TEXT_END) {
+		kfree(buf);
+		pr_info_ratelimited("text request from %pISpc: %s\n", &conn->peer,
+				    ktgt_text_strerror(err));
+		ktgt_send_reject(conn, h, ISCSI_REJECT_PROTOCOL_ERROR);
+		return 0;
+	}
+	if (out.overflow)
+		pr_warn_ratelimited("SendTargets reply to %pISpc truncated\n", &conn->peer);
+
+	kfree(conn->text_out);
+	conn->text_out = buf;
+	conn->text_out_len = out.len;
+	conn->text_out_off = 0;
+	text_send_chunk(conn, h);
+	return 0;
+}
+
+static int handle_nop_out(struct ktgt_conn *conn)
+{
+	const struct iscsi_bhs *h = &conn->rx_bhs;
+	struct ktgt_pdu *pdu;
+
+	if (h->itt == cpu_to_be32(ISCSI_RSVD_TAG)) {
+		/* an answer to our ping must be immediate (RFC 7143 11.18) */
+		if (!(h->opcode & ISCSI_OP_IMMEDIATE))
+			ktgt_send_reject(conn, h, ISCSI_REJECT_PROTOCOL_ERROR);
+		return 0;
+	}
+	if (!ktgt_cmdsn_accept(conn->sess, h, false))
+		return 0;
+	pdu = ktgt_pdu_alloc(ISCSI_OP_NOOP_IN, KTGT_SN_NEXT, GFP_KERNEL);
+	if (!pdu)
+		return -ENOMEM;
+	if (conn->rx_dlen) {
+		pdu->data = kmemdup(conn->rx_buf, conn->rx_dlen, GFP_KERNEL);
+		if (!pdu->data) {
+			kfree(pdu);
+			return -ENOMEM;
+		}
+		pdu->dlen = conn->rx_dlen;
+	}
+	memcpy(pdu->bhs.lun, h->lun, sizeof(h->lun));
+	pdu->bhs.itt = h->itt;
+	pdu->bhs.ttt = cpu_to_be32(ISCSI_RSVD_TAG);
+	ktgt_pdu_queue(conn, pdu);
+	return 0;
+}
+
+static int handle_logout(struct ktgt_conn *conn)
+{
+	const struct iscsi_bhs *h = &conn->rx_bhs;
+	u8 reason = h->flags & ISCSI_LOGOUT_REASON_MASK;
+	u16 cid = be32_to_cpu(h->ttt) >> 16;
+	u8 response = ISCSI_LOGOUT_OK;
+	struct ktgt_pdu *pdu;
+
+	if (!ktgt_cmdsn_accept(conn->sess, h, false))
+		return 0;
+	if (reason == ISCSI_LOGOUT_RECOVERY)
+		response = ISCSI_LOGOUT_RECOVERY_UNSUPPORTED;	/* ERL 0 */
+	else if (reason == ISCSI_LOGOUT_CONNECTION && cid != conn->cid)
+		response = ISCSI_LOGOUT_CID_NOT_FOUND;
+	else if (reason > ISCSI_LOGOUT_RECOVERY)
+		response = ISCSI_LOGOUT_CLEANUP_FAILED;
+
+	pdu = ktgt_pdu_alloc(ISCSI_OP_LOGOUT_RSP, KTGT_SN_NEXT, GFP_KERNEL);
+	if (!pdu)
+		return -ENOMEM;
+	pdu->bhs.rsvd2[0] = response;
+	pdu->bhs.itt = h->itt;
+	if (response == ISCSI_LOGOUT_OK) {
+		conn->state = KTGT_CONN_LOGOUT;
+		set_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags);
+	}
+	ktgt_pdu_queue(conn, pdu);
+	return 0;
+}
+
+static int handle_tmf(struct ktgt_conn *conn)
+{
+	const struct iscsi_bhs *h = &conn->rx_bhs;
+	u8 func = h->flags & ISCSI_TMF_FUNC_MASK;
+	u8 response = ISCSI_TMF_NOT_SUPPORTED;
+	struct ktgt_pdu *pdu;
+
+	if (!ktgt_cmdsn_accept(conn->sess, h, false))
+		return 0;
+	/*
+	 * ABORT TASK for a task that is not (or no longer) here is answered
+	 * as such; aborting live tasks and resets are not implemented yet, and
+	 * the initiator escalates to session recovery.
+	 */
+	if (func == 1 && !ktgt_cmd_find(conn, be32_to_cpu(h->ttt)))
+		response = ISCSI_TMF_NO_TASK;
+	pr_info_ratelimited("task management function %u from %pISpc: response %u\n",
+			    func, &conn->peer, response);
+
+	pdu = ktgt_pdu_alloc(ISCSI_OP_TMF_RSP, KTGT_SN_NEXT, GFP_KERNEL);
+	if (!pdu)
+		return -ENOMEM;
+	pdu->bhs.rsvd2[0] = response;
+	pdu->bhs.itt = h->itt;
+	ktgt_pdu_queue(conn, pdu);
+	return 0;
+}
+
+/**
+ * ktgt_ffp_hdr() - a full-feature phase header arrived: route its data
+ * @conn: connection
+ *
+ * Return: 0, or a negative errno to drop the connection.
+ */
+int ktgt_ffp_hdr(struct ktgt_conn *conn)
+{
+	const struct iscsi_bhs *h = &conn->rx_bhs;
+	u8 op = iscsi_bhs_opcode(h);
+
+	if (conn->sess->discovery && op != ISCSI_OP_TEXT_REQ && op != ISCSI_OP_LOGOUT_REQ &&
+	    op != ISCSI_OP_NOOP_OUT) {
+		ktgt_send_reject(conn, h, ISCSI_REJECT_PROTOCOL_ERROR);
+		conn->rx_sink = KTGT_SINK_NONE;
+		return 0;
+	}
+
+	switch (op) {
+	case ISCSI_OP_SCSI_CMD:
+		return ktgt_cmd_new(conn);
+	case ISCSI_OP_DATA_OUT:
+		return ktgt_cmd_data_out_hdr(conn);
+	case ISCSI_OP_NOOP_OUT:
+	case ISCSI_OP_TEXT_REQ:
+	case ISCSI_OP_LOGOUT_REQ:
+	case ISCSI_OP_TMF_REQ:
+		conn->rx_sink = KTGT_SINK_BUF;
+		return 0;
+	default:
+		ktgt_send_reject(conn, h, ISCSI_REJECT_CMD_NOT_SUPPORTED);
+		conn->rx_sink = KTGT_SINK_NONE;
+		return 0;
+	}
+}
+
+/**
+ * ktgt_ffp_data() - a full-feature phase PDU is complete: handle it
+ * @conn: connection
+ *
+ * Return: 0, or a negative errno to drop the connection.
+ */
+int ktgt_ffp_data(struct ktgt_conn *conn)
+{
+	switch (iscsi_bhs_opcode(&conn->rx_bhs)) {
+	case ISCSI_OP_SCSI_CMD:
+		ktgt_cmd_immediate_done(conn);
+		return 0;
+	case ISCSI_OP_DATA_OUT:
+		ktgt_cmd_data_out_done(conn);
+		return 0;
+	case ISCSI_OP_NOOP_OUT:
+		return handle_nop_out(conn);
+	case ISCSI_OP_TEXT_REQ:
+		if (!ktgt_cmdsn_accept(conn->sess, &conn->rx_bhs, false))
+			return 0;
+		return handle_text(conn);
+	case ISCSI_OP_LOGOUT_REQ:
+		return handle_logout(conn);
+	case ISCSI_OP_TMF_REQ:
+		return handle_tmf(conn);
+	}
+	return 0;
+}

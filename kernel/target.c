@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Targets, LUNs, ACLs and portal bindings: the configuration model.
+ * Everything here runs under ktgt_cfg_mutex unless said otherwise.
+ */
+#include <linux/fs.h>
+#include <linux/jhash.h>
+#include <linux/netlink.h>
+#include <linux/slab.h>
+
+#include "ktgt.h"
+
+LIST_HEAD(ktgt_targets);
+static u32 ktgt_next_tid = 1;
+
+/**
+ * ktgt_target_find() - look a target up by name
+ * @name: IQN
+ *
+ * Context: ktgt_cfg_mutex held.
+ * Return: the target, or NULL. No reference is taken.
+ */
+struct ktgt_target *ktgt_target_find(const char *name)
+{
+	struct ktgt_target *t;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	list_for_each_entry(t, &ktgt_targets, node)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/**
+ * ktgt_target_get_by_name() - look a target up and take a reference
+ * @name: IQN
+ *
+ * Return: the target, or NULL.
+ */
+struct ktgt_target *ktgt_target_get_by_name(const char *name)
+{
+	struct ktgt_target *t;
+
+	mutex_lock(&ktgt_cfg_mutex);
+	t = ktgt_target_find(name);
+	if (t)
+		kref_get(&t->ref);
+	mutex_unlock(&ktgt_cfg_mutex);
+	return t;
+}
+
+static void ktgt_target_release(struct kref *ref)
+{
+	struct ktgt_target *t = container_of(ref, struct ktgt_target, ref);
+
+	xa_destroy(&t->luns);
+	kfree(t);
+}
+
+/**
+ * ktgt_target_put() - drop a target reference
+ * @t: the target
+ */
+void ktgt_target_put(struct ktgt_target *t)
+{
+	kref_put(&t->ref, ktgt_target_release);
+}
+
+/**
+ * ktgt_target_add() - create a target
+ * @name: IQN, already validated by the netlink policy
+ * @extack: for error messages
+ *
+ * Return: 0 or a negative errno.
+ */
+int ktgt_target_add(const char *name, struct netlink_ext_ack *extack)
+{
+	struct ktgt_target *t;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	if (ktgt_target_find(name)) {
+		NL_SET_ERR_MSG_MOD(extack, "target already exists");
+		return -EEXIST;
+	}
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	kref_init(&t->ref);
+	strscpy(t->name, name, sizeof(t->name));
+	t->tid = ktgt_next_tid++;
+	xa_init(&t->luns);
+	INIT_LIST_HEAD(&t->portals);
+	INIT_LIST_HEAD(&t->acls);
+	INIT_LIST_HEAD(&t->sessions);
+	spin_lock_init(&t->sess_lock);
+	init_waitqueue_head(&t->sess_wq);
+	ktgt_params_target_defaults(&t->params);
+	list_add_tail(&t->node, &ktgt_targets);
+	pr_info("target %u %s added\n", t->tid, t->name);
+	return 0;
+}
+
+static void ktgt_lun_release(struct kref *ref)
+{
+	struct ktgt_lun *lun = container_of(ref, struct ktgt_lun, ref);
+
+	lun->ops->close(lun);
+	filp_close(lun->file, NULL);
+	kfree(lun->path);
+	kfree_rcu(lun, rcu);
+}
+
+/**
+ * ktgt_lun_put() - drop a LUN reference
+ * @lun: the LUN
+ */
+void ktgt_lun_put(struct ktgt_lun *lun)
+{
+	kref_put(&lun->ref, ktgt_lun_release);
+}
+
+/**
+ * ktgt_lun_get() - find a LUN for the data path
+ * @t: target
+ * @id: LUN number
+ *
+ * Context: any; uses RCU.
+ * Return: the LUN with a reference held, or NULL.
+ */
+struct ktgt_lun *ktgt_lun_get(struct ktgt_target *t, u64 id)
+{
+	struct ktgt_lun *lun;
+
+	if (id > KTGT_MAX_LUN)
+		return NULL;
+	rcu_read_lock();
+	lun = xa_load(&t->luns, id);
+	if (lun && !kref_get_unless_zero(&lun->ref))
+		lun = NULL;
+	rcu_read_unlock();
+	return lun;
+}
+
+/**
+ * ktgt_lun_add() - map a block device or file as a LUN
+ * @t: target
+ * @id: LUN number
+ * @path: block device or regular file
+ * @readonly: refuse writes
+ * @write_cache: report WCE=1 (otherwise every write is FUA)
+ * @extack: for error messages
+ *
+ * Return: 0 or a negative errno.
+ */
+int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
+		 bool write_cache, struct netlink_ext_ack *extack)
+{
+	struct ktgt_lun *lun;
+	umode_t mode;
+	u32 hash;
+	int ret;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	if (id > KTGT_MAX_LUN) {
+		NL_SET_ERR_MSG_MOD(extack, "LUN number out of range (0-16383)");
+		return -ERANGE;
+	}
+	if (xa_load(&t->luns, id)) {
+		NL_SET_ERR_MSG_MOD(extack, "LUN already exists");
+		return -EEXIST;
+	}
+
+	lun = kzalloc(sizeof(*lun), GFP_KERNEL);
+	if (!lun)
+		return -ENOMEM;
+	kref_init(&lun->ref);
+	lun->target = t;
+	lun->id = id;
+	lun->readonly = readonly;
+	lun->write_cache = write_cache;
+	lun->path = kstrdup(path, GFP_KERNEL);
+	if (!lun->path) {
+		ret = -ENOMEM;
+		goto out_free_lun;
+	}
+
+	/* O_EXCL claims a block device; it is ignored for regular files */
+	lun->file = filp_open(path, (readonly ? O_RDONLY : O_RDWR) | O_LARGEFILE | O_EXCL, 0);
+	if (IS_ERR(lun->file)) {
+		ret = PTR_ERR(lun->file);
+		ktgt_extack_fmt(extack, "cannot open the backing store",
+				"cannot open %s (error %d)", path, ret);
+		goto out_free_path;
+	}
+
+	mode = file_inode(lun->file)->i_mode;
+	if (S_ISBLK(mode)) {
+		lun->ops = &ktgt_bdev_ops;
+	} else if (S_ISREG(mode)) {
+		lun->ops = &ktgt_file_ops;
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "backing store must be a block device or a regular file");
+		ret = -EINVAL;
+		goto out_close_file;
+	}
+	ret = lun->ops->open(lun);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "backing store cannot be used");
+		goto out_close_file;
+	}
+	if (!lun->nr_blocks) {
+		NL_SET_ERR_MSG_MOD(extack, "backing store is empty");
+		ret = -EINVAL;
+		goto out_close_backend;
+	}
+
+	hash = jhash(t->name, strlen(t->name), (u32)id);
+	snprintf(lun->serial, sizeof(lun->serial), "KTGT%04x%04llx%08x", t->tid, id, hash);
+	/* NAA 3: locally assigned, 60 bits of our own */
+	put_unaligned_be64(0x3ull << 60 | (u64)(t->tid & 0xfff) << 48 | (id & 0xffff) << 32 | hash,
+			   lun->naa);
+
+	ret = xa_insert(&t->luns, id, lun, GFP_KERNEL);
+	if (ret)
+		goto out_close_backend;
+	pr_info("target %s: LUN %llu is %s (%s, %llu blocks of %u bytes)\n", t->name, id,
+		path, lun->ops->name, lun->nr_blocks, 1u << lun->block_shift);
+	return 0;
+
+out_close_backend:
+	lun->ops->close(lun);
+out_close_file:
+	filp_close(lun->file, NULL);
+out_free_path:
+	kfree(lun->path);
+out_free_lun:
+	kfree(lun);
+	return ret;
+}
+
+/**
+ * ktgt_lun_del() - unmap a LUN; commands in flight keep it alive
+ * @t: target
+ * @id: LUN number
+ *
+ * Return: 0 or -ENOENT.
+ */
+int ktgt_lun_del(struct ktgt_target *t, u64 id)
+{
+	struct ktgt_lun *lun;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	lun = xa_erase(&t->luns, id);
+	if (!lun)
+		return -ENOENT;
+	ktgt_lun_put(lun);
+	return 0;
+}
+
+static struct ktgt_acl *acl_find(struct ktgt_target *t, const char *name)
+{
+	struct ktgt_acl *acl;
+
+	list_for_each_entry(acl, &t->acls, node)
+		if (!strcmp(acl->name, name))
+			return acl;
+	return NULL;
+}
+
+/**
+ * ktgt_acl_add() - allow an initiator, or every initiator with "ALL"
+ * @t: target
+ * @name: initiator name or "ALL"
+ *
+ * Return: 0, -EEXIST or -ENOMEM.
+ */
+int ktgt_acl_add(struct ktgt_target *t, const char *name)
+{
+	struct ktgt_acl *acl;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	if (acl_find(t, name))
+		return -EEXIST;
+	acl = kzalloc(sizeof(*acl), GFP_KERNEL);
+	if (!acl)
+		return -ENOMEM;
+	strscpy(acl->name, name, sizeof(acl->name));
+	list_add_tail(&acl->node, &t->acls);
+	return 0;
+}
+
+/**
+ * ktgt_acl_del() - remove an ACL entry
+ * @t: target
+ * @name: initiator name or "ALL"
+ *
+ * Return: 0 or -ENOENT.
+ */
+int ktgt_acl_del(struct ktgt_target *t, const char *name)
+{
+	struct ktgt_acl *acl;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	acl = acl_find(t, name);
+	if (!acl)
+		return -ENOENT;
+	list_del(&acl->node);
+	kfree(acl);
+	return 0;
+}
+
+/**
+ * ktgt_acl_allows() - may this initiator log in to the target?
+ * @t: target
+ * @initiator: initiator name
+ *
+ * Context: ktgt_cfg_mutex held.
+ * Return: true when an entry matches it or "ALL" is present.
+ */
+bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator)
+{
+	struct ktgt_acl *acl;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	list_for_each_entry(acl, &t->acls, node)
+		if (!strcmp(acl->name, "ALL") || !strcasecmp(acl->name, initiator))
+			return true;
+	return false;
+}
+
+/**
+ * ktgt_target_portal_add() - let the target accept logins on a portal
+ * @t: target
+ * @ss: IP address and port
+ * @extack: for error messages
+ *
+ * Return: 0 or a negative errno.
+ */
+int ktgt_target_portal_add(struct ktgt_target *t, const struct sockaddr_storage *ss,
+			   struct netlink_ext_ack *extack)
+{
+	struct ktgt_target_portal *tp;
+	struct ktgt_portal *p;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	list_for_each_entry(tp, &t->portals, node) {
+		if (ktgt_sockaddr_equal(&tp->portal->addr, ss)) {
+			NL_SET_ERR_MSG_MOD(extack, "portal already bound to this target");
+			return -EEXIST;
+		}
+	}
+	tp = kzalloc(sizeof(*tp), GFP_KERNEL);
+	if (!tp)
+		return -ENOMEM;
+	p = ktgt_portal_get(ss, extack);
+	if (IS_ERR(p)) {
+		kfree(tp);
+		return PTR_ERR(p);
+	}
+	tp->portal = p;
+	list_add_tail(&tp->node, &t->portals);
+	return 0;
+}
+
+static void target_portal_unbind(struct ktgt_target_portal *tp)
+{
+	list_del(&tp->node);
+	ktgt_portal_put_locked(tp->portal);
+	kfree(tp);
+}
+
+/**
+ * ktgt_target_portal_del() - stop accepting logins for the target on a portal
+ * @t: target
+ * @ss: IP address and port
+ *
+ * Return: 0 or -ENOENT.
+ */
+int ktgt_target_portal_del(struct ktgt_target *t, const struct sockaddr_storage *ss)
+{
+	struct ktgt_target_portal *tp;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	list_for_each_entry(tp, &t->portals, node) {
+		if (ktgt_sockaddr_equal(&tp->portal->addr, ss)) {
+			target_portal_unbind(tp);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/**
+ * ktgt_target_has_portal() - is the target reachable through this portal?
+ * @t: target
+ * @p: portal a connection arrived on
+ *
+ * Context: ktgt_cfg_mutex held.
+ * Return: true when bound.
+ */
+bool ktgt_target_has_portal(struct ktgt_target *t, struct ktgt_portal *p)
+{
+	struct ktgt_target_portal *tp;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	list_for_each_entry(tp, &t->portals, node)
+		if (tp->portal == p)
+			return true;
+	return false;
+}
+
+/**
+ * ktgt_target_del() - remove a target, ending its sessions
+ * @t: target, found under ktgt_cfg_mutex
+ *
+ * Unlinks the target so that no new login finds it, then drops the mutex
+ * while sessions end: their connections' work takes the mutex to log in.
+ *
+ * Context: ktgt_cfg_mutex held on entry and on return.
+ * Return: 0.
+ */
+int ktgt_target_del(struct ktgt_target *t)
+{
+	struct ktgt_target_portal *tp, *tmp_tp;
+	struct ktgt_acl *acl, *tmp_acl;
+	struct ktgt_lun *lun;
+	unsigned long id;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	list_del(&t->node);
+	spin_lock(&t->sess_lock);
+	t->removed = true;
+	spin_unlock(&t->sess_lock);
+	kref_get(&t->ref);
+	mutex_unlock(&ktgt_cfg_mutex);
+
+	ktgt_sessions_kill(t);
+
+	mutex_lock(&ktgt_cfg_mutex);
+	list_for_each_entry_safe(tp, tmp_tp, &t->portals, node)
+		target_portal_unbind(tp);
+	list_for_each_entry_safe(acl, tmp_acl, &t->acls, node) {
+		list_del(&acl->node);
+		kfree(acl);
+	}
+	xa_for_each(&t->luns, id, lun) {
+		xa_erase(&t->luns, id);
+		ktgt_lun_put(lun);
+	}
+	pr_info("target %u %s removed\n", t->tid, t->name);
+	ktgt_target_put(t);	/* the lookup reference */
+	ktgt_target_put(t);	/* the list's reference */
+	return 0;
+}
+
+/**
+ * ktgt_targets_destroy() - remove every target, at module exit
+ */
+void ktgt_targets_destroy(void)
+{
+	struct ktgt_target *t;
+
+	mutex_lock(&ktgt_cfg_mutex);
+	while ((t = list_first_entry_or_null(&ktgt_targets, struct ktgt_target, node)))
+		ktgt_target_del(t);
+	mutex_unlock(&ktgt_cfg_mutex);
+}
