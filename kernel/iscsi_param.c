@@ -115,7 +115,7 @@ void ktgt_params_target_defaults(struct ktgt_params *p)
  * @data: the data segment
  * @len: its length, without padding
  */
-void ktgt_text_iter_init(struct ktgt_text_iter *it, const void *data, u32 len)
+void ktgt_text_iter_init(struct ktgt_text_iter *it, void *data, u32 len)
 {
 	it->pos = data;
 	it->end = it->pos + len;
@@ -124,7 +124,8 @@ void ktgt_text_iter_init(struct ktgt_text_iter *it, const void *data, u32 len)
 /**
  * ktgt_text_next() - take the next key=value pair
  * @it: cursor
- * @kv: filled with pointers into the segment, both NUL-terminated
+ * @kv: filled with pointers into the segment, both NUL-terminated (the
+ *	'=' is overwritten)
  * @max_value: longest value accepted
  *
  * Return: KTGT_TEXT_OK with @kv set, KTGT_TEXT_END after the last pair, or
@@ -133,7 +134,7 @@ void ktgt_text_iter_init(struct ktgt_text_iter *it, const void *data, u32 len)
 enum ktgt_text_err ktgt_text_next(struct ktgt_text_iter *it, struct ktgt_kv *kv,
 				  u32 max_value)
 {
-	const char *nul, *eq;
+	char *nul, *eq;
 	size_t n;
 
 	/* padding NULs between pairs are tolerated */
@@ -156,6 +157,7 @@ enum ktgt_text_err ktgt_text_next(struct ktgt_text_iter *it, struct ktgt_kv *kv,
 	if ((size_t)(nul - eq - 1) > max_value)
 		return KTGT_TEXT_VALUE_TOO_LONG;
 
+	*eq = '\0';
 	kv->key = it->pos;
 	kv->value = eq + 1;
 	it->pos = nul + 1;

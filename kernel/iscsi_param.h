@@ -57,10 +57,13 @@ enum ktgt_text_err {
 	KTGT_TEXT_EMPTY_KEY,
 };
 
-/* Cursor over a data segment of key=value\0 pairs */
+/*
+ * Cursor over a data segment of key=value\0 pairs. The segment is split in
+ * place: each '=' becomes a NUL, so key and value are C strings.
+ */
 struct ktgt_text_iter {
-	const char *pos;
-	const char *end;
+	char *pos;
+	char *end;
 };
 
 /* Bounded output for replies */
@@ -93,7 +96,7 @@ enum ktgt_neg_result {
 void ktgt_params_rfc_defaults(struct ktgt_params *p);
 void ktgt_params_target_defaults(struct ktgt_params *p);
 
-void ktgt_text_iter_init(struct ktgt_text_iter *it, const void *data, u32 len);
+void ktgt_text_iter_init(struct ktgt_text_iter *it, void *data, u32 len);
 enum ktgt_text_err ktgt_text_next(struct ktgt_text_iter *it, struct ktgt_kv *kv,
 				  u32 max_value);
 const char *ktgt_text_strerror(enum ktgt_text_err err);

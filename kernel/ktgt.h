@@ -322,7 +322,7 @@ void ktgt_send_reject(struct ktgt_conn *conn, const struct iscsi_bhs *bad, u8 re
 /* login.c */
 int ktgt_login_start(struct ktgt_conn *conn);
 void ktgt_login_free(struct ktgt_conn *conn);
-int ktgt_login_pdu(struct ktgt_conn *conn, const void *data, u32 len);
+int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len);
 
 /* session.c */
 int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const char *initiator,

@@ -162,7 +162,7 @@ static int login_key(struct ktgt_conn *conn, const struct ktgt_kv *kv,
 	return 0;
 }
 
-static int login_keys(struct ktgt_conn *conn, const char *data, u32 len,
+static int login_keys(struct ktgt_conn *conn, char *data, u32 len,
 		      struct ktgt_text_buf *out)
 {
 	struct ktgt_login *login = conn->login;
@@ -265,7 +265,7 @@ static int login_finish(struct ktgt_conn *conn)
  *
  * Return: 0, or a negative errno when the connection must drop at once.
  */
-int ktgt_login_pdu(struct ktgt_conn *conn, const void *data, u32 len)
+int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 {
 	struct ktgt_login *login = conn->login;
 	const struct iscsi_bhs *h = &conn->rx_bhs;

@@ -176,7 +176,7 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 	struct ktgt_acl *acl;
 	struct nlattr *nest, *sub;
 	void *hdr;
-	int ret = -EMSGSIZE;
+	int ret;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
 	hdr = genlmsg_put(skb, portid, seq, &ktgt_family, flags, KTGT_CMD_TARGET_GET);
@@ -202,6 +202,7 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 		nla_nest_end(skb, sub);
 	}
 
+	ret = 0;
 	spin_lock(&t->sess_lock);
 	list_for_each_entry(sess, &t->sessions, node) {
 		ret = fill_session(skb, sess);
@@ -209,8 +210,6 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 			break;
 	}
 	spin_unlock(&t->sess_lock);
-	if (ret && ret != -EMSGSIZE)
-		goto out_cancel;
 	if (ret)
 		goto out_cancel;
 
