@@ -279,11 +279,10 @@ int ktgt_parse_number(const char *s, u64 max, u64 *out)
 		return -EINVAL;
 	for (; *s; s++) {
 		d = base == 16 ? hex_val(*s) : (*s >= '0' && *s <= '9' ? *s - '0' : -1);
-		if (d < 0)
+		/* checked before it can wrap */
+		if (d < 0 || (u64)d > max || v > (max - d) / base)
 			return -EINVAL;
 		v = v * base + d;
-		if (v > max)
-			return -EINVAL;
 	}
 	*out = v;
 	return 0;
