@@ -71,7 +71,8 @@ static void bdev_submit(struct ktgt_cmd *cmd)
 	for (i = 0; i < cmd->nr_pages; i++) {
 		struct bio_vec *bv = &cmd->bvec[i];
 
-		while (!bio || bio_add_page(bio, bv->bv_page, bv->bv_len, bv->bv_offset) != bv->bv_len) {
+		while (!bio ||
+		       bio_add_page(bio, bv->bv_page, bv->bv_len, bv->bv_offset) != bv->bv_len) {
 			if (bio) {
 				sector = bio_end_sector(bio);
 				atomic_inc(&cmd->bios);

@@ -44,7 +44,6 @@
 #define kvrealloc_compat(p, oldsize, newsize, gfp) kvrealloc(p, oldsize, newsize, gfp)
 #endif
 
-
 /* 6.2 split generic netlink ops; pre_doit/post_doit take the new type */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 typedef struct genl_split_ops ktgt_genl_hook_ops;

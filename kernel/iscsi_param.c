@@ -487,14 +487,13 @@ int ktgt_neg_reply(struct ktgt_neg *neg, struct ktgt_text_buf *out, bool leaving
 {
 	struct ktgt_params *r = &neg->result;
 	int fb = key_index("FirstBurstLength");
+	u64 mrdsl = 1ull << key_index("MaxRecvDataSegmentLength");
 	u32 i, idx;
 
 	/* RFC 7143 13.14: FirstBurstLength must not exceed MaxBurstLength */
 	if (r->first_burst > r->max_burst) {
 		r->first_burst = r->max_burst;
-		for (i = 0; i < neg->nr_order; i++)
-			if (neg->order[i] == (u32)fb)
-				scnprintf(neg->reply[fb], sizeof(neg->reply[fb]), "%u", r->first_burst);
+		scnprintf(neg->reply[fb], sizeof(neg->reply[fb]), "%u", r->first_burst);
 	}
 
 	for (i = 0; i < neg->nr_order; i++) {
@@ -504,8 +503,8 @@ int ktgt_neg_reply(struct ktgt_neg *neg, struct ktgt_text_buf *out, bool leaving
 	}
 	neg->nr_order = 0;
 
-	if ((leaving_operational || (neg->offered & (1ull << key_index("MaxRecvDataSegmentLength")))) &&
-	    !neg->declared_mrdsl) {
+	/* declare ours when the initiator declares its own, or at the latest now */
+	if ((leaving_operational || (neg->offered & mrdsl)) && !neg->declared_mrdsl) {
 		if (ktgt_text_add_u32(out, "MaxRecvDataSegmentLength", r->max_recv_dsl))
 			return -ENOSPC;
 		neg->declared_mrdsl = true;

@@ -7,6 +7,7 @@
 
 #include "ktgt.h"
 
+/* serializes configuration changes; see ktgt.h */
 DEFINE_MUTEX(ktgt_cfg_mutex);
 struct workqueue_struct *ktgt_io_wq;
 static DEFINE_IDA(ktgt_tsih_ida);

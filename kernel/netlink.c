@@ -189,7 +189,8 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 
 	list_for_each_entry(tp, &t->portals, node) {
 		sub = nla_nest_start(skb, KTGT_A_TARGET_PORTAL);
-		if (!sub || put_addr(skb, KTGT_A_PORTAL_ADDR, KTGT_A_PORTAL_PORT, &tp->portal->addr))
+		if (!sub ||
+		    put_addr(skb, KTGT_A_PORTAL_ADDR, KTGT_A_PORTAL_PORT, &tp->portal->addr))
 			goto out_cancel;
 		nla_nest_end(skb, sub);
 	}
@@ -303,7 +304,8 @@ static int parse_portal(struct genl_info *info, struct nlattr **tb,
 		return ret;
 	addr = pt[KTGT_A_PORTAL_ADDR];
 	if (!addr) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_PORTAL], "portal address missing");
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_PORTAL],
+				    "portal address missing");
 		return -EINVAL;
 	}
 	if (pt[KTGT_A_PORTAL_PORT])
@@ -323,7 +325,8 @@ static int parse_portal(struct genl_info *info, struct nlattr **tb,
 		sin6->sin6_addr = nla_get_in6_addr(addr);
 		sin6->sin6_port = htons(port);
 	} else {
-		NL_SET_ERR_MSG_ATTR(info->extack, addr, "address must be 4 (IPv4) or 16 (IPv6) bytes");
+		NL_SET_ERR_MSG_ATTR(info->extack, addr,
+				    "address must be 4 (IPv4) or 16 (IPv6) bytes");
 		return -EINVAL;
 	}
 	return 0;
@@ -418,7 +421,8 @@ static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
 	if (info->genlhdr->cmd == KTGT_CMD_ACL_DEL) {
 		ret = ktgt_acl_del(t, name);
 		if (ret)
-			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR], "no such ACL entry");
+			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
+					    "no such ACL entry");
 		return ret;
 	}
 	if (strcmp(name, "ALL") && !iscsi_name_valid(name)) {

@@ -816,9 +816,8 @@ void ktgt_cmd_data_out_done(struct ktgt_conn *conn)
 			cmd->unsol_done = true;
 	} else {
 		r2t = r2t_find(cmd, ttt);
-		if (r2t && cmd->received >= r2t->offset + r2t->len) {
+		if (r2t && cmd->received >= r2t->offset + r2t->len)
 			*r2t = cmd->r2t[--cmd->nr_r2t];
-		}
 	}
 	cmd_advance(cmd);
 }

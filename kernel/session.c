@@ -200,26 +200,26 @@ void ktgt_cmdsn_release(struct ktgt_session *sess)
 	spin_unlock(&sess->sn_lock);
 }
 
-static int portal_address(struct ktgt_conn *conn, struct ktgt_portal *p, char *buf, size_t len)
+static __be16 *sa_port(struct sockaddr_storage *ss)
 {
-	const struct sockaddr_storage *ss = &p->addr;
+	if (ss->ss_family == AF_INET6)
+		return &((struct sockaddr_in6 *)ss)->sin6_port;
+	return &((struct sockaddr_in *)ss)->sin_port;
+}
+
+/* "IP:port,TPGT", with the IPv6 address in brackets */
+static void portal_address(struct ktgt_conn *conn, struct ktgt_portal *p, char *buf, size_t len)
+{
+	struct sockaddr_storage ss = p->addr;
 
 	/* a wildcard portal is reached at the address this connection used */
-	if (inet_addr_is_any((struct sockaddr *)ss)) {
-		u16 port = ss->ss_family == AF_INET ?
-			   ntohs(((const struct sockaddr_in *)ss)->sin_port) :
-			   ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-		ss = &conn->local;
-		if (ss->ss_family == AF_INET)
-			return snprintf(buf, len, "%pI4:%u,%u",
-					&((const struct sockaddr_in *)ss)->sin_addr, port, KTGT_TPGT);
-		return snprintf(buf, len, "[%pI6c]:%u,%u",
-				&((const struct sockaddr_in6 *)ss)->sin6_addr, port, KTGT_TPGT);
+	if (inet_addr_is_any((struct sockaddr *)&ss)) {
+		__be16 port = *sa_port(&ss);
+
+		ss = conn->local;
+		*sa_port(&ss) = port;
 	}
-	if (ss->ss_family == AF_INET)
-		return snprintf(buf, len, "%pISpc,%u", ss, KTGT_TPGT);
-	return snprintf(buf, len, "[%pI6c]:%u,%u", &((const struct sockaddr_in6 *)ss)->sin6_addr,
-			ntohs(((const struct sockaddr_in6 *)ss)->sin6_port), KTGT_TPGT);
+	snprintf(buf, len, "%pISpc,%u", &ss, KTGT_TPGT);
 }
 
 /**

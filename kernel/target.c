@@ -199,7 +199,7 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 	} else if (S_ISREG(mode)) {
 		lun->ops = &ktgt_file_ops;
 	} else {
-		NL_SET_ERR_MSG_MOD(extack, "backing store must be a block device or a regular file");
+		NL_SET_ERR_MSG_MOD(extack, "backing store is not a block device or regular file");
 		ret = -EINVAL;
 		goto out_close_file;
 	}
