@@ -28,21 +28,24 @@ struct ktgtctl {
 	struct ktgt_nl *nl;
 };
 
-static int check_name_arg(const char *what, const char *name)
+/* Validate an iSCSI name from the command line, and bring it to lower case. */
+static int check_name_arg(const char *what, char *name)
 {
-	int err = ktgt_check_name(name);
+	int err;
 
+	ktgt_name_lower(name);
+	err = ktgt_check_name(name);
 	if (err == -ENAMETOOLONG)
 		return cli_error(CLI_USAGE, "%s name is longer than %d bytes", what,
 				 KTGT_NAME_MAX);
 	if (err)
 		return cli_error(CLI_USAGE,
-				 "invalid %s name '%s' (expected iqn.YYYY-MM.domain[:id], eui.<16 hex digits> or naa.<16 or 32 hex digits>)",
+				 "invalid %s name '%s' (expected iqn.YYYY-MM.domain[:ID], eui.<16 hex> or naa.<16|32 hex>)",
 				 what, name);
 	return CLI_OK;
 }
 
-static int check_target_arg(const char *name)
+static int check_target_arg(char *name)
 {
 	return check_name_arg("target", name);
 }
@@ -130,7 +133,8 @@ static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun)
 		if (i + 1 == argc)
 			return cli_error(CLI_USAGE, "missing on|off after '%s'", argv[i]);
 		if (ktgt_parse_onoff(argv[i + 1], &on))
-			return cli_error(CLI_USAGE, "invalid value '%s' for %s (expected on or off)",
+			return cli_error(CLI_USAGE,
+					 "invalid value '%s' for %s (expected on or off)",
 					 argv[i + 1], argv[i]);
 		*opt = on;
 	}
@@ -193,7 +197,9 @@ static int cmd_acl(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 		return err;
 	if (!strcasecmp(argv[1], KTGT_ACL_ALL))
 		req.initiator = KTGT_ACL_ALL;
-	else if ((err = check_name_arg("initiator", argv[1])))
+	else
+		err = check_name_arg("initiator", argv[1]);
+	if (err)
 		return err;
 	return send_request(ctx, cmd, "acl", &req);
 }
@@ -224,12 +230,13 @@ static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	struct ktgtctl *c = ctx;
 	struct json_writer w;
 	struct show_ctx sc = { .json = c->json ? &w : NULL };
-	const char *name = argc ? argv[0] : NULL;
+	char *name = argc ? argv[0] : NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int err;
 
-	if (name && (err = check_target_arg(name)))
+	err = name ? check_target_arg(name) : CLI_OK;
+	if (err)
 		return err;
 	err = connect_kernel(c);
 	if (err)

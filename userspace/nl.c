@@ -100,6 +100,23 @@ static const struct nla_policy conn_policy[KTGT_A_CONN_MAX + 1] = {
 	[KTGT_A_CONN_LOCAL_PORT]	= { .type = NLA_U16 },
 };
 
+/*
+ * Parse a nest with a policy. libnl ignores trailing bytes that do not form
+ * an attribute; here they mean the nest is malformed (or not a nest at all).
+ */
+static int parse_nest(struct nlattr **tb, int max, struct nlattr *nest,
+		      const struct nla_policy *policy)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		;
+	if (rem > 0 || nla_parse_nested(tb, max, nest, policy))
+		return -EPROTO;
+	return 0;
+}
+
 /* A NUL-terminated string attribute, or NULL if absent or unterminated. */
 static const char *get_str(const struct nlattr *a)
 {
@@ -146,18 +163,22 @@ static int get_addr(const struct nlattr *addr, const struct nlattr *port,
 static int parse_portal(struct nlattr *nest, struct ktgt_addr *p)
 {
 	struct nlattr *tb[KTGT_A_PORTAL_MAX + 1];
+	int err;
 
-	if (nla_parse_nested(tb, KTGT_A_PORTAL_MAX, nest, portal_policy))
-		return -EPROTO;
+	err = parse_nest(tb, KTGT_A_PORTAL_MAX, nest, portal_policy);
+	if (err)
+		return err;
 	return get_addr(tb[KTGT_A_PORTAL_ADDR], tb[KTGT_A_PORTAL_PORT], KTGT_DEFAULT_PORT, p);
 }
 
 static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 {
 	struct nlattr *tb[KTGT_A_LUN_MAX + 1];
+	int err;
 
-	if (nla_parse_nested(tb, KTGT_A_LUN_MAX, nest, lun_policy))
-		return -EPROTO;
+	err = parse_nest(tb, KTGT_A_LUN_MAX, nest, lun_policy);
+	if (err)
+		return err;
 	if (!tb[KTGT_A_LUN_ID])
 		return -ENODATA;
 	l->id = get_u64(tb[KTGT_A_LUN_ID], 0);
@@ -173,9 +194,11 @@ static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 static int parse_acl(struct nlattr *nest, const char **initiator)
 {
 	struct nlattr *tb[KTGT_A_ACL_MAX + 1];
+	int err;
 
-	if (nla_parse_nested(tb, KTGT_A_ACL_MAX, nest, acl_policy))
-		return -EPROTO;
+	err = parse_nest(tb, KTGT_A_ACL_MAX, nest, acl_policy);
+	if (err)
+		return err;
 	*initiator = get_str(tb[KTGT_A_ACL_INITIATOR]);
 	return *initiator ? 0 : -ENODATA;
 }
@@ -185,8 +208,9 @@ static int parse_conn(struct nlattr *nest, struct ktgt_conn_info *c)
 	struct nlattr *tb[KTGT_A_CONN_MAX + 1];
 	int err;
 
-	if (nla_parse_nested(tb, KTGT_A_CONN_MAX, nest, conn_policy))
-		return -EPROTO;
+	err = parse_nest(tb, KTGT_A_CONN_MAX, nest, conn_policy);
+	if (err)
+		return err;
 	c->cid = get_u16(tb[KTGT_A_CONN_CID], 0);
 	err = get_addr(tb[KTGT_A_CONN_PEER_ADDR], tb[KTGT_A_CONN_PEER_PORT], 0, &c->peer);
 	if (err && err != -ENODATA)
@@ -217,8 +241,9 @@ static int parse_session(struct nlattr *nest, struct ktgt_session_info *s)
 	struct nlattr *a;
 	int rem, err;
 
-	if (nla_parse_nested(tb, KTGT_A_SESSION_MAX, nest, session_policy))
-		return -EPROTO;
+	err = parse_nest(tb, KTGT_A_SESSION_MAX, nest, session_policy);
+	if (err)
+		return err;
 	s->tsih = get_u16(tb[KTGT_A_SESSION_TSIH], 0);
 	s->isid = get_u64(tb[KTGT_A_SESSION_ISID], 0);
 	s->initiator = get_str(tb[KTGT_A_SESSION_INITIATOR]);
@@ -322,8 +347,9 @@ int ktgt_nl_parse_target(struct nlmsghdr *nlh, struct ktgt_target *t)
 	if (genlmsg_parse(nlh, 0, tb, KTGT_A_MAX, top_policy) || !tb[KTGT_A_TARGET])
 		return -EPROTO;
 	nest = tb[KTGT_A_TARGET];
-	if (nla_parse_nested(tt, KTGT_A_TARGET_MAX, nest, target_policy))
-		return -EPROTO;
+	err = parse_nest(tt, KTGT_A_TARGET_MAX, nest, target_policy);
+	if (err)
+		return err;
 	t->name = get_str(tt[KTGT_A_TARGET_NAME]);
 	t->tid = get_u32(tt[KTGT_A_TARGET_TID], 0);
 

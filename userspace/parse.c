@@ -170,7 +170,7 @@ int ktgt_parse_onoff(const char *s, bool *on)
 	size_t i;
 	int v;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
 		for (v = 0; v < 2; v++) {
 			if (!strcmp(s, words[i][v])) {
 				*on = v;
@@ -244,13 +244,28 @@ int ktgt_check_name(const char *name)
 		if (!is_name_char(name[i]))
 			return -EINVAL;
 	}
-	for (i = 0; i < sizeof(name_types) / sizeof(name_types[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(name_types); i++) {
 		size_t plen = strlen(name_types[i].prefix);
 
 		if (!strncasecmp(name, name_types[i].prefix, plen))
 			return name_types[i].check(name + plen) ? 0 : -EINVAL;
 	}
 	return -EINVAL;
+}
+
+/**
+ * ktgt_name_lower() - normalize an iSCSI name to lower case
+ * @name: the name, changed in place
+ *
+ * iSCSI names compare case-insensitively (RFC 3722 maps them to lower case),
+ * and the kernel stores and matches them in that form.
+ */
+void ktgt_name_lower(char *name)
+{
+	for (; *name; name++) {
+		if (*name >= 'A' && *name <= 'Z')
+			*name += 'a' - 'A';
+	}
 }
 
 /**
@@ -312,14 +327,16 @@ void ktgt_format_addr(const struct ktgt_addr *addr, bool with_port, char *buf, s
 }
 
 /**
- * ktgt_format_size() - print a size the way tgtadm does, in decimal megabytes
+ * ktgt_format_size() - print a size as tgtadm does: "256 MB" for 256 MiB
  * @bytes: the size
  * @buf: the output
  * @len: the size of @buf
+ *
+ * The unit is 2^20 bytes, rounded to the nearest.
  */
 void ktgt_format_size(uint64_t bytes, char *buf, size_t len)
 {
-	uint64_t mb = bytes / 1000000 + (bytes % 1000000 >= 500000);
+	uint64_t mb = (bytes >> 20) + ((bytes >> 19) & 1);
 
 	snprintf(buf, len, "%" PRIu64 " MB", mb);
 }

@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define KTGT_LUN_MAX		16383
 /* "[" + IPv6 + "]:" + port + NUL */
 #define KTGT_ADDR_STRLEN	(46 + 9)
@@ -31,6 +35,7 @@ int ktgt_parse_portal(const char *s, struct ktgt_addr *addr);
 int ktgt_parse_lun(const char *s, uint64_t *lun);
 int ktgt_parse_onoff(const char *s, bool *on);
 int ktgt_check_name(const char *name);
+void ktgt_name_lower(char *name);
 
 size_t ktgt_addr_len(const struct ktgt_addr *addr);
 int ktgt_addr_set(struct ktgt_addr *addr, const void *bytes, size_t len, uint16_t port);
