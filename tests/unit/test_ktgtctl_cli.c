@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs build/ktgtctl (or $KTGTCTL) with good and bad command lines, and
+ * checks the exit code (0 ok, 1 error, 2 usage), that errors are exactly
+ * one "ktgtctl: " line on stderr, and that help goes to stdout. Bad command
+ * lines fail before ktgtctl talks to the kernel, so none of this needs the
+ * module; the cases that do need it to be absent skip if it is loaded.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+/*
+ * TEST_F()'s wrapper keeps a local ("child") across setjmp(), and with some
+ * test bodies GCC -O2 warns that the longjmp() of a failed ASSERT might
+ * clobber it. That is for the harness to fix; silence it so the build stays
+ * free of warnings.
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+#define IQN	"iqn.2024-01.org.example:t1"
+#define A10	"aaaaaaaaaa"
+#define A100	A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
+/* 224 bytes: one more than KTGT_NAME_MAX */
+#define IQN_224	"iqn.2024-01.org.example:" A100 A100
+
+#define NOT_LOADED "ktgtctl: the ktgt module is not loaded (modprobe ktgt)"
+
+/* build/ktgtctl, next to build/tests/unit/ where this test lives */
+static const char *ktgtctl_path(char *buf, size_t len)
+{
+	const char *env = getenv("KTGTCTL");
+	ssize_t n;
+	int ups;
+
+	if (env)
+		return env;
+	n = readlink("/proc/self/exe", buf, len - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	for (ups = 0; ups < 3; ups++) {
+		char *slash = strrchr(buf, '/');
+
+		if (!slash)
+			return NULL;
+		*slash = '\0';
+	}
+	strncat(buf, "/ktgtctl", len - strlen(buf) - 1);
+	return buf;
+}
+
+/* Everything written to @f, which is closed; NULL if out of memory. */
+static char *slurp(FILE *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	char chunk[4096];
+	size_t n;
+
+	rewind(f);
+	while (mem && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, mem);
+	if (mem)
+		fclose(mem);
+	fclose(f);
+	return buf;
+}
+
+/* Run @prog with @args; return its exit status, and its output in @out and @err. */
+static int run(const char *prog, const char *const *args, char **out, char **err)
+{
+	const char *argv[16] = { "ktgtctl" };
+	FILE *fout = tmpfile(), *ferr = tmpfile();
+	int i, status;
+	pid_t pid;
+
+	if (!fout || !ferr)
+		return -1;
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(open("/dev/null", O_RDONLY), STDIN_FILENO);
+		dup2(fileno(fout), STDOUT_FILENO);
+		dup2(fileno(ferr), STDERR_FILENO);
+		execv(prog, (char **)argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	*out = slurp(fout);
+	*err = slurp(ferr);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static bool ktgt_loaded(void)
+{
+	return !access("/sys/module/ktgt", F_OK);
+}
+
+FIXTURE(cli) {
+	char path[PATH_MAX];
+	const char *prog;
+};
+
+FIXTURE_SETUP(cli)
+{
+	self->prog = ktgtctl_path(self->path, sizeof(self->path));
+	if (!self->prog || access(self->prog, X_OK))
+		SKIP(return, "no ktgtctl binary (make ktgtctl, or set KTGTCTL)");
+}
+
+FIXTURE_TEARDOWN(cli) {}
+
+FIXTURE_VARIANT(cli) {
+	const char *args[14];
+	int code;
+	const char *out;	/* expected on stdout (a substring); NULL: stdout is empty */
+	const char *err;	/* expected in the one stderr line; NULL: stderr is empty */
+	bool without_module;	/* the result holds only without the module */
+};
+
+/* Usage errors: exit 2 */
+FIXTURE_VARIANT_ADD(cli, nothing) { .code = 2, .err = "ktgtctl: missing object" };
+FIXTURE_VARIANT_ADD(cli, unknown_object) {
+	.args = { "frobnicate" }, .code = 2, .err = "unknown object 'frobnicate'",
+};
+FIXTURE_VARIANT_ADD(cli, unknown_command) {
+	.args = { "target", "frob" }, .code = 2, .err = "unknown command 'frob'",
+};
+FIXTURE_VARIANT_ADD(cli, missing_command) {
+	.args = { "lun" }, .code = 2, .err = "missing command",
+};
+FIXTURE_VARIANT_ADD(cli, target_add_no_name) {
+	.args = { "target", "add" }, .code = 2, .err = "usage: ktgtctl target add IQN",
+};
+FIXTURE_VARIANT_ADD(cli, target_add_extra) {
+	.args = { "target", "add", IQN, "more" }, .code = 2,
+	.err = "usage: ktgtctl target add IQN",
+};
+FIXTURE_VARIANT_ADD(cli, target_del_no_name) {
+	.args = { "target", "del" }, .code = 2, .err = "usage: ktgtctl target del IQN",
+};
+FIXTURE_VARIANT_ADD(cli, target_bad_name) {
+	.args = { "target", "add", "mytarget" }, .code = 2,
+	.err = "invalid target name 'mytarget' (expected iqn.YYYY-MM.domain[:ID], "
+	       "eui.<16 hex> or naa.<16|32 hex>)",
+};
+FIXTURE_VARIANT_ADD(cli, target_empty_name) {
+	.args = { "target", "add", "" }, .code = 2, .err = "invalid target name ''",
+};
+FIXTURE_VARIANT_ADD(cli, target_long_name) {
+	.args = { "target", "add", IQN_224 }, .code = 2,
+	.err = "target name is longer than 223 bytes",
+};
+FIXTURE_VARIANT_ADD(cli, target_name_newline) {
+	.args = { "target", "add", IQN "\nx" }, .code = 2,
+	.err = "invalid target name '" IQN "?x'",
+};
+FIXTURE_VARIANT_ADD(cli, portal_missing) {
+	.args = { "portal", "add", IQN }, .code = 2,
+	.err = "usage: ktgtctl portal add IQN IP[:PORT]",
+};
+FIXTURE_VARIANT_ADD(cli, portal_port_0) {
+	.args = { "portal", "add", IQN, "192.0.2.1:0" }, .code = 2,
+	.err = "invalid port in portal '192.0.2.1:0' (expected 1..65535)",
+};
+FIXTURE_VARIANT_ADD(cli, portal_port_65536) {
+	.args = { "portal", "del", IQN, "[::1]:65536" }, .code = 2,
+	.err = "invalid port in portal '[::1]:65536'",
+};
+FIXTURE_VARIANT_ADD(cli, portal_port_abc) {
+	.args = { "portal", "add", IQN, "192.0.2.1:abc" }, .code = 2,
+	.err = "invalid portal '192.0.2.1:abc'",
+};
+FIXTURE_VARIANT_ADD(cli, portal_garbage) {
+	.args = { "portal", "add", IQN, "example.com" }, .code = 2,
+	.err = "invalid portal 'example.com'",
+};
+FIXTURE_VARIANT_ADD(cli, portal_bad_target) {
+	.args = { "portal", "add", "x", "192.0.2.1" }, .code = 2,
+	.err = "invalid target name 'x'",
+};
+FIXTURE_VARIANT_ADD(cli, lun_missing_path) {
+	.args = { "lun", "add", IQN, "1" }, .code = 2,
+	.err = "usage: ktgtctl lun add IQN LUN PATH [readonly on|off] [write-cache on|off]",
+};
+FIXTURE_VARIANT_ADD(cli, lun_too_many) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "readonly", "on", "write-cache", "on",
+		  "x" },
+	.code = 2, .err = "usage: ktgtctl lun add",
+};
+FIXTURE_VARIANT_ADD(cli, lun_too_big) {
+	.args = { "lun", "add", IQN, "16384", "/dev/null" }, .code = 2,
+	.err = "invalid LUN '16384' (expected 0..16383)",
+};
+FIXTURE_VARIANT_ADD(cli, lun_not_a_number) {
+	.args = { "lun", "del", IQN, "one" }, .code = 2, .err = "invalid LUN 'one'",
+};
+FIXTURE_VARIANT_ADD(cli, lun_negative) {
+	.args = { "lun", "del", IQN, "--", "-1" }, .code = 2, .err = "invalid LUN '-1'",
+};
+FIXTURE_VARIANT_ADD(cli, lun_option_no_value) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "readonly" }, .code = 2,
+	.err = "missing on|off after 'readonly'",
+};
+FIXTURE_VARIANT_ADD(cli, lun_option_bad_value) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "write-cache", "maybe" }, .code = 2,
+	.err = "invalid value 'maybe' for write-cache (expected on or off)",
+};
+FIXTURE_VARIANT_ADD(cli, lun_unknown_option) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "fast", "on" }, .code = 2,
+	.err = "unknown LUN option 'fast'",
+};
+FIXTURE_VARIANT_ADD(cli, lun_empty_path) {
+	.args = { "lun", "add", IQN, "1", "" }, .code = 2, .err = "empty backing store path",
+};
+FIXTURE_VARIANT_ADD(cli, acl_bad_initiator) {
+	.args = { "acl", "add", IQN, "someone" }, .code = 2,
+	.err = "invalid initiator name 'someone'",
+};
+FIXTURE_VARIANT_ADD(cli, acl_missing) {
+	.args = { "acl", "del", IQN }, .code = 2,
+	.err = "usage: ktgtctl acl del IQN ALL|INITIATOR",
+};
+FIXTURE_VARIANT_ADD(cli, show_bad_name) {
+	.args = { "show", "nope" }, .code = 2, .err = "invalid target name 'nope'",
+};
+FIXTURE_VARIANT_ADD(cli, show_two_names) {
+	.args = { "show", IQN, IQN }, .code = 2, .err = "usage: ktgtctl show [IQN]",
+};
+FIXTURE_VARIANT_ADD(cli, unknown_long_option) {
+	.args = { "--bogus", "show" }, .code = 2, .err = "unknown option '--bogus'",
+};
+FIXTURE_VARIANT_ADD(cli, unknown_short_option) {
+	.args = { "show", "-x" }, .code = 2, .err = "unknown option '-x'",
+};
+
+/* Errors: exit 1 */
+FIXTURE_VARIANT_ADD(cli, lun_missing_file) {
+	.args = { "lun", "add", IQN, "1", "/nonexistent/ktgt.img" }, .code = 1,
+	.err = "ktgtctl: /nonexistent/ktgt.img: No such file or directory",
+};
+FIXTURE_VARIANT_ADD(cli, lun_char_device) {
+	.args = { "lun", "add", IQN, "1", "/dev/null" }, .code = 1,
+	.err = "ktgtctl: /dev/null: not a block device or regular file",
+};
+FIXTURE_VARIANT_ADD(cli, show_no_module) {
+	.args = { "show" }, .code = 1, .err = NOT_LOADED, .without_module = true,
+};
+FIXTURE_VARIANT_ADD(cli, show_json_no_module) {
+	.args = { "-j", "show", IQN }, .code = 1, .err = NOT_LOADED, .without_module = true,
+};
+FIXTURE_VARIANT_ADD(cli, target_add_no_module) {
+	.args = { "target", "add", IQN }, .code = 1, .err = NOT_LOADED, .without_module = true,
+};
+FIXTURE_VARIANT_ADD(cli, acl_all_no_module) {
+	.args = { "acl", "add", IQN, "all" }, .code = 1, .err = NOT_LOADED,
+	.without_module = true,
+};
+FIXTURE_VARIANT_ADD(cli, lun_file_no_module) {
+	.args = { "lun", "add", IQN, "0", "/proc/self/exe", "readonly", "on" }, .code = 1,
+	.err = NOT_LOADED, .without_module = true,
+};
+
+/* Help and version: exit 0, on stdout */
+FIXTURE_VARIANT_ADD(cli, help) {
+	.args = { "--help" }, .code = 0, .out = "Usage: ktgtctl [OPTIONS] OBJECT COMMAND",
+};
+FIXTURE_VARIANT_ADD(cli, help_word) {
+	.args = { "help" }, .code = 0, .out = "ktgtctl lun add IQN LUN PATH",
+};
+FIXTURE_VARIANT_ADD(cli, help_object) {
+	.args = { "portal", "help" }, .code = 0, .out = "Usage: ktgtctl portal COMMAND",
+};
+FIXTURE_VARIANT_ADD(cli, help_object_option) {
+	.args = { "acl", "-h" }, .code = 0, .out = "ktgtctl acl add IQN ALL|INITIATOR",
+};
+FIXTURE_VARIANT_ADD(cli, help_command) {
+	.args = { "lun", "add", "--help" }, .code = 0,
+	.out = "Usage: ktgtctl lun add IQN LUN PATH [readonly on|off] [write-cache on|off]",
+};
+FIXTURE_VARIANT_ADD(cli, help_command_word) {
+	.args = { "show", "help" }, .code = 0, .out = "Usage: ktgtctl show [IQN]",
+};
+FIXTURE_VARIANT_ADD(cli, help_before_bad_args) {
+	.args = { "-h", "portal", "add", "x" }, .code = 0, .out = "Usage: ktgtctl portal add",
+};
+FIXTURE_VARIANT_ADD(cli, version) {
+	.args = { "--version" }, .code = 0, .out = "ktgtctl ",
+};
+
+TEST_F(cli, run)
+{
+	char *out = NULL, *err = NULL;
+	int code;
+
+	if (variant->without_module && ktgt_loaded())
+		SKIP(return, "the ktgt module is loaded");
+	code = run(self->prog, variant->args, &out, &err);
+	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, err);
+	EXPECT_EQ(variant->code, code);
+
+	if (variant->out) {
+		EXPECT_NE(NULL, strstr(out, variant->out)) TH_LOG("stdout: %s", out);
+	} else {
+		EXPECT_STREQ("", out);
+	}
+
+	if (variant->err) {
+		/* exactly one line, "ktgtctl: ..." */
+		EXPECT_EQ(0, strncmp(err, "ktgtctl: ", 9)) TH_LOG("stderr: %s", err);
+		EXPECT_NE(NULL, strstr(err, variant->err)) TH_LOG("stderr: %s", err);
+		EXPECT_EQ(strchr(err, '\n'), err + strlen(err) - 1) TH_LOG("stderr: %s", err);
+	} else {
+		EXPECT_STREQ("", err);
+	}
+	free(out);
+	free(err);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for ktgtctl's "show" output, text and JSON, from targets built
+ * by hand (test_ktgtctl_nl.c covers decoding them from netlink).
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.c"
+#include "json.c"
+#include "show.c"
+
+#include "kselftest_harness.h"
+
+static struct ktgt_conn_info conns[] = {
+	{
+		.cid = 0, .has_peer = true, .has_local = true,
+		.peer = { .family = AF_INET, .bytes = { 172, 16, 1, 13 }, .port = 51234 },
+		.local = { .family = AF_INET, .bytes = { 127, 0, 0, 1 }, .port = 3260 },
+	},
+	{
+		.cid = 1, .has_peer = true,
+		.peer = { .family = AF_INET6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 },
+			  .port = 40000 },
+	},
+	{ .cid = 2 },
+};
+
+static struct ktgt_session_info sessions[] = {
+	{
+		.tsih = 1, .isid = 0x23d000000ULL,
+		.initiator = "iqn.1993-08.org.debian:01:4d3ee1b5f6a",
+		.conns = conns, .nr_conns = 3,
+	},
+};
+
+static struct ktgt_addr portals[] = {
+	{ .family = AF_INET, .bytes = { 127, 0, 0, 1 }, .port = 3260 },
+	{ .family = AF_INET6, .port = 860 },
+};
+
+static struct ktgt_lun_info luns[] = {
+	{
+		.id = 1, .path = "/dev/ram0", .size = 268435456, .block_size = 512,
+		.backend = KTGT_BACKEND_BDEV, .readonly = false, .write_cache = true,
+	},
+	{
+		.id = 16383, .path = "/srv/disk \"2\".img", .size = 1000000, .block_size = 4096,
+		.backend = KTGT_BACKEND_FILE, .readonly = true, .write_cache = false,
+	},
+	{ .id = 7, .backend = KTGT_BACKEND_UNKNOWN },
+};
+
+static const char *acls[] = { "ALL", "iqn.1993-08.org.debian:01:4d3ee1b5f6a" };
+
+static const struct ktgt_target full = {
+	.tid = 1, .name = "iqn.2012-11.li.cudd.router:htpc1",
+	.portals = portals, .nr_portals = 2,
+	.luns = luns, .nr_luns = 3,
+	.acls = acls, .nr_acls = 2,
+	.sessions = sessions, .nr_sessions = 1,
+};
+
+static const struct ktgt_target empty = { .tid = 4294967295U };
+
+static const char full_text[] =
+	"Target 1: iqn.2012-11.li.cudd.router:htpc1\n"
+	"    System information:\n"
+	"        Driver: iscsi\n"
+	"        State: ready\n"
+	"    I_T nexus information:\n"
+	"        I_T nexus: 1\n"
+	"            Initiator: iqn.1993-08.org.debian:01:4d3ee1b5f6a\n"
+	"            ISID: 0x23d000000\n"
+	"            Connection: 0\n"
+	"                IP Address: 172.16.1.13\n"
+	"            Connection: 1\n"
+	"                IP Address: 2001:db8::7\n"
+	"            Connection: 2\n"
+	"    Portal information:\n"
+	"        127.0.0.1:3260\n"
+	"        [::]:860\n"
+	"    LUN information:\n"
+	"        LUN: 1\n"
+	"            Type: disk\n"
+	"            Size: 256 MB, Block size: 512\n"
+	"            Readonly: No\n"
+	"            Write cache: Yes\n"
+	"            Backing store type: bdev\n"
+	"            Backing store path: /dev/ram0\n"
+	"        LUN: 16383\n"
+	"            Type: disk\n"
+	"            Size: 1 MB, Block size: 4096\n"
+	"            Readonly: Yes\n"
+	"            Write cache: No\n"
+	"            Backing store type: file\n"
+	"            Backing store path: /srv/disk \"2\".img\n"
+	"        LUN: 7\n"
+	"            Type: disk\n"
+	"            Size: 0 MB, Block size: 0\n"
+	"            Readonly: No\n"
+	"            Write cache: No\n"
+	"            Backing store type: unknown\n"
+	"            Backing store path: None\n"
+	"    ACL information:\n"
+	"        ALL\n"
+	"        iqn.1993-08.org.debian:01:4d3ee1b5f6a\n";
+
+static const char empty_text[] =
+	"Target 4294967295: None\n"
+	"    System information:\n"
+	"        Driver: iscsi\n"
+	"        State: ready\n"
+	"    I_T nexus information:\n"
+	"    Portal information:\n"
+	"    LUN information:\n"
+	"    ACL information:\n";
+
+static const char both_json[] =
+	"[\n"
+	"  {\n"
+	"    \"tid\": 1,\n"
+	"    \"name\": \"iqn.2012-11.li.cudd.router:htpc1\",\n"
+	"    \"driver\": \"iscsi\",\n"
+	"    \"state\": \"ready\",\n"
+	"    \"sessions\": [\n"
+	"      {\n"
+	"        \"tsih\": 1,\n"
+	"        \"initiator\": \"iqn.1993-08.org.debian:01:4d3ee1b5f6a\",\n"
+	"        \"isid\": 9613344768,\n"
+	"        \"connections\": [\n"
+	"          {\n"
+	"            \"cid\": 0,\n"
+	"            \"peer\": {\n"
+	"              \"address\": \"172.16.1.13\",\n"
+	"              \"port\": 51234\n"
+	"            },\n"
+	"            \"local\": {\n"
+	"              \"address\": \"127.0.0.1\",\n"
+	"              \"port\": 3260\n"
+	"            }\n"
+	"          },\n"
+	"          {\n"
+	"            \"cid\": 1,\n"
+	"            \"peer\": {\n"
+	"              \"address\": \"2001:db8::7\",\n"
+	"              \"port\": 40000\n"
+	"            }\n"
+	"          },\n"
+	"          {\n"
+	"            \"cid\": 2\n"
+	"          }\n"
+	"        ]\n"
+	"      }\n"
+	"    ],\n"
+	"    \"portals\": [\n"
+	"      {\n"
+	"        \"address\": \"127.0.0.1\",\n"
+	"        \"port\": 3260\n"
+	"      },\n"
+	"      {\n"
+	"        \"address\": \"::\",\n"
+	"        \"port\": 860\n"
+	"      }\n"
+	"    ],\n"
+	"    \"luns\": [\n"
+	"      {\n"
+	"        \"lun\": 1,\n"
+	"        \"type\": \"disk\",\n"
+	"        \"size\": 268435456,\n"
+	"        \"block_size\": 512,\n"
+	"        \"readonly\": false,\n"
+	"        \"write_cache\": true,\n"
+	"        \"backing_store_type\": \"bdev\",\n"
+	"        \"backing_store_path\": \"/dev/ram0\"\n"
+	"      },\n"
+	"      {\n"
+	"        \"lun\": 16383,\n"
+	"        \"type\": \"disk\",\n"
+	"        \"size\": 1000000,\n"
+	"        \"block_size\": 4096,\n"
+	"        \"readonly\": true,\n"
+	"        \"write_cache\": false,\n"
+	"        \"backing_store_type\": \"file\",\n"
+	"        \"backing_store_path\": \"/srv/disk \\\"2\\\".img\"\n"
+	"      },\n"
+	"      {\n"
+	"        \"lun\": 7,\n"
+	"        \"type\": \"disk\",\n"
+	"        \"size\": 0,\n"
+	"        \"block_size\": 0,\n"
+	"        \"readonly\": false,\n"
+	"        \"write_cache\": false,\n"
+	"        \"backing_store_type\": \"unknown\",\n"
+	"        \"backing_store_path\": null\n"
+	"      }\n"
+	"    ],\n"
+	"    \"acls\": [\n"
+	"      \"ALL\",\n"
+	"      \"iqn.1993-08.org.debian:01:4d3ee1b5f6a\"\n"
+	"    ]\n"
+	"  },\n"
+	"  {\n"
+	"    \"tid\": 4294967295,\n"
+	"    \"name\": null,\n"
+	"    \"driver\": \"iscsi\",\n"
+	"    \"state\": \"ready\",\n"
+	"    \"sessions\": [],\n"
+	"    \"portals\": [],\n"
+	"    \"luns\": [],\n"
+	"    \"acls\": []\n"
+	"  }\n"
+	"]\n";
+
+/* What @stmt wrote to the stream @f, to be freed. */
+#define CAPTURE(f, stmt) ({					\
+	char *__buf = NULL;					\
+	size_t __len = 0;					\
+	FILE *f = open_memstream(&__buf, &__len);		\
+								\
+	ASSERT_NE(NULL, f);					\
+	stmt;							\
+	fclose(f);						\
+	__buf;							\
+})
+
+TEST(text_full)
+{
+	char *out = CAPTURE(f, ktgt_show_text(f, &full));
+
+	EXPECT_STREQ(full_text, out);
+	free(out);
+}
+
+TEST(text_empty)
+{
+	char *out = CAPTURE(f, ktgt_show_text(f, &empty));
+
+	EXPECT_STREQ(empty_text, out);
+	free(out);
+}
+
+TEST(json_list)
+{
+	struct json_writer w;
+	char *out = CAPTURE(f, ({
+		json_init(&w, f, 2);
+		json_begin_array(&w, NULL);
+		ktgt_show_json(&w, &full);
+		ktgt_show_json(&w, &empty);
+		json_end_array(&w);
+	}));
+
+	EXPECT_STREQ(both_json, out);
+	free(out);
+}
+
+/* Names from the kernel are not checked: they must still come out as valid JSON. */
+TEST(json_hostile_strings)
+{
+	const char *bad_acls[] = { "a\"b\\c\n\x01\xff" };
+	struct ktgt_target t = {
+		.tid = 2, .name = "iqn.2024-01.org.example:\t\xc3",
+		.acls = bad_acls, .nr_acls = 1,
+	};
+	struct json_writer w;
+	char *out = CAPTURE(f, ({
+		json_init(&w, f, 0);
+		ktgt_show_json(&w, &t);
+	}));
+
+	EXPECT_STREQ("{\"tid\":2,\"name\":\"iqn.2024-01.org.example:\\t\\ufffd\","
+		     "\"driver\":\"iscsi\",\"state\":\"ready\",\"sessions\":[],"
+		     "\"portals\":[],\"luns\":[],"
+		     "\"acls\":[\"a\\\"b\\\\c\\n\\u0001\\ufffd\"]}\n", out);
+	free(out);
+}
+
+TEST_HARNESS_MAIN
