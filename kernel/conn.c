@@ -535,7 +535,7 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)
 		return -ENOMEM;
-	if (!kref_get_unless_zero(&portal->ref)) {
+	if (!ktgt_portal_get(portal)) {
 		ret = -ENODEV;
 		goto out_free_conn;
 	}

@@ -84,10 +84,15 @@ struct ktgt_acl {
 	char name[KTGT_NAME_MAX + 1];	/* "ALL" or an initiator name */
 };
 
-/* a listening socket, shared by the targets bound to it */
+/*
+ * A listening socket, shared by the targets bound to it. Bindings (under
+ * ktgt_cfg_mutex) keep it listening; references keep its memory, for the
+ * connections accepted on it.
+ */
 struct ktgt_portal {
 	struct list_head node;		/* ktgt_portals, under ktgt_cfg_mutex */
 	struct kref ref;
+	u32 nr_bindings;
 	struct sockaddr_storage addr;
 	struct socket *sock;
 	struct work_struct accept_work;
@@ -305,10 +310,11 @@ bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator);
 extern struct list_head ktgt_targets;
 
 /* portal.c */
-struct ktgt_portal *ktgt_portal_get(const struct sockaddr_storage *ss,
-				    struct netlink_ext_ack *extack);
+struct ktgt_portal *ktgt_portal_bind(const struct sockaddr_storage *ss,
+				     struct netlink_ext_ack *extack);
+void ktgt_portal_unbind(struct ktgt_portal *p);
+bool ktgt_portal_get(struct ktgt_portal *p);
 void ktgt_portal_put(struct ktgt_portal *p);
-void ktgt_portal_put_locked(struct ktgt_portal *p);
 bool ktgt_sockaddr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 
 /* conn.c */

@@ -114,15 +114,15 @@ out_release:
 }
 
 /**
- * ktgt_portal_get() - find or open the listener for an address
+ * ktgt_portal_bind() - find or open the listener for an address
  * @ss: IP address and port
  * @extack: for error messages
  *
  * Context: ktgt_cfg_mutex held.
- * Return: the portal with a reference held, or an ERR_PTR.
+ * Return: the portal with a binding and a reference held, or an ERR_PTR.
  */
-struct ktgt_portal *ktgt_portal_get(const struct sockaddr_storage *ss,
-				    struct netlink_ext_ack *extack)
+struct ktgt_portal *ktgt_portal_bind(const struct sockaddr_storage *ss,
+				     struct netlink_ext_ack *extack)
 {
 	struct ktgt_portal *p;
 	int ret;
@@ -130,6 +130,7 @@ struct ktgt_portal *ktgt_portal_get(const struct sockaddr_storage *ss,
 	lockdep_assert_held(&ktgt_cfg_mutex);
 	list_for_each_entry(p, &ktgt_portals, node) {
 		if (ktgt_sockaddr_equal(&p->addr, ss)) {
+			p->nr_bindings++;
 			kref_get(&p->ref);
 			return p;
 		}
@@ -139,6 +140,7 @@ struct ktgt_portal *ktgt_portal_get(const struct sockaddr_storage *ss,
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&p->ref);
+	p->nr_bindings = 1;
 	p->addr = *ss;
 	INIT_WORK(&p->accept_work, ktgt_accept_work);
 	ret = portal_listen(p, extack);
@@ -151,45 +153,57 @@ struct ktgt_portal *ktgt_portal_get(const struct sockaddr_storage *ss,
 	return p;
 }
 
-static void ktgt_portal_release(struct kref *ref)
+/**
+ * ktgt_portal_unbind() - a target stops using the portal
+ * @p: portal
+ *
+ * The last binding closes the listener at once, so no connection arrives
+ * for a portal no target uses; connections already accepted keep the
+ * portal's memory until they close.
+ *
+ * Context: ktgt_cfg_mutex held.
+ */
+void ktgt_portal_unbind(struct ktgt_portal *p)
 {
-	struct ktgt_portal *p = container_of(ref, struct ktgt_portal, ref);
 	struct sock *sk = p->sock->sk;
 
-	list_del(&p->node);
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	if (!--p->nr_bindings) {
+		list_del(&p->node);
+		/* no new accept work, then wait for the running one */
+		write_lock_bh(&sk->sk_callback_lock);
+		sk->sk_user_data = NULL;
+		sk->sk_data_ready = p->saved_data_ready;
+		write_unlock_bh(&sk->sk_callback_lock);
+		cancel_work_sync(&p->accept_work);
+		sock_release(p->sock);
+		p->sock = NULL;
+		pr_info("closed %pISpc\n", &p->addr);
+	}
+	ktgt_portal_put(p);
+}
 
-	/* no new accept work, then wait for the running one */
-	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_user_data = NULL;
-	sk->sk_data_ready = p->saved_data_ready;
-	write_unlock_bh(&sk->sk_callback_lock);
-	cancel_work_sync(&p->accept_work);
-
-	pr_info("closed %pISpc\n", &p->addr);
-	sock_release(p->sock);
-	kfree(p);
+static void ktgt_portal_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct ktgt_portal, ref));
 }
 
 /**
- * ktgt_portal_put() - drop a portal reference; the last closes the listener
+ * ktgt_portal_get() - take a reference for a new connection
  * @p: portal
  *
- * Connections accepted on the portal hold references too, so a portal
- * outlives its last connection.
- *
- * Context: ktgt_cfg_mutex not held.
+ * Return: false when the portal is going away.
+ */
+bool ktgt_portal_get(struct ktgt_portal *p)
+{
+	return kref_get_unless_zero(&p->ref);
+}
+
+/**
+ * ktgt_portal_put() - drop a portal reference
+ * @p: portal
  */
 void ktgt_portal_put(struct ktgt_portal *p)
 {
-	kref_put_mutex(&p->ref, ktgt_portal_release, &ktgt_cfg_mutex);
-}
-
-/**
- * ktgt_portal_put_locked() - ktgt_portal_put() for holders of ktgt_cfg_mutex
- * @p: portal
- */
-void ktgt_portal_put_locked(struct ktgt_portal *p)
-{
-	lockdep_assert_held(&ktgt_cfg_mutex);
 	kref_put(&p->ref, ktgt_portal_release);
 }

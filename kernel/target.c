@@ -352,7 +352,7 @@ int ktgt_target_portal_add(struct ktgt_target *t, const struct sockaddr_storage 
 	tp = kzalloc(sizeof(*tp), GFP_KERNEL);
 	if (!tp)
 		return -ENOMEM;
-	p = ktgt_portal_get(ss, extack);
+	p = ktgt_portal_bind(ss, extack);
 	if (IS_ERR(p)) {
 		kfree(tp);
 		return PTR_ERR(p);
@@ -365,7 +365,7 @@ int ktgt_target_portal_add(struct ktgt_target *t, const struct sockaddr_storage 
 static void target_portal_unbind(struct ktgt_target_portal *tp)
 {
 	list_del(&tp->node);
-	ktgt_portal_put_locked(tp->portal);
+	ktgt_portal_unbind(tp->portal);
 	kfree(tp);
 }
 

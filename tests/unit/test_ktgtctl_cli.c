@@ -16,14 +16,6 @@
 
 #include "kselftest_harness.h"
 
-/*
- * TEST_F()'s wrapper keeps a local ("child") across setjmp(), and with some
- * test bodies GCC -O2 warns that the longjmp() of a failed ASSERT might
- * clobber it. That is for the harness to fix; silence it so the build stays
- * free of warnings.
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-
 #define IQN	"iqn.2024-01.org.example:t1"
 #define A10	"aaaaaaaaaa"
 #define A100	A10 A10 A10 A10 A10 A10 A10 A10 A10 A10

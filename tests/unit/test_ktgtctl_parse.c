@@ -18,14 +18,6 @@
 
 #include "kselftest_harness.h"
 
-/*
- * TEST_F()'s wrapper keeps a local ("child") across setjmp(), and with some
- * test bodies GCC -O2 warns that the longjmp() of a failed ASSERT might
- * clobber it. That is for the harness to fix; silence it so the build stays
- * free of warnings.
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-
 /* Portals: what goes in, the error, and the canonical form coming out. */
 FIXTURE(portal) {};
 FIXTURE_SETUP(portal) {}
