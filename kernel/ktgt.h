@@ -353,6 +353,13 @@ void ktgt_cmd_complete(struct ktgt_cmd *cmd);
 void ktgt_cmd_put(struct ktgt_cmd *cmd);
 void ktgt_cmds_abort(struct ktgt_conn *conn);
 struct ktgt_cmd *ktgt_cmd_find(struct ktgt_conn *conn, u32 itt);
+int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len);
+void ktgt_cmd_copy_in(struct ktgt_cmd *cmd, const u8 *src, u32 len);
+void ktgt_cmd_check(struct ktgt_cmd *cmd, u8 key, u16 asc);
+void ktgt_lun_encode(u64 id, u8 *out);
+
+/* scsi_emul.c */
+void ktgt_scsi_emulate(struct ktgt_cmd *cmd);
 
 /* netlink.c */
 int ktgt_netlink_init(void);

@@ -10,13 +10,6 @@
 
 #include "ktgt.h"
 
-#define KTGT_VENDOR	"KTGT    "
-#define KTGT_PRODUCT	"Virtual disk    "
-#define KTGT_REVISION	"0001"
-
-/* EDTL shorter than the CDB, and not a whole number of blocks */
-#define ASC_INVALID_FIELD_IN_IU	0x0e03
-
 static void cmd_free(struct ktgt_cmd *cmd)
 {
 	u32 i;
@@ -56,7 +49,14 @@ struct ktgt_cmd *ktgt_cmd_find(struct ktgt_conn *conn, u32 itt)
 	return NULL;
 }
 
-static int cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len)
+/**
+ * ktgt_cmd_alloc_buf() - give a command a data buffer of whole pages
+ * @cmd: command
+ * @len: bytes
+ *
+ * Return: 0 or -ENOMEM (pages allocated so far are freed with the command).
+ */
+int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len)
 {
 	u32 i, nr = DIV_ROUND_UP(len, PAGE_SIZE);
 
@@ -79,7 +79,13 @@ static int cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len)
 	return 0;
 }
 
-static void cmd_copy_in(struct ktgt_cmd *cmd, const u8 *src, u32 len)
+/**
+ * ktgt_cmd_copy_in() - fill the start of a command's buffer
+ * @cmd: command, with a buffer of at least @len bytes
+ * @src: data
+ * @len: bytes
+ */
+void ktgt_cmd_copy_in(struct ktgt_cmd *cmd, const u8 *src, u32 len)
 {
 	u32 i, n;
 
@@ -89,7 +95,13 @@ static void cmd_copy_in(struct ktgt_cmd *cmd, const u8 *src, u32 len)
 	}
 }
 
-static void cmd_check(struct ktgt_cmd *cmd, u8 key, u16 asc)
+/**
+ * ktgt_cmd_check() - end a command with CHECK CONDITION
+ * @cmd: command
+ * @key: sense key
+ * @asc: additional sense code and qualifier
+ */
+void ktgt_cmd_check(struct ktgt_cmd *cmd, u8 key, u16 asc)
 {
 	cmd->failed = true;
 	cmd->status = SAM_CHECK_CONDITION;
@@ -115,13 +127,13 @@ static void ktgt_sense_from_blk_status(struct ktgt_cmd *cmd, blk_status_t status
 		cmd->status = SAM_BUSY;
 		return;
 	case BLK_STS_NOTSUPP:
-		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
+		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
 		return;
 	case BLK_STS_NOSPC:
-		cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
+		ktgt_cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
 		return;
 	default:
-		cmd_check(cmd, SK_MEDIUM_ERROR, write ? ASC_WRITE_ERROR : ASC_READ_ERROR);
+		ktgt_cmd_check(cmd, SK_MEDIUM_ERROR, write ? ASC_WRITE_ERROR : ASC_READ_ERROR);
 		return;
 	}
 }
@@ -141,7 +153,12 @@ static u64 lun_decode(const u8 *lun)
 	}
 }
 
-static void lun_encode(u64 id, u8 *out)
+/**
+ * ktgt_lun_encode() - a LUN number in single-level SAM format
+ * @id: LUN number, at most KTGT_MAX_LUN
+ * @out: 8 bytes
+ */
+void ktgt_lun_encode(u64 id, u8 *out)
 {
 	memset(out, 0, 8);
 	if (id < 256) {
@@ -173,40 +190,40 @@ static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
 	cmd->xfer = cmd->cdb.xfer_len;
 	if (!lun && cmd->cdb.op != KTGT_OP_INQUIRY && cmd->cdb.op != KTGT_OP_REPORT_LUNS &&
 	    cmd->cdb.op != KTGT_OP_REQUEST_SENSE) {
-		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
+		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
 		return 0;
 	}
 	if (ret) {
-		cmd_check(cmd, SK_ILLEGAL_REQUEST, cmd->cdb.asc);
+		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, cmd->cdb.asc);
 		return 0;
 	}
 	if (cmd->cdb.op == KTGT_OP_WRITE && lun->readonly) {
-		cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
+		ktgt_cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
 		return 0;
 	}
 	if (cmd->cdb.op != KTGT_OP_READ && cmd->cdb.op != KTGT_OP_WRITE)
 		return 0;	/* emulated: sized when executed */
 
 	if (cmd->xfer > KTGT_MAX_IO_BYTES) {
-		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
 		return 0;
 	}
 	/* only what both the CDB and EDTL cover moves (RFC 7143 11.4.5.2) */
 	cmd->data_len = min_t(u64, cmd->edtl, cmd->xfer);
 	if (cmd->cdb.op == KTGT_OP_WRITE) {
 		if (cmd->data_len & ((1u << bs_shift) - 1)) {
-			cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_IU);
+			ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_IU);
 			return 0;
 		}
 		if (cmd->data_len && !(req->flags & ISCSI_CMD_WRITE)) {
-			cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+			ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
 			return 0;
 		}
 		cmd->io_len = cmd->data_len;
 	} else {
 		cmd->io_len = round_up(cmd->data_len, 1u << bs_shift);
 	}
-	return cmd_alloc_buf(cmd, cmd->io_len);
+	return ktgt_cmd_alloc_buf(cmd, cmd->io_len);
 }
 
 /* a command leaves the connection's list once it is answered or dropped */
@@ -315,278 +332,6 @@ static void cmd_respond(struct ktgt_cmd *cmd)
 	ktgt_cmd_put(cmd);
 }
 
-/* ---- emulated commands ---- */
-
-static u32 emulate_std_inquiry(struct ktgt_cmd *cmd, u8 *b)
-{
-	static const u16 versions[] = { 0x00a0 /* SAM-5 */, 0x0960 /* iSCSI */,
-					0x0460 /* SPC-4 */, 0x04c0 /* SBC-3 */ };
-	u32 i;
-
-	b[0] = cmd->lun ? 0x00 : 0x7f;	/* disk, or PQ 3: no LUN here */
-	b[2] = 0x06;			/* SPC-4 */
-	b[3] = 0x12;			/* HiSup, response data format 2 */
-	b[4] = 66 - 5;
-	b[7] = 0x02;			/* CmdQue */
-	memcpy(b + 8, KTGT_VENDOR, 8);
-	memcpy(b + 16, KTGT_PRODUCT, 16);
-	memcpy(b + 32, KTGT_REVISION, 4);
-	for (i = 0; i < ARRAY_SIZE(versions); i++)
-		put_unaligned_be16(versions[i], b + 58 + 2 * i);
-	return 66;
-}
-
-static u32 vpd_device_id(struct ktgt_cmd *cmd, u8 *b)
-{
-	struct ktgt_lun *lun = cmd->lun;
-	struct ktgt_target *t = lun->target;
-	u32 off = 4, n;
-
-	/* NAA, logical unit */
-	b[off] = 0x01;
-	b[off + 1] = 0x03;
-	b[off + 3] = 8;
-	memcpy(b + off + 4, lun->naa, 8);
-	off += 12;
-
-	/* T10 vendor ID, logical unit */
-	n = 8 + strlen(lun->serial);
-	b[off] = 0x02;
-	b[off + 1] = 0x01;
-	b[off + 3] = n;
-	memcpy(b + off + 4, KTGT_VENDOR, 8);
-	memcpy(b + off + 12, lun->serial, n - 8);
-	off += 4 + n;
-
-	/* SCSI name string, target port: "<iqn>,t,0x0001", NUL-padded to 4 */
-	n = snprintf(b + off + 4, 256, "%s,t,0x%04x", t->name, KTGT_TPGT) + 1;
-	n = round_up(n, 4);
-	b[off] = 0x53;
-	b[off + 1] = 0x98;
-	b[off + 3] = n;
-	off += 4 + n;
-
-	/* relative target port 1 */
-	b[off] = 0x51;
-	b[off + 1] = 0x94;
-	b[off + 3] = 4;
-	put_unaligned_be16(1, b + off + 6);
-	off += 8;
-
-	put_unaligned_be16(off - 4, b + 2);
-	return off;
-}
-
-static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
-{
-	static const u8 pages[] = { 0x00, 0x80, 0x83, 0xb0, 0xb1 };
-	struct ktgt_lun *lun = cmd->lun;
-	u32 max_blocks;
-
-	if (!lun)
-		return -ENODEV;
-	b[0] = 0x00;
-	b[1] = cmd->cdb.page;
-	switch (cmd->cdb.page) {
-	case 0x00:
-		b[3] = sizeof(pages);
-		memcpy(b + 4, pages, sizeof(pages));
-		*len = 4 + sizeof(pages);
-		return 0;
-	case 0x80:
-		b[3] = strlen(lun->serial);
-		memcpy(b + 4, lun->serial, b[3]);
-		*len = 4 + b[3];
-		return 0;
-	case 0x83:
-		*len = vpd_device_id(cmd, b);
-		return 0;
-	case 0xb0:
-		max_blocks = KTGT_MAX_IO_BYTES >> lun->block_shift;
-		b[3] = 0x3c;
-		put_unaligned_be16(1, b + 6);		/* optimal granularity */
-		put_unaligned_be32(max_blocks, b + 8);	/* maximum transfer length */
-		put_unaligned_be32(max_blocks, b + 12);	/* optimal transfer length */
-		*len = 64;
-		return 0;
-	case 0xb1:
-		b[3] = 0x3c;
-		put_unaligned_be16(1, b + 4);		/* non-rotating medium */
-		*len = 64;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static u32 mode_page(struct ktgt_cmd *cmd, u8 page, u8 *b)
-{
-	bool changeable = cmd->cdb.pc == 1;
-
-	switch (page) {
-	case 0x01:	/* read-write error recovery */
-		b[0] = 0x01;
-		b[1] = 0x0a;
-		return 12;
-	case 0x08:	/* caching */
-		b[0] = 0x08;
-		b[1] = 0x12;
-		if (!changeable && cmd->lun->write_cache)
-			b[2] = 0x04;	/* WCE */
-		return 20;
-	case 0x0a:	/* control */
-		b[0] = 0x0a;
-		b[1] = 0x0a;
-		return 12;
-	case 0x1c:	/* informational exceptions */
-		b[0] = 0x1c;
-		b[1] = 0x0a;
-		return 12;
-	}
-	return 0;
-}
-
-static int emulate_mode_sense(struct ktgt_cmd *cmd, u8 *b, u32 *len)
-{
-	static const u8 all_pages[] = { 0x01, 0x08, 0x0a, 0x1c };
-	struct ktgt_lun *lun = cmd->lun;
-	const struct ktgt_cdb *c = &cmd->cdb;
-	u32 hdr = c->mode10 ? 8 : 4, bd = 0, off, i, n;
-
-	if (c->subpage && !(c->page == 0x3f && c->subpage == 0xff))
-		return -EINVAL;
-	off = hdr;
-	if (!c->dbd) {
-		u64 blocks = min_t(u64, lun->nr_blocks, U32_MAX);
-
-		bd = 8;
-		put_unaligned_be32(blocks, b + off);
-		put_unaligned_be32(1u << lun->block_shift, b + off + 4);
-		b[off + 4] = 0;		/* density code */
-		off += bd;
-	}
-	if (c->page == 0x3f) {
-		for (i = 0; i < ARRAY_SIZE(all_pages); i++)
-			off += mode_page(cmd, all_pages[i], b + off);
-	} else {
-		n = mode_page(cmd, c->page, b + off);
-		if (!n)
-			return -EINVAL;
-		off += n;
-	}
-
-	if (c->mode10) {
-		put_unaligned_be16(off - 2, b);
-		b[3] = (lun->readonly ? 0x80 : 0) | 0x10;	/* WP, DPOFUA */
-		put_unaligned_be16(bd, b + 6);
-	} else {
-		b[0] = off - 1;
-		b[2] = (lun->readonly ? 0x80 : 0) | 0x10;
-		b[3] = bd;
-	}
-	*len = off;
-	return 0;
-}
-
-static u32 emulate_report_luns(struct ktgt_cmd *cmd, u8 *b, u32 size)
-{
-	struct ktgt_target *t = cmd->conn->sess->target;
-	struct ktgt_lun *lun;
-	unsigned long id;
-	u32 off = 8;
-
-	/* select report 1 is well-known LUNs only, of which we have none */
-	if (cmd->cdb.select_report != 1) {
-		xa_for_each(&t->luns, id, lun) {
-			if (off + 8 > size)
-				break;
-			lun_encode(id, b + off);
-			off += 8;
-		}
-	}
-	put_unaligned_be32(off - 8, b);
-	return off;
-}
-
-static void cmd_emulate(struct ktgt_cmd *cmd)
-{
-	const struct ktgt_cdb *c = &cmd->cdb;
-	struct ktgt_lun *lun = cmd->lun;
-	u32 size = PAGE_SIZE, len = 0;
-	int ret = 0;
-	u8 *b;
-
-	if (c->op == KTGT_OP_REPORT_LUNS)
-		size = 8 + 8 * (KTGT_MAX_LUN + 1);
-	b = kvzalloc(size, GFP_KERNEL);
-	if (!b) {
-		cmd->failed = true;
-		cmd->status = SAM_BUSY;
-		goto out_respond;
-	}
-
-	switch (c->op) {
-	case KTGT_OP_TEST_UNIT_READY:
-	case KTGT_OP_START_STOP:
-	case KTGT_OP_PREVENT_ALLOW:
-		break;
-	case KTGT_OP_REQUEST_SENSE:
-		/* no deferred errors are kept, so there is never sense to report */
-		if (c->desc) {
-			b[0] = 0x72;
-			len = 8;
-		} else {
-			len = ktgt_sense_fixed(b, SK_NO_SENSE, ASC_NONE);
-		}
-		break;
-	case KTGT_OP_INQUIRY:
-		if (c->evpd)
-			ret = emulate_vpd(cmd, b, &len);
-		else
-			len = emulate_std_inquiry(cmd, b);
-		break;
-	case KTGT_OP_MODE_SENSE:
-		ret = emulate_mode_sense(cmd, b, &len);
-		break;
-	case KTGT_OP_READ_CAPACITY10:
-		put_unaligned_be32(min_t(u64, lun->nr_blocks - 1, U32_MAX), b);
-		put_unaligned_be32(1u << lun->block_shift, b + 4);
-		len = 8;
-		break;
-	case KTGT_OP_READ_CAPACITY16:
-		put_unaligned_be64(lun->nr_blocks - 1, b);
-		put_unaligned_be32(1u << lun->block_shift, b + 8);
-		len = 32;
-		break;
-	case KTGT_OP_REPORT_LUNS:
-		len = emulate_report_luns(cmd, b, size);
-		break;
-	default:
-		ret = -EOPNOTSUPP;
-		break;
-	}
-
-	if (ret == -ENODEV) {
-		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
-	} else if (ret == -EOPNOTSUPP) {
-		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
-	} else if (ret) {
-		cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
-	} else if (c->dir == KTGT_DIR_READ) {
-		/* the device sends min(allocation length, what it has) */
-		cmd->xfer = min(len, c->alloc_len);
-		cmd->data_len = min_t(u64, cmd->xfer, cmd->edtl);
-		if (cmd_alloc_buf(cmd, cmd->data_len)) {
-			cmd->failed = true;
-			cmd->status = SAM_BUSY;
-		} else {
-			cmd_copy_in(cmd, b, cmd->data_len);
-		}
-	}
-	kvfree(b);
-out_respond:
-	cmd_respond(cmd);
-}
-
 static void cmd_exec(struct ktgt_cmd *cmd)
 {
 	switch (cmd->cdb.op) {
@@ -601,8 +346,8 @@ static void cmd_exec(struct ktgt_cmd *cmd)
 		cmd->lun->ops->submit(cmd);
 		return;
 	default:
-		cmd_emulate(cmd);
-		return;
+		ktgt_scsi_emulate(cmd);
+		break;
 	}
 	cmd_respond(cmd);
 }
@@ -629,7 +374,7 @@ static void queue_r2ts(struct ktgt_cmd *cmd)
 		r2t->exp_datasn = 0;
 		cmd->r2t_next += r2t->len;
 
-		lun_encode(cmd->lun_id, pdu->bhs.lun);
+		ktgt_lun_encode(cmd->lun_id, pdu->bhs.lun);
 		pdu->bhs.itt = cpu_to_be32(cmd->itt);
 		pdu->bhs.ttt = cpu_to_be32(r2t->ttt);
 		pdu->bhs.word9 = cpu_to_be32(cmd->r2tsn++);

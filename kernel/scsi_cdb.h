@@ -33,6 +33,7 @@ enum ktgt_sense_key {
 enum ktgt_asc {
 	ASC_NONE			= 0x0000,
 	ASC_WRITE_ERROR			= 0x0c00,
+	ASC_INVALID_FIELD_IN_IU		= 0x0e03,
 	ASC_READ_ERROR			= 0x1100,
 	ASC_PARAMETER_LIST_LENGTH	= 0x1a00,
 	ASC_INVALID_OPCODE		= 0x2000,
