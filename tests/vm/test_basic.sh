@@ -89,12 +89,12 @@ capacity() { # DEV BYTES
 
 # Every block, 256 KiB requests, 16 in flight, each block's crc32c checked
 # right after the write pass (do_verify) and again by a second, read-only run.
-fio_write_verify() { # DEV TAG [--verify_only]
-	local dev=$1 tag=$2
-	shift 2
-	timeout 600 fio --name=v --filename="$dev" --rw=write --bs=256k --direct=1 \
+fio_write_verify() { # FILE TAG DIRECT [FIO-ARG...]
+	local dev=$1 tag=$2 direct=$3
+	shift 3
+	timeout 600 fio --name=v --filename="$dev" --rw=write --bs=256k --direct="$direct" \
 		--ioengine=libaio --iodepth=16 --verify=crc32c --do_verify=1 \
-		--verify_fatal=1 "$@" --output="$LOGDIR/fio-$tag.log" || {
+		--verify_fatal=1 --eta=never "$@" --output="$LOGDIR/fio-$tag.log" || {
 		cat "$LOGDIR/fio-$tag.log"
 		return 1
 	}
@@ -112,12 +112,26 @@ for iqn in "${IQNS[@]}"; do
 	fi
 	check "sg_inq $d ($iqn): a disk" inquiry "$d"
 	check "sg_readcap $d ($iqn): ${SIZE[$iqn]} bytes" capacity "$d" "${SIZE[$iqn]}"
-	check "fio write+verify all of $d ($iqn)" fio_write_verify "$d" "$tag-write"
-	check "fio read-verify all of $d ($iqn)" fio_write_verify "$d" "$tag-verify" --verify_only
+	check "fio write+verify all of $d ($iqn)" fio_write_verify "$d" "$tag-write" 1
+	check "fio read-verify all of $d ($iqn)" fio_write_verify "$d" "$tag-verify" 1 --verify_only
 done
 
 for iqn in "${IQNS[@]}"; do
 	check "logout $iqn" iscsi_logout "$iqn"
+done
+
+# What fio wrote through iSCSI must be on the backing store itself, at the
+# same offsets. brd takes O_DIRECT; a file on tmpfs may not.
+for iqn in "${IQNS[@]}"; do
+	b=${BACKING[$iqn]}
+	if [ -z "${DISK[$iqn]:-}" ]; then
+		not_ok "$b holds what fio wrote: no disk"
+		continue
+	fi
+	direct=1
+	[ -b "$b" ] || direct=0
+	check "$b holds what fio wrote through $iqn" \
+		fio_write_verify "$b" "${iqn##*:}-backing" $direct --verify_only
 done
 for iqn in "${IQNS[@]}"; do
 	check "target del $iqn" tgt_target_del "$iqn"
