@@ -19,9 +19,10 @@
 
 #define KTGT_IO_BUDGET		64	/* PDU parts per io_work run */
 
-static LIST_HEAD(ktgt_conns);
-static DEFINE_SPINLOCK(ktgt_conns_lock);	/* protects ktgt_conns */
+static LIST_HEAD(ktgt_conns);			/* oldest first */
+static DEFINE_SPINLOCK(ktgt_conns_lock);	/* protects ktgt_conns, ktgt_nr_logins */
 static DECLARE_WAIT_QUEUE_HEAD(ktgt_conns_wq);
+static unsigned int ktgt_nr_logins;		/* connections still logging in */
 
 static void ktgt_conn_data_ready(struct sock *sk)
 {
@@ -155,6 +156,8 @@ static int recv_iter(struct ktgt_conn *conn, struct msghdr *msg, int flags)
 
 	if (ret == 0)
 		return -ECONNRESET;
+	if (ret > 0)
+		WRITE_ONCE(conn->last_rx, jiffies);
 	return ret;
 }
 
@@ -427,6 +430,91 @@ static int ktgt_tx(struct ktgt_conn *conn, int budget)
 	return done;
 }
 
+/* a NOP-In that asks the initiator to answer (RFC 7143 section 11.19) */
+static void ktgt_send_ping(struct ktgt_conn *conn)
+{
+	struct ktgt_pdu *pdu;
+
+	if (conn->state != KTGT_CONN_FULL_FEATURE || READ_ONCE(conn->ping_sent))
+		return;
+	pdu = ktgt_pdu_alloc(ISCSI_OP_NOOP_IN, KTGT_SN_PEEK, GFP_KERNEL);
+	if (!pdu)
+		return;
+	conn->ping_ttt = conn->next_ttt++;
+	if (conn->ping_ttt == ISCSI_RSVD_TAG)
+		conn->ping_ttt = conn->next_ttt++;
+	pdu->bhs.itt = cpu_to_be32(ISCSI_RSVD_TAG);
+	pdu->bhs.ttt = cpu_to_be32(conn->ping_ttt);
+	WRITE_ONCE(conn->ping_sent, jiffies | 1);
+	ktgt_pdu_queue(conn, pdu);
+}
+
+/**
+ * ktgt_conn_ping_answered() - a NOP-Out with the reserved ITT arrived
+ * @conn: connection
+ * @ttt: its Target Transfer Tag
+ *
+ * Context: io_work.
+ */
+void ktgt_conn_ping_answered(struct ktgt_conn *conn, u32 ttt)
+{
+	if (READ_ONCE(conn->ping_sent) && ttt == conn->ping_ttt)
+		WRITE_ONCE(conn->ping_sent, 0);
+}
+
+/*
+ * One timer per connection: first the login timeout, then, once logged
+ * in, a NOP-In ping after KTGT_NOP_INTERVAL without traffic and a drop when
+ * the ping goes unanswered for KTGT_NOP_TIMEOUT.
+ */
+static void ktgt_conn_timeout(struct work_struct *w)
+{
+	struct ktgt_conn *conn = container_of(to_delayed_work(w), struct ktgt_conn,
+					      timeout_work);
+	unsigned long ping_sent = READ_ONCE(conn->ping_sent);
+
+	if (test_bit(KTGT_CONN_DYING, &conn->flags))
+		return;
+	switch (READ_ONCE(conn->state)) {
+	case KTGT_CONN_LOGIN:
+		pr_info_ratelimited("login from %pISpc timed out\n", &conn->peer);
+		ktgt_conn_shutdown(conn);
+		return;
+	case KTGT_CONN_FULL_FEATURE:
+		if (ping_sent && time_after(jiffies, ping_sent + KTGT_NOP_TIMEOUT)) {
+			pr_info_ratelimited("%pISpc did not answer NOP-In: closing\n", &conn->peer);
+			ktgt_conn_shutdown(conn);
+			return;
+		}
+		if (!ping_sent &&
+		    time_after(jiffies, READ_ONCE(conn->last_rx) + KTGT_NOP_INTERVAL)) {
+			set_bit(KTGT_CONN_WANT_PING, &conn->flags);
+			queue_work(ktgt_io_wq, &conn->io_work);
+		}
+		break;
+	default:
+		break;
+	}
+	queue_delayed_work(ktgt_io_wq, &conn->timeout_work, HZ);
+}
+
+/**
+ * ktgt_conn_logged_in() - the connection left the login phase
+ * @conn: connection
+ *
+ * Context: io_work.
+ */
+void ktgt_conn_logged_in(struct ktgt_conn *conn)
+{
+	spin_lock(&ktgt_conns_lock);
+	ktgt_nr_logins--;
+	conn->login_pending = false;
+	spin_unlock(&ktgt_conns_lock);
+	conn->last_rx = jiffies;
+	conn->state = KTGT_CONN_FULL_FEATURE;
+	mod_delayed_work(ktgt_io_wq, &conn->timeout_work, HZ);
+}
+
 static int ktgt_process_done(struct ktgt_conn *conn)
 {
 	struct llist_node *list = llist_del_all(&conn->done);
@@ -451,6 +539,8 @@ static void ktgt_io_work(struct work_struct *w)
 		if (test_bit(KTGT_CONN_DYING, &conn->flags))
 			return;
 		pending = ktgt_process_done(conn) > 0;
+		if (test_and_clear_bit(KTGT_CONN_WANT_PING, &conn->flags))
+			ktgt_send_ping(conn);
 
 		ret = ktgt_rx(conn, KTGT_IO_BUDGET);
 		if (ret < 0)
@@ -486,6 +576,7 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	sk->sk_state_change = conn->saved_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	cancel_delayed_work_sync(&conn->timeout_work);
 
 	/*
 	 * io_work sees DYING and stops; backend completions may still queue
@@ -514,6 +605,8 @@ static void ktgt_conn_release_work(struct work_struct *w)
 
 	spin_lock(&ktgt_conns_lock);
 	list_del(&conn->node);
+	if (conn->login_pending)
+		ktgt_nr_logins--;
 	spin_unlock(&ktgt_conns_lock);
 	wake_up_all(&ktgt_conns_wq);
 	kfree(conn);
@@ -565,9 +658,28 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 		goto out_free_buf;
 
 	tcp_sock_set_nodelay(sk);
+	INIT_DELAYED_WORK(&conn->timeout_work, ktgt_conn_timeout);
+
+	/* at the cap, the oldest connection still logging in makes room */
 	spin_lock(&ktgt_conns_lock);
+	if (ktgt_nr_logins >= KTGT_MAX_PENDING_LOGINS) {
+		struct ktgt_conn *old;
+
+		list_for_each_entry(old, &ktgt_conns, node) {
+			if (READ_ONCE(old->state) == KTGT_CONN_LOGIN &&
+			    !test_bit(KTGT_CONN_DYING, &old->flags)) {
+				pr_info_ratelimited("too many pending logins: dropping %pISpc\n",
+						    &old->peer);
+				ktgt_conn_shutdown(old);
+				break;
+			}
+		}
+	}
+	ktgt_nr_logins++;
+	conn->login_pending = true;
 	list_add_tail(&conn->node, &ktgt_conns);
 	spin_unlock(&ktgt_conns_lock);
+	queue_delayed_work(ktgt_io_wq, &conn->timeout_work, KTGT_LOGIN_TIMEOUT);
 
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = conn;

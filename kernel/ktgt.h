@@ -35,6 +35,10 @@
 #define KTGT_LOGIN_BUF		8192	/* login and text reply buffer */
 #define KTGT_TEXT_MAX		65536	/* longest text/login request we collect */
 #define KTGT_TPGT		1
+#define KTGT_LOGIN_TIMEOUT	(15 * HZ)	/* to finish logging in */
+#define KTGT_MAX_PENDING_LOGINS	64	/* connections not yet logged in */
+#define KTGT_NOP_INTERVAL	(5 * HZ)	/* idle time before we ping */
+#define KTGT_NOP_TIMEOUT	(15 * HZ)	/* time to answer a ping */
 
 extern struct mutex ktgt_cfg_mutex;
 extern struct workqueue_struct *ktgt_io_wq;
@@ -160,6 +164,7 @@ enum ktgt_rx_sink {
 enum {
 	KTGT_CONN_DYING,
 	KTGT_CONN_CLOSE_AFTER_TX,
+	KTGT_CONN_WANT_PING,		/* timeout_work asks io_work for a NOP-In */
 };
 
 struct ktgt_login;
@@ -211,6 +216,13 @@ struct ktgt_conn {
 	struct llist_head done;		/* completed by the backend */
 	atomic_t inflight;		/* commands in the backend; wake_up_var() */
 	u32 next_ttt;
+
+	/* login timeout, then NOP-In pings of an idle initiator */
+	struct delayed_work timeout_work;
+	unsigned long last_rx;		/* jiffies */
+	unsigned long ping_sent;	/* jiffies; 0: no ping outstanding */
+	u32 ping_ttt;
+	bool login_pending;		/* counted in ktgt_nr_logins */
 };
 
 /* one outstanding R2T */
@@ -320,6 +332,8 @@ bool ktgt_sockaddr_equal(const struct sockaddr_storage *a, const struct sockaddr
 /* conn.c */
 int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock);
 void ktgt_conn_shutdown(struct ktgt_conn *conn);
+void ktgt_conn_logged_in(struct ktgt_conn *conn);
+void ktgt_conn_ping_answered(struct ktgt_conn *conn, u32 ttt);
 void ktgt_conns_destroy(void);
 struct ktgt_pdu *ktgt_pdu_alloc(u8 opcode, u8 sn_kind, gfp_t gfp);
 void ktgt_pdu_queue(struct ktgt_conn *conn, struct ktgt_pdu *pdu);

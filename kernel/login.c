@@ -377,7 +377,7 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 		pdu->bhs.max_sn = cpu_to_be32(ktgt_max_cmdsn(conn->sess));
 		ktgt_pdu_queue(conn, pdu);
 		ktgt_login_free(conn);
-		conn->state = KTGT_CONN_FULL_FEATURE;
+		ktgt_conn_logged_in(conn);
 		return 0;
 	}
 	if (transit)

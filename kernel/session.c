@@ -362,6 +362,8 @@ static int handle_nop_out(struct ktgt_conn *conn)
 		/* an answer to our ping must be immediate (RFC 7143 11.18) */
 		if (!(h->opcode & ISCSI_OP_IMMEDIATE))
 			ktgt_send_reject(conn, h, ISCSI_REJECT_PROTOCOL_ERROR);
+		else
+			ktgt_conn_ping_answered(conn, be32_to_cpu(h->ttt));
 		return 0;
 	}
 	if (!ktgt_cmdsn_accept(conn->sess, h, false))

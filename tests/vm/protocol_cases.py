@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Protocol cases from shared/protocol-checklist.md against a running target.
+Usage: protocol_cases.py IQN [HOST [PORT]]. Prints TAP."""
+import socket
+import struct
+import sys
+import time
+
+import iscsi_raw as r
+
+IQN = sys.argv[1]
+HOST = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
+PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 3260
+results = []
+
+
+def case(fn):
+    name = fn.__name__.replace("_", " ")
+    try:
+        fn()
+        results.append((True, name, ""))
+    except Exception as e:  # a failed check or a protocol surprise
+        results.append((False, name, "%s: %s" % (type(e).__name__, e)))
+    return fn
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def conn():
+    return r.Conn(HOST, PORT)
+
+
+def logged_in():
+    c = conn()
+    p = c.login(IQN)
+    expect(p.opcode == r.OP_LOGIN_RSP and p.status == 0, "login failed: 0x%04x" % p.status)
+    expect(p.flags & 0x80 and p.flags & 3 == 3, "no transit to full feature")
+    return c
+
+
+def login_status(data, **kw):
+    c = conn()
+    c.send(*c.login_pdu(data, **kw))
+    p = c.recv()
+    expect(p.opcode == r.OP_LOGIN_RSP, "not a login response: %r" % p)
+    closed = c.closed(3) if p.status else None
+    c.close()
+    return p.status, closed
+
+
+def base_keys(target=None):
+    return [("InitiatorName", r.INITIATOR), ("SessionType", "Normal"),
+            ("TargetName", target or IQN)]
+
+
+@case
+def login_and_logout():
+    c = logged_in()
+    expect(c.keys.get("TargetPortalGroupTag") == "1", "TPGT missing: %r" % c.keys)
+    itt = c.next_itt()
+    c.send(r.bhs(r.OP_LOGOUT | r.IMMEDIATE, 0x80, itt=itt, w6=c.cmdsn, w7=c.exp_statsn))
+    p = c.wait_for(r.OP_LOGOUT_RSP)
+    expect(p.bhs[2] == 0 and p.itt == itt, "logout response %r" % p)
+    expect(c.closed(3), "connection stays open after logout")
+
+
+@case
+def non_login_pdu_during_login_gets_0x020b():
+    c = conn()
+    c.nop_out()
+    p = c.recv()
+    expect(p.opcode == r.OP_LOGIN_RSP and p.status == 0x020B, "got %r 0x%04x" % (p, p.status))
+    expect(c.closed(3), "not closed")
+
+
+@case
+def unsupported_version_gets_0x0205():
+    st, closed = login_status(r.keys(*base_keys()), version=(2, 1))
+    expect(st == 0x0205 and closed, "status 0x%04x closed %s" % (st, closed))
+
+
+@case
+def unknown_target_gets_0x0203():
+    st, closed = login_status(r.keys(*base_keys("iqn.2026-11.org.ktgt:nosuch")))
+    expect(st == 0x0203 and closed, "status 0x%04x" % st)
+
+
+@case
+def missing_initiator_name_gets_0x0207():
+    st, _ = login_status(r.keys(("SessionType", "Normal"), ("TargetName", IQN)))
+    expect(st == 0x0207, "status 0x%04x" % st)
+
+
+@case
+def key_offered_twice_gets_0x0200():
+    st, _ = login_status(r.keys(*base_keys(), ("MaxBurstLength", "65536"),
+                                ("MaxBurstLength", "65536")))
+    expect(st == 0x0200, "status 0x%04x" % st)
+
+
+@case
+def key_name_over_63_bytes_gets_0x0200():
+    st, _ = login_status(r.keys(*base_keys(), ("K" * 64, "1")))
+    expect(st == 0x0200, "status 0x%04x" % st)
+
+
+@case
+def value_over_255_bytes_gets_0x0200():
+    st, _ = login_status(r.keys(*base_keys(), ("X-ktgt.test", "v" * 256)))
+    expect(st == 0x0200, "status 0x%04x" % st)
+
+
+@case
+def key_without_equals_gets_0x0200():
+    st, _ = login_status(r.keys(*base_keys()) + b"NoEquals\0")
+    expect(st == 0x0200, "status 0x%04x" % st)
+
+
+@case
+def segment_without_nul_gets_0x0200():
+    st, _ = login_status(r.keys(*base_keys())[:-1])
+    expect(st == 0x0200, "status 0x%04x" % st)
+
+
+@case
+def thousands_of_unknown_keys_get_a_bounded_answer():
+    data = b"".join(b"X-k%d=1\0" % i for i in range(2000))
+    st, _ = login_status(r.keys(*base_keys()) + data)
+    # NotUnderstood for each would not fit: the target refuses, it must not overflow
+    expect(st in (0x0200, 0), "status 0x%04x" % st)
+
+
+@case
+def unknown_nonzero_tsih_gets_0x020a():
+    c = conn()
+    c.tsih = 0x7777
+    c.send(*c.login_pdu(r.keys(*base_keys())))
+    p = c.recv()
+    expect(p.status == 0x020A, "status 0x%04x" % p.status)
+
+
+@case
+def out_of_range_value_is_rejected_by_key():
+    c = conn()
+    p = c.login(IQN, extra=[("MaxBurstLength", "511"), ("ErrorRecoveryLevel", "3")])
+    expect(p.status == 0, "status 0x%04x" % p.status)
+    expect(c.keys.get("MaxBurstLength") == "Reject", "MaxBurstLength=%r" % c.keys.get("MaxBurstLength"))
+    expect(c.keys.get("ErrorRecoveryLevel") == "Reject", "ERL=%r" % c.keys.get("ErrorRecoveryLevel"))
+
+
+@case
+def unknown_key_gets_notunderstood():
+    c = conn()
+    p = c.login(IQN, extra=[("X-org.example.Foo", "1")])
+    expect(p.status == 0 and c.keys.get("X-org.example.Foo") == "NotUnderstood", "%r" % c.keys)
+
+
+@case
+def idle_connection_hits_the_login_timeout():
+    c = conn()
+    t = time.time()
+    expect(c.closed(25), "still open after 25 s")
+    expect(time.time() - t >= 10, "closed too early")
+
+
+@case
+def nop_out_is_answered_with_its_data():
+    c = logged_in()
+    itt = c.nop_out(b"ping-data", immediate=False)
+    p = c.wait_for(r.OP_NOOP_IN)
+    expect(p.itt == itt and p.data == b"ping-data" and p.ttt == r.RSVD, "%r %r" % (p, p.data))
+
+
+@case
+def nop_out_reserved_itt_without_i_bit_gets_reject_0x04():
+    c = logged_in()
+    c.nop_out(itt=r.RSVD, immediate=False)
+    p = c.wait_for(r.OP_REJECT)
+    expect(p.bhs[2] == 0x04 and p.data[:1] == bytes([r.OP_NOOP_OUT]), "%r" % p)
+
+
+@case
+def unknown_opcode_gets_reject_0x05():
+    c = logged_in()
+    c.send(r.bhs(0x1E | r.IMMEDIATE, 0x80, itt=c.next_itt(), w6=c.cmdsn, w7=c.exp_statsn))
+    p = c.wait_for(r.OP_REJECT)
+    expect(p.bhs[2] == 0x05 and len(p.data) == 48, "%r" % p)
+    c.nop_out()
+    expect(c.wait_for(r.OP_NOOP_IN), "connection not usable after reject")
+
+
+@case
+def data_segment_over_mrdsl_gets_reject_0x04():
+    c = logged_in()
+    mrdsl = int(c.keys["MaxRecvDataSegmentLength"])
+    c.nop_out(b"x" * (mrdsl + 4))
+    p = c.wait_for(r.OP_REJECT)
+    expect(p.bhs[2] == 0x04, "%r" % p)
+    c.nop_out(b"ok")
+    expect(c.wait_for(r.OP_NOOP_IN).data == b"ok", "connection not usable after reject")
+
+
+@case
+def cmdsn_outside_the_window_is_ignored():
+    c = logged_in()
+    c.nop_out(b"high", immediate=False, cmdsn=c.cmdsn + 1000)
+    c.nop_out(b"low", immediate=False, cmdsn=(c.cmdsn - 5) & 0xFFFFFFFF)
+    c.nop_out(b"good", immediate=False)
+    p = c.wait_for(r.OP_NOOP_IN)
+    expect(p.data == b"good", "answered an out-of-window command: %r" % p.data)
+
+
+@case
+def read_past_the_end_gets_lba_out_of_range():
+    c = logged_in()
+    cdb = struct.pack(">BBIBHB", 0x28, 0, 0xFFFFFFF0, 0, 8, 0)
+    itt = c.scsi_cmd(cdb, edtl=4096, read=True)
+    p = c.wait_for(r.OP_SCSI_RSP)
+    sense = p.data[2:]
+    expect(p.itt == itt and p.bhs[3] == 2 and sense[2] & 0xF == 5 and sense[12] == 0x21,
+           "status %d sense %r" % (p.bhs[3], sense[:14]))
+
+
+@case
+def unmapped_lun_gets_lun_not_supported():
+    c = logged_in()
+    c.scsi_cmd(b"\0" * 6, lun=77)
+    p = c.wait_for(r.OP_SCSI_RSP)
+    expect(p.bhs[3] == 2 and p.data[2 + 12] == 0x25, "status %d %r" % (p.bhs[3], p.data))
+
+
+@case
+def silent_initiator_is_pinged_then_dropped():
+    c = logged_in()
+    c.s.settimeout(12)
+    p = c.recv()
+    expect(p.opcode == r.OP_NOOP_IN and p.itt == r.RSVD and p.ttt != r.RSVD, "%r" % p)
+    # answer one ping: the connection stays
+    c.send(r.bhs(r.OP_NOOP_OUT | r.IMMEDIATE, 0x80, itt=r.RSVD, w5=p.ttt, w6=c.cmdsn,
+                 w7=c.exp_statsn))
+    p = c.recv()
+    expect(p.opcode == r.OP_NOOP_IN and p.itt == r.RSVD, "no second ping: %r" % p)
+    # ignore the second: dropped within the NOP timeout
+    expect(c.closed(25), "not dropped after an unanswered ping")
+
+
+@case
+def discovery_lists_the_target():
+    c = conn()
+    p = c.login(None, discovery=True)
+    expect(p.status == 0, "discovery login 0x%04x" % p.status)
+    data = r.keys(("SendTargets", "All"))
+    c.send(r.bhs(r.OP_TEXT, 0x80, dlen=len(data), itt=c.next_itt(), w5=r.RSVD, w6=c.cmdsn,
+                 w7=c.exp_statsn), data)
+    c.cmdsn += 1
+    p = c.wait_for(r.OP_TEXT_RSP)
+    expect(("TargetName=%s" % IQN).encode() in p.data, "%r" % p.data)
+    expect(b"TargetAddress=" in p.data, "%r" % p.data)
+
+
+print("1..%d" % len(results))
+for i, (good, name, why) in enumerate(results, 1):
+    print("%s %d - %s" % ("ok" if good else "not ok", i, name))
+    if why:
+        print("# " + why)
+sys.exit(0 if all(g for g, _, _ in results) else 1)

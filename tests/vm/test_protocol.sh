@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input and faults at the iSCSI level (shared/protocol-checklist.md),
+# sent by a raw initiator (iscsi_raw.py), against a target with one 64 MiB
+# ramdisk LUN. The cases print their own TAP; this wrapper sets up and tears
+# down around them, and its own steps are TAP lines too.
+set -uo pipefail
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+IQN=iqn.2026-11.org.ktgt:protocol
+DEV=/dev/ram0
+
+diag "target $TARGET_KIND, kernel $(uname -r)"
+check "$(tgt_load_desc)" tgt_load || bail_out "the target would not load"
+check "modprobe brd: 64 MiB $DEV" modprobe brd rd_nr=1 rd_size=65536 || bail_out "no ramdisk"
+tgt_serve "$IQN" 1 "$DEV" || bail_out "the target would not serve $DEV"
+
+# the cases' TAP lines are renumbered into this script's plan
+python3 "$(dirname "${BASH_SOURCE[0]}")/protocol_cases.py" "$IQN" "${PORTAL%:*}" "${PORTAL##*:}" \
+	>"$LOGDIR/protocol.tap" 2>&1
+while read -r line; do
+	case "$line" in
+	"ok "*) ok "${line#ok * - }" ;;
+	"not ok "*) not_ok "${line#not ok * - }" ;;
+	"#"*) diag "${line#\# }" ;;
+	esac
+done <"$LOGDIR/protocol.tap"
+grep -q '^1\.\.' "$LOGDIR/protocol.tap" || not_ok "protocol cases ran"
+
+check "target del $IQN" tgt_target_del "$IQN"
+check "$(tgt_unload_desc)" tgt_unload
+done_testing
