@@ -10,21 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <linux/ktgt.h>
 
 #include "cli.h"
+#include "config.h"
 #include "json.h"
 #include "nl.h"
 #include "parse.h"
 #include "show.h"
 
 #define KTGTCTL_VERSION	"0.1"
-#define KTGT_ACL_ALL	"ALL"
 
 struct ktgtctl {
 	bool json;
+	bool dry_run;
+	int undo_failed;
 	struct ktgt_nl *nl;
 };
 
@@ -144,19 +146,13 @@ static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun)
 /* The kernel opens the backing store itself, so give it an absolute path. */
 static int resolve_backing_store(const char *arg, char **path)
 {
-	struct stat st;
+	int err;
 
 	if (!*arg)
 		return cli_error(CLI_USAGE, "empty backing store path");
-	*path = realpath(arg, NULL);
-	if (!*path)
-		return cli_error(CLI_ERR, "%s: %s", arg, strerror(errno));
-	if (stat(*path, &st))
-		return cli_error(CLI_ERR, "%s: %s", *path, strerror(errno));
-	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
-		return cli_error(CLI_ERR, "%s: not a block device or regular file", *path);
-	if (strlen(*path) >= KTGT_PATH_MAX)
-		return cli_error(CLI_ERR, "%s: path is too long", arg);
+	err = ktgt_resolve_store(arg, path);
+	if (err)
+		return cli_error(CLI_ERR, "%s: %s", arg, ktgt_store_strerror(err));
 	return CLI_OK;
 }
 
@@ -259,6 +255,172 @@ static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	return CLI_OK;
 }
 
+static int add_running(const struct ktgt_target *t, void *arg)
+{
+	return ktgt_conf_add_running(arg, t);
+}
+
+/* The running state, as a configuration. */
+static int read_running(struct ktgtctl *c, struct ktgt_conf *cur)
+{
+	int err = connect_kernel(c);
+
+	if (err)
+		return err;
+	err = ktgt_nl_get(c->nl, NULL, add_running, cur);
+	if (err)
+		return cli_error(CLI_ERR, "cannot read the running targets: %s",
+				 ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
+/*
+ * Parse @path and check that the kernel can do what it says, reporting
+ * every problem as "file:line: message".
+ */
+static int read_config(struct ktgt_conf *conf, const char *path)
+{
+	size_t i;
+	int err;
+
+	err = ktgt_conf_parse_file(conf, path);
+	if (err != -ENOMEM)
+		err = ktgt_conf_check_supported(conf);
+	if (err != -ENOMEM)
+		err = ktgt_conf_resolve_paths(conf);
+	if (err == -ENOMEM)
+		return cli_error(CLI_ERR, "%s", strerror(ENOMEM));
+	for (i = 0; i < conf->nr_errors; i++)
+		fprintf(stderr, "%s\n", conf->errors[i]);
+	if (conf->nr_errors)
+		return cli_error(CLI_ERR, "%s: %zu error%s, nothing changed", path,
+				 conf->nr_errors, conf->nr_errors == 1 ? "" : "s");
+	return CLI_OK;
+}
+
+/* One step of a plan: one request. */
+static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
+{
+	struct ktgtctl *c = arg;
+	struct ktgt_lun_spec lun = { .readonly = -1, .write_cache = -1 };
+	struct ktgt_request req = { .name = op->target, .initiator = op->initiator };
+	char what[KTGT_PATH_MAX + 512];
+	int err;
+
+	if (op->cmd == KTGT_CMD_PORTAL_ADD || op->cmd == KTGT_CMD_PORTAL_DEL)
+		req.portal = &op->portal;
+	if (op->lun) {
+		lun.id = op->lun->id;
+		req.lun = &lun;
+	}
+	if (op->cmd == KTGT_CMD_LUN_ADD) {
+		lun.path = op->lun->path;
+		lun.readonly = op->lun->opts.readonly;
+		lun.write_cache = op->lun->opts.write_cache;
+	}
+	err = ktgt_nl_do(c->nl, op->cmd, &req);
+	if (err) {
+		ktgt_plan_format(op, what, sizeof(what));
+		cli_error(CLI_ERR, "%s%s: %s", undo ? "rolling back: " : "", what,
+			  ktgt_nl_strerror(c->nl, err));
+		c->undo_failed += undo;
+	}
+	return err;
+}
+
+/* load [--dry-run] FILE */
+static int cmd_load(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	struct ktgt_conf want, cur;
+	struct ktgt_plan plan = { };
+	int ret;
+
+	ktgt_conf_init(&want);
+	ktgt_conf_init(&cur);
+	ret = read_config(&want, argv[0]);
+	if (!ret)
+		ret = read_running(c, &cur);
+	if (!ret && ktgt_plan_diff(&plan, &cur, &want))
+		ret = cli_error(CLI_ERR, "%s", strerror(ENOMEM));
+	if (!ret && c->dry_run)
+		ktgt_plan_print(stdout, &plan);
+	else if (!ret && ktgt_plan_apply(&plan, apply_step, c))
+		ret = c->undo_failed ?
+		      cli_error(CLI_ERR, "%s: %d step%s could not be undone: the running targets are partly changed",
+				argv[0], c->undo_failed, c->undo_failed == 1 ? "" : "s") :
+		      cli_error(CLI_ERR, "%s: not loaded, the running targets are as they were",
+				argv[0]);
+	ktgt_plan_free(&plan);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
+	return ret;
+}
+
+/* Replace @path with @len bytes of @buf, or leave it alone. */
+static int write_file(const char *path, const char *buf, size_t len)
+{
+	size_t tlen = strlen(path) + sizeof(".XXXXXX");
+	char *tmp = malloc(tlen);
+	int fd, err = 0;
+	FILE *f;
+
+	if (!tmp)
+		return cli_error(CLI_ERR, "%s", strerror(ENOMEM));
+	snprintf(tmp, tlen, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = errno;
+		goto out_free;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = errno;
+		close(fd);
+		goto out_unlink;
+	}
+	errno = EIO;
+	if (fwrite(buf, 1, len, f) != len || fflush(f) || fsync(fd))
+		err = errno;
+	if (fclose(f) && !err)
+		err = errno;
+	if (!err && rename(tmp, path))
+		err = errno;
+out_unlink:
+	if (err)
+		unlink(tmp);
+out_free:
+	free(tmp);
+	if (err)
+		return cli_error(CLI_ERR, "%s: %s", path, strerror(err));
+	return CLI_OK;
+}
+
+/* save [FILE] */
+static int cmd_save(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgt_conf cur;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	ktgt_conf_init(&cur);
+	ret = read_running(ctx, &cur);
+	if (!ret) {
+		f = open_memstream(&buf, &len);
+		if (!f || ktgt_conf_write(f, &cur) || fclose(f))
+			ret = cli_error(CLI_ERR, "%s", strerror(ENOMEM));
+	}
+	if (!ret && argc)
+		ret = write_file(argv[0], buf, len);
+	else if (!ret)
+		fwrite(buf, 1, len, stdout);
+	free(buf);
+	ktgt_conf_free(&cur);
+	return ret;
+}
+
 static const struct cli_cmd target_cmds[] = {
 	{
 		.name = "add", .args = "IQN", .help = "create a target",
@@ -327,17 +489,34 @@ static const struct cli_cmd top_cmds[] = {
 		.help = "show one target, or all of them, with sessions, portals, LUNs and ACLs",
 		.details = "With -j, print a JSON array of targets.\n",
 		.run = cmd_show, .min_args = 0, .max_args = 1,
+	}, {
+		.name = "load", .args = "FILE",
+		.help = "make the running targets what a tgt targets.conf file says",
+		.details = "The whole file is checked first; every problem is reported as\n"
+			   "FILE:LINE: MESSAGE, and then nothing changes. Otherwise the targets,\n"
+			   "portals, LUNs and ACLs that differ from the running ones are added\n"
+			   "or deleted, and if one step fails, the steps already done are undone.\n"
+			   "Targets the file does not name are deleted. With -n, print the steps\n"
+			   "(as ktgtctl commands) instead of doing them.\n",
+		.run = cmd_load, .min_args = 1, .max_args = 1,
+	}, {
+		.name = "save", .args = "[FILE]",
+		.help = "write the running targets in targets.conf syntax, to FILE or stdout",
+		.details = "FILE is replaced as a whole, or left as it was.\n",
+		.run = cmd_save, .min_args = 0, .max_args = 1,
 	},
 	{ }
 };
 
 static const char options_help[] =
 	"  -j, --json     print show output as JSON\n"
+	"  -n, --dry-run  load: print the plan, change nothing\n"
 	"  -h, --help     show help (also after OBJECT or COMMAND)\n"
 	"  -V, --version  print the version\n";
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
+	{ "dry-run", no_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ }
@@ -359,10 +538,13 @@ int main(int argc, char **argv)
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "jhV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jnhV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
+			break;
+		case 'n':
+			c.dry_run = true;
 			break;
 		case 'h':
 			help = true;
