@@ -8,6 +8,8 @@
  * state of a connection is touched only from io_work; the backend hands
  * completed commands over through conn->done.
  */
+#include <linux/crc32c.h>
+#include <linux/highmem.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <linux/uio.h>
@@ -18,6 +20,7 @@
 #include "ktgt.h"
 
 #define KTGT_IO_BUDGET		64	/* PDU parts per io_work run */
+#define KTGT_SCRATCH		PAGE_SIZE
 
 static LIST_HEAD(ktgt_conns);			/* oldest first */
 static DEFINE_SPINLOCK(ktgt_conns_lock);	/* protects ktgt_conns, ktgt_nr_logins */
@@ -148,6 +151,28 @@ void ktgt_send_reject(struct ktgt_conn *conn, const struct iscsi_bhs *bad, u8 re
 	ktgt_pdu_queue(conn, pdu);
 }
 
+/* ---- digests (RFC 7143 section 13.1: CRC32C, sent little-endian) ---- */
+
+static __le32 digest_final(u32 crc)
+{
+	return cpu_to_le32(~crc);
+}
+
+/* CRC32C over part of a command's buffer: whole pages, offset 0 */
+static u32 crc_cmd_pages(u32 crc, struct ktgt_cmd *cmd, u32 off, u32 len)
+{
+	while (len) {
+		u32 poff = offset_in_page(off), n = min_t(u32, len, PAGE_SIZE - poff);
+		u8 *p = kmap_local_page(cmd->bvec[off >> PAGE_SHIFT].bv_page);
+
+		crc = crc32c(crc, p + poff, n);
+		kunmap_local(p);
+		off += n;
+		len -= n;
+	}
+	return crc;
+}
+
 /* ---- receive ---- */
 
 static int recv_iter(struct ktgt_conn *conn, struct msghdr *msg, int flags)
@@ -170,17 +195,42 @@ static int recv_kvec(struct ktgt_conn *conn, void *buf, size_t len, int flags)
 	return recv_iter(conn, &msg, flags);
 }
 
+/*
+ * Drop data we do not keep. Without a data digest TCP drops it without a
+ * copy; with one, it must be read to be checked.
+ */
+static int recv_discard(struct ktgt_conn *conn, u32 len)
+{
+	int ret;
+
+	if (!conn->ddigest)
+		return recv_kvec(conn, NULL, len, MSG_TRUNC);
+	if (!conn->rx_scratch) {
+		conn->rx_scratch = kmalloc(KTGT_SCRATCH, GFP_KERNEL);
+		if (!conn->rx_scratch)
+			return -ENOMEM;
+	}
+	ret = recv_kvec(conn, conn->rx_scratch, min_t(u32, len, KTGT_SCRATCH), 0);
+	if (ret > 0)
+		conn->rx_crc = crc32c(conn->rx_crc, conn->rx_scratch, ret);
+	return ret;
+}
+
 /* data past the command's buffer (EDTL above what the CDB moves) is dropped */
 static int recv_cmd_pages(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off, u32 len)
 {
 	struct msghdr msg = { };
+	int ret;
 
 	if (off >= cmd->buf_len)
-		return recv_kvec(conn, NULL, len, MSG_TRUNC);
+		return recv_discard(conn, len);
 	iov_iter_bvec(&msg.msg_iter, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->buf_len);
 	iov_iter_advance(&msg.msg_iter, off);
 	iov_iter_truncate(&msg.msg_iter, len);
-	return recv_iter(conn, &msg, 0);
+	ret = recv_iter(conn, &msg, 0);
+	if (ret > 0 && conn->ddigest)
+		conn->rx_crc = crc_cmd_pages(conn->rx_crc, cmd, off, ret);
+	return ret;
 }
 
 /* where the data segment of the PDU whose header just arrived goes */
@@ -248,20 +298,71 @@ static int ktgt_rx_data(struct ktgt_conn *conn)
 	u8 pad[4];
 	int ret;
 
-	if (conn->rx_off >= conn->rx_dlen)
-		return recv_kvec(conn, pad, left, 0);
+	if (conn->rx_off >= conn->rx_dlen) {
+		ret = recv_kvec(conn, pad, left, 0);
+		if (ret > 0 && conn->ddigest)
+			conn->rx_crc = crc32c(conn->rx_crc, pad, ret);
+		return ret;
+	}
 
 	left = conn->rx_dlen - conn->rx_off;
 	switch (conn->rx_sink) {
 	case KTGT_SINK_BUF:
-		return recv_kvec(conn, conn->rx_buf + conn->rx_off, left, 0);
+		ret = recv_kvec(conn, conn->rx_buf + conn->rx_off, left, 0);
+		if (ret > 0 && conn->ddigest)
+			conn->rx_crc = crc32c(conn->rx_crc, conn->rx_buf + conn->rx_off, ret);
+		return ret;
 	case KTGT_SINK_CMD:
 		return recv_cmd_pages(conn, conn->rx_cmd, conn->rx_data_off + conn->rx_off, left);
 	default:
-		/* TCP drops the bytes without copying them anywhere */
-		ret = recv_kvec(conn, NULL, left, MSG_TRUNC);
-		return ret;
+		return recv_discard(conn, left);
 	}
+}
+
+/* the header and AHS are in (and checked): route the data segment */
+static int ktgt_rx_hdr_done(struct ktgt_conn *conn)
+{
+	int ret = ktgt_rx_hdr(conn);
+
+	if (ret)
+		return ret;
+	conn->rx_off = 0;
+	if (conn->rx_dlen) {
+		conn->rx_crc = ~0;
+		conn->rx_state = KTGT_RX_DATA;
+		return 0;
+	}
+	conn->rx_state = KTGT_RX_BHS;
+	return ktgt_rx_done(conn);
+}
+
+/*
+ * A data digest error: the data must not be used. At ERL 0 the answer is a
+ * Reject and session recovery (RFC 7143 sections 7.8 and 11.17.1).
+ */
+static void ktgt_rx_bad_data_digest(struct ktgt_conn *conn)
+{
+	pr_warn_ratelimited("data digest error from %pISpc, opcode 0x%02x\n",
+			    &conn->peer, conn->rx_bhs.opcode);
+	conn->rx_cmd = NULL;
+	ktgt_send_reject(conn, &conn->rx_bhs, ISCSI_REJECT_DATA_DIGEST);
+	conn->state = KTGT_CONN_LOGOUT;
+	set_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags);
+}
+
+static u32 hdr_crc(struct ktgt_conn *conn)
+{
+	return crc32c(crc32c(~0, &conn->rx_bhs, ISCSI_BHS_LEN), conn->rx_ahs, conn->rx_ahs_len);
+}
+
+/* receive into a fixed-size part of the PDU; Return: bytes, or an errno */
+static int rx_part(struct ktgt_conn *conn, void *buf, u32 len)
+{
+	int ret = recv_kvec(conn, (u8 *)buf + conn->rx_off, len - conn->rx_off, 0);
+
+	if (ret > 0)
+		conn->rx_off += ret;
+	return ret;
 }
 
 /* Return: number of PDU parts completed, or a negative errno */
@@ -272,29 +373,42 @@ static int ktgt_rx(struct ktgt_conn *conn, int budget)
 	while (done < budget && !test_bit(KTGT_CONN_DYING, &conn->flags)) {
 		switch (conn->rx_state) {
 		case KTGT_RX_BHS:
-			ret = recv_kvec(conn, (u8 *)&conn->rx_bhs + conn->rx_off,
-					ISCSI_BHS_LEN - conn->rx_off, 0);
+			ret = rx_part(conn, &conn->rx_bhs, ISCSI_BHS_LEN);
 			if (ret < 0)
 				goto out;
-			conn->rx_off += ret;
 			if (conn->rx_off < ISCSI_BHS_LEN)
 				continue;
 			conn->rx_off = 0;
 			conn->rx_ahs_len = conn->rx_bhs.ahslen * 4;
-			if (conn->rx_ahs_len) {
-				conn->rx_state = KTGT_RX_AHS;
+			conn->rx_state = conn->rx_ahs_len ? KTGT_RX_AHS :
+					 conn->hdigest ? KTGT_RX_HDIGEST : KTGT_RX_BHS;
+			if (conn->rx_state != KTGT_RX_BHS)
 				continue;
-			}
 			break;
 		case KTGT_RX_AHS:
-			ret = recv_kvec(conn, conn->rx_ahs + conn->rx_off,
-					conn->rx_ahs_len - conn->rx_off, 0);
+			ret = rx_part(conn, conn->rx_ahs, conn->rx_ahs_len);
 			if (ret < 0)
 				goto out;
-			conn->rx_off += ret;
 			if (conn->rx_off < conn->rx_ahs_len)
 				continue;
 			conn->rx_off = 0;
+			if (conn->hdigest) {
+				conn->rx_state = KTGT_RX_HDIGEST;
+				continue;
+			}
+			break;
+		case KTGT_RX_HDIGEST:
+			ret = rx_part(conn, &conn->rx_digest, sizeof(conn->rx_digest));
+			if (ret < 0)
+				goto out;
+			if (conn->rx_off < sizeof(conn->rx_digest))
+				continue;
+			/* the header cannot be trusted: nothing to answer, drop */
+			if (conn->rx_digest != digest_final(hdr_crc(conn))) {
+				pr_warn_ratelimited("header digest error from %pISpc\n",
+						    &conn->peer);
+				return -EPROTO;
+			}
 			break;
 		case KTGT_RX_DATA:
 			ret = ktgt_rx_data(conn);
@@ -304,25 +418,38 @@ static int ktgt_rx(struct ktgt_conn *conn, int budget)
 			if (conn->rx_off < conn->rx_dlen + iscsi_pad4(conn->rx_dlen))
 				continue;
 			conn->rx_off = 0;
-			conn->rx_state = KTGT_RX_BHS;
 			done++;
+			if (conn->ddigest) {
+				conn->rx_state = KTGT_RX_DDIGEST;
+				continue;
+			}
+			conn->rx_state = KTGT_RX_BHS;
+			ret = ktgt_rx_done(conn);
+			if (ret)
+				return ret;
+			continue;
+		case KTGT_RX_DDIGEST:
+			ret = rx_part(conn, &conn->rx_digest, sizeof(conn->rx_digest));
+			if (ret < 0)
+				goto out;
+			if (conn->rx_off < sizeof(conn->rx_digest))
+				continue;
+			conn->rx_off = 0;
+			conn->rx_state = KTGT_RX_BHS;
+			if (conn->rx_digest != digest_final(conn->rx_crc)) {
+				ktgt_rx_bad_data_digest(conn);
+				continue;
+			}
 			ret = ktgt_rx_done(conn);
 			if (ret)
 				return ret;
 			continue;
 		}
 
-		/* the header (and AHS) is complete */
-		ret = ktgt_rx_hdr(conn);
-		if (ret)
-			return ret;
+		/* the header is complete and checked */
+		conn->rx_off = 0;
 		done++;
-		if (conn->rx_dlen) {
-			conn->rx_state = KTGT_RX_DATA;
-			continue;
-		}
-		conn->rx_state = KTGT_RX_BHS;
-		ret = ktgt_rx_done(conn);
+		ret = ktgt_rx_hdr_done(conn);
 		if (ret)
 			return ret;
 	}
@@ -348,55 +475,72 @@ static void ktgt_fill_sn(struct ktgt_conn *conn, struct ktgt_pdu *pdu)
 	}
 }
 
+/* digests start with the first PDU after the final login response */
+static void ktgt_fill_digests(struct ktgt_conn *conn, struct ktgt_pdu *pdu)
+{
+	static const u8 zero_pad[4];
+	u32 crc;
+
+	if (iscsi_bhs_opcode(&pdu->bhs) == ISCSI_OP_LOGIN_RSP)
+		return;
+	if (conn->hdigest)
+		pdu->hdigest = digest_final(crc32c(~0, &pdu->bhs, ISCSI_BHS_LEN));
+	if (conn->ddigest && pdu->dlen) {
+		if (pdu->cmd)
+			crc = crc_cmd_pages(~0, pdu->cmd, pdu->cmd_off, pdu->dlen);
+		else
+			crc = crc32c(~0, pdu->data, pdu->dlen);
+		crc = crc32c(crc, zero_pad, iscsi_pad4(pdu->dlen));
+		pdu->ddigest = digest_final(crc);
+	}
+}
+
+/* the parts of a PDU on the wire, in order */
+enum { SEG_BHS, SEG_HDIGEST, SEG_DATA, SEG_PAD, SEG_DDIGEST, NR_SEGS };
+
 /* Return: 1 when the PDU is out, 0 when the socket is full, or an errno */
 static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_pdu *pdu, bool more)
 {
 	static const u8 zero_pad[4];
-	u32 pad = iscsi_pad4(pdu->dlen);
-	u32 total = ISCSI_BHS_LEN + pdu->dlen + pad;
+	bool dd = conn->ddigest && pdu->dlen && iscsi_bhs_opcode(&pdu->bhs) != ISCSI_OP_LOGIN_RSP;
+	bool hd = conn->hdigest && iscsi_bhs_opcode(&pdu->bhs) != ISCSI_OP_LOGIN_RSP;
+	const u32 len[NR_SEGS] = { ISCSI_BHS_LEN, hd ? 4 : 0, pdu->dlen, iscsi_pad4(pdu->dlen),
+				   dd ? 4 : 0 };
+	const void *buf[NR_SEGS] = { &pdu->bhs, &pdu->hdigest, pdu->data, zero_pad,
+				     &pdu->ddigest };
 	struct msghdr msg = { };
+	u32 start = 0, off, i, j;
 	struct kvec kv;
-	u32 off;
 	int ret;
 
-	while (pdu->sent < total) {
-		int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+	for (i = 0; i < NR_SEGS; start += len[i++]) {
+		while (pdu->sent < start + len[i]) {
+			int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 
-		if (pdu->sent < ISCSI_BHS_LEN) {
-			kv.iov_base = (u8 *)&pdu->bhs + pdu->sent;
-			kv.iov_len = ISCSI_BHS_LEN - pdu->sent;
-			iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
-			if (pdu->dlen || more)
-				flags |= MSG_MORE;
-		} else if (pdu->sent < ISCSI_BHS_LEN + pdu->dlen) {
-			off = pdu->sent - ISCSI_BHS_LEN;
-			if (pdu->cmd) {
+			off = pdu->sent - start;
+			if (i == SEG_DATA && pdu->cmd) {
 				iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, pdu->cmd->bvec,
 					      pdu->cmd->nr_pages, pdu->cmd->buf_len);
 				iov_iter_advance(&msg.msg_iter, pdu->cmd_off + off);
-				iov_iter_truncate(&msg.msg_iter, pdu->dlen - off);
+				iov_iter_truncate(&msg.msg_iter, len[i] - off);
 			} else {
-				kv.iov_base = (u8 *)pdu->data + off;
-				kv.iov_len = pdu->dlen - off;
+				kv.iov_base = (u8 *)buf[i] + off;
+				kv.iov_len = len[i] - off;
 				iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
 			}
-			if (pad || more)
+			/* more of this PDU, or another PDU, follows */
+			for (j = i + 1; j < NR_SEGS && !len[j]; j++)
+				;
+			if (j < NR_SEGS || more)
 				flags |= MSG_MORE;
-		} else {
-			off = pdu->sent - ISCSI_BHS_LEN - pdu->dlen;
-			kv.iov_base = (void *)(zero_pad + off);
-			kv.iov_len = pad - off;
-			iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
-			if (more)
-				flags |= MSG_MORE;
+			msg.msg_flags = flags;
+			ret = sock_sendmsg(conn->sock, &msg);
+			if (ret == -EAGAIN)
+				return 0;
+			if (ret < 0)
+				return ret;
+			pdu->sent += ret;
 		}
-		msg.msg_flags = flags;
-		ret = sock_sendmsg(conn->sock, &msg);
-		if (ret == -EAGAIN)
-			return 0;
-		if (ret < 0)
-			return ret;
-		pdu->sent += ret;
 	}
 	return 1;
 }
@@ -416,6 +560,7 @@ static int ktgt_tx(struct ktgt_conn *conn, int budget)
 			list_del(&pdu->node);
 			conn->tx_cur = pdu;
 			ktgt_fill_sn(conn, pdu);
+			ktgt_fill_digests(conn, pdu);
 		}
 		ret = ktgt_send_pdu(conn, pdu, !list_empty(&conn->tx_queue));
 		if (ret <= 0)
@@ -510,6 +655,8 @@ void ktgt_conn_logged_in(struct ktgt_conn *conn)
 	ktgt_nr_logins--;
 	conn->login_pending = false;
 	spin_unlock(&ktgt_conns_lock);
+	conn->hdigest = conn->params.header_digest == KTGT_DIGEST_CRC32C;
+	conn->ddigest = conn->params.data_digest == KTGT_DIGEST_CRC32C;
 	conn->last_rx = jiffies;
 	conn->state = KTGT_CONN_FULL_FEATURE;
 	mod_delayed_work(ktgt_io_wq, &conn->timeout_work, HZ);
@@ -601,6 +748,7 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	sock_release(conn->sock);
 	ktgt_portal_put(conn->portal);
 	kvfree(conn->rx_buf);
+	kfree(conn->rx_scratch);
 	kfree(conn->text_out);
 
 	spin_lock(&ktgt_conns_lock);

@@ -95,12 +95,14 @@ void ktgt_params_rfc_defaults(struct ktgt_params *p)
  * ktgt_params_target_defaults() - what ktgt offers and accepts by default
  * @p: parameters to fill
  *
- * Digests are negotiated as None only, one connection per session, ERL 0,
- * in-order data only.
+ * Digests: the initiator's first choice of None and CRC32C. One connection
+ * per session, ERL 0, in-order data only.
  */
 void ktgt_params_target_defaults(struct ktgt_params *p)
 {
 	ktgt_params_rfc_defaults(p);
+	p->header_digest = KTGT_DIGEST_NONE | KTGT_DIGEST_CRC32C;
+	p->data_digest = KTGT_DIGEST_NONE | KTGT_DIGEST_CRC32C;
 	p->initial_r2t = 0;
 	p->max_recv_dsl = 262144;
 	p->max_xmit_dsl = 262144;

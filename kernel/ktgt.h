@@ -78,7 +78,8 @@ struct ktgt_lun {
 	u32 block_shift;
 	u64 nr_blocks;
 	bool readonly;
-	bool write_cache;
+	bool write_cache;		/* WCE; MODE SELECT changes it: READ_ONCE */
+	bool lbprz;			/* unmapped blocks read back as zeros */
 	char serial[33];
 	u8 naa[8];
 };
@@ -150,7 +151,9 @@ enum ktgt_conn_state {
 enum ktgt_rx_state {
 	KTGT_RX_BHS,
 	KTGT_RX_AHS,
-	KTGT_RX_DATA,
+	KTGT_RX_HDIGEST,
+	KTGT_RX_DATA,			/* data segment and padding */
+	KTGT_RX_DDIGEST,
 };
 
 enum ktgt_rx_sink {
@@ -197,6 +200,11 @@ struct ktgt_conn {
 	u32 rx_ahs_len;
 	u32 rx_dlen;			/* data segment length, without padding */
 	u32 rx_data_off;		/* offset in the sink of data byte 0 */
+	__le32 rx_digest;
+	u32 rx_crc;			/* data digest so far */
+	u8 *rx_scratch;			/* dropped data, when it must be digested */
+	bool hdigest;			/* CRC32C digests, once logged in */
+	bool ddigest;
 	char *rx_buf;
 	u32 rx_buf_size;
 	struct ktgt_cmd *rx_cmd;
@@ -287,6 +295,8 @@ struct ktgt_pdu {
 	void *data;			/* or from this buffer (kfree'd) */
 	u32 dlen;
 	u32 sent;
+	__le32 hdigest;
+	__le32 ddigest;
 };
 
 enum ktgt_sn_kind {
@@ -374,6 +384,11 @@ void ktgt_lun_encode(u64 id, u8 *out);
 
 /* scsi_emul.c */
 void ktgt_scsi_emulate(struct ktgt_cmd *cmd);
+bool ktgt_scsi_check_data(struct ktgt_cmd *cmd);
+bool ktgt_verify_compare(struct ktgt_cmd *cmd, u32 *offset);
+int ktgt_unmap_each(struct ktgt_cmd *cmd, int (*fn)(struct ktgt_cmd *cmd, u64 lba, u32 nr));
+bool ktgt_write_same_zeroes(struct ktgt_cmd *cmd);
+struct page *ktgt_write_same_page(struct ktgt_cmd *cmd);
 
 /* netlink.c */
 int ktgt_netlink_init(void);

@@ -30,12 +30,16 @@ FIXTURE_VARIANT_ADD(neg, header_digest_none) {
 	.offer = "HeaderDigest=None", .reply = "None",
 	.field = F(header_digest), .result = KTGT_DIGEST_NONE,
 };
-FIXTURE_VARIANT_ADD(neg, header_digest_list_first_supported) {
-	.offer = "HeaderDigest=CRC32C,None", .reply = "None",
-	.field = F(header_digest), .result = KTGT_DIGEST_NONE,
+FIXTURE_VARIANT_ADD(neg, header_digest_initiator_first_choice) {
+	.offer = "HeaderDigest=CRC32C,None", .reply = "CRC32C",
+	.field = F(header_digest), .result = KTGT_DIGEST_CRC32C,
+};
+FIXTURE_VARIANT_ADD(neg, data_digest_skips_unknown) {
+	.offer = "DataDigest=X-md5,None", .reply = "None",
+	.field = F(data_digest), .result = KTGT_DIGEST_NONE,
 };
 FIXTURE_VARIANT_ADD(neg, data_digest_unsupported_only) {
-	.offer = "DataDigest=CRC32C", .reply = "Reject",
+	.offer = "DataDigest=X-md5", .reply = "Reject",
 	.field = NO_FIELD,
 };
 FIXTURE_VARIANT_ADD(neg, max_burst_min) {

@@ -14,6 +14,27 @@ RSVD = 0xFFFFFFFF
 INITIATOR = "iqn.2026-11.org.ktgt:raw"
 
 
+def _crc32c_table():
+    t = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        t.append(c)
+    return t
+
+
+_CRC_TABLE = _crc32c_table()
+
+
+def digest(data):
+    """iSCSI CRC32C digest bytes (RFC 7143 section 13.1), as sent on the wire."""
+    c = 0xFFFFFFFF
+    for b in data:
+        c = _CRC_TABLE[(c ^ b) & 0xFF] ^ (c >> 8)
+    return struct.pack("<I", c ^ 0xFFFFFFFF)
+
+
 def keys(*pairs):
     """b'k=v\\0...' from ('k', 'v') pairs or preformatted strings."""
     out = b""
@@ -64,6 +85,8 @@ class Conn:
         self.cmdsn = 1
         self.exp_statsn = 0
         self.itt = 0x1000
+        self.hdigest = False
+        self.ddigest = False
 
     def close(self):
         self.s.close()
@@ -71,9 +94,17 @@ class Conn:
     def send_raw(self, data):
         self.s.sendall(data)
 
-    def send(self, hdr, data=b""):
-        pad = (4 - len(data) % 4) % 4
-        self.s.sendall(hdr + data + b"\0" * pad)
+    def send(self, hdr, data=b"", bad_hdigest=False, bad_ddigest=False):
+        data = data + b"\0" * ((4 - len(data) % 4) % 4)
+        out = hdr
+        if self.hdigest:
+            d = digest(hdr)
+            out += bytes([d[0] ^ 1]) + d[1:] if bad_hdigest else d
+        out += data
+        if self.ddigest and data:
+            d = digest(data)
+            out += bytes([d[0] ^ 1]) + d[1:] if bad_ddigest else d
+        self.s.sendall(out)
 
     def recv_exact(self, n):
         buf = b""
@@ -88,10 +119,15 @@ class Conn:
         h = self.recv_exact(48)
         ahs = h[4] * 4
         dlen = int.from_bytes(h[5:8], "big")
-        if ahs:
-            self.recv_exact(ahs)
-        data = self.recv_exact(dlen + (4 - dlen % 4) % 4)[:dlen] if dlen else b""
-        p = Pdu(h, data)
+        hdr = h + (self.recv_exact(ahs) if ahs else b"")
+        if self.hdigest and h[0] & 0x3F != OP_LOGIN_RSP:
+            if self.recv_exact(4) != digest(hdr):
+                raise ValueError("bad header digest from target")
+        padded = self.recv_exact(dlen + (4 - dlen % 4) % 4) if dlen else b""
+        if self.ddigest and dlen and h[0] & 0x3F != OP_LOGIN_RSP:
+            if self.recv_exact(4) != digest(padded):
+                raise ValueError("bad data digest from target")
+        p = Pdu(h, padded[:dlen])
         if p.opcode in (OP_SCSI_RSP, OP_NOOP_IN, OP_TEXT_RSP, OP_LOGOUT_RSP, OP_LOGIN_RSP,
                         OP_REJECT, OP_TMF_RSP) and not (p.opcode == OP_NOOP_IN and p.itt == RSVD):
             self.exp_statsn = p.sn + 1
@@ -124,13 +160,16 @@ class Conn:
         kv = [("InitiatorName", INITIATOR), ("SessionType", "Discovery" if discovery else "Normal")]
         if not discovery:
             kv.append(("TargetName", target))
-        kv += [("HeaderDigest", "None"), ("DataDigest", "None"),
-               ("MaxRecvDataSegmentLength", "65536")] + list(extra)
+        names = [k[0] for k in extra if isinstance(k, tuple)]
+        kv += [(k, "None") for k in ("HeaderDigest", "DataDigest") if k not in names]
+        kv += [("MaxRecvDataSegmentLength", "65536")] + list(extra)
         self.send(*self.login_pdu(keys(*kv)))
         r = self.recv()
         if r.opcode == OP_LOGIN_RSP and r.status == 0:
             self.tsih = int.from_bytes(r.bhs[14:16], "big")
             self.keys = parse_keys(r.data)
+            self.hdigest = self.keys.get("HeaderDigest") == "CRC32C"
+            self.ddigest = self.keys.get("DataDigest") == "CRC32C"
         return r
 
     def nop_out(self, data=b"", itt=None, ttt=RSVD, immediate=True, cmdsn=None):

@@ -248,6 +248,45 @@ def silent_initiator_is_pinged_then_dropped():
     expect(c.closed(25), "not dropped after an unanswered ping")
 
 
+def digest_login():
+    c = conn()
+    p = c.login(IQN, extra=[("HeaderDigest", "CRC32C,None"), ("DataDigest", "CRC32C,None")])
+    expect(p.status == 0 and c.hdigest and c.ddigest, "digests not agreed: %r" % c.keys)
+    return c
+
+
+@case
+def crc32c_digests_both_ways():
+    c = digest_login()
+    itt = c.nop_out(b"digested", immediate=False)
+    p = c.wait_for(r.OP_NOOP_IN)   # recv() checks the target's digests
+    expect(p.itt == itt and p.data == b"digested", "%r" % p)
+    cdb = struct.pack(">BBIBHB", 0x28, 0, 0, 0, 8, 0)
+    c.scsi_cmd(cdb, edtl=4096, read=True)
+    p = c.wait_for(r.OP_DATA_IN)
+    expect(len(p.data) == 4096, "%r" % p)
+
+
+@case
+def header_digest_error_drops_the_connection():
+    c = digest_login()
+    itt = c.next_itt()
+    c.send(r.bhs(r.OP_NOOP_OUT | r.IMMEDIATE, 0x80, itt=itt, w5=r.RSVD, w6=c.cmdsn,
+                 w7=c.exp_statsn), bad_hdigest=True)
+    expect(c.closed(5), "connection stays after a header digest error")
+
+
+@case
+def data_digest_error_gets_reject_0x02():
+    c = digest_login()
+    data = b"payload!"
+    c.send(r.bhs(r.OP_NOOP_OUT | r.IMMEDIATE, 0x80, dlen=len(data), itt=c.next_itt(),
+                 w5=r.RSVD, w6=c.cmdsn, w7=c.exp_statsn), data, bad_ddigest=True)
+    p = c.wait_for(r.OP_REJECT)
+    expect(p.bhs[2] == 0x02, "%r" % p)
+    expect(c.closed(5), "no session recovery after a data digest error (ERL 0)")
+
+
 @case
 def discovery_lists_the_target():
     c = conn()
