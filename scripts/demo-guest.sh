@@ -15,6 +15,8 @@ run() {
 }
 
 echo "== ktgt demo on Linux $(uname -r)"
+IFS=, read -ra deps <<<"$(modinfo -F depends "$KTGT_KO")"
+[ ${#deps[@]} -eq 0 ] || run modprobe -a "${deps[@]}"
 run insmod "${KTGT_KO#"$PWD"/}"
 run modprobe brd rd_nr=1 rd_size=262144
 run ktgtctl target add $IQN

@@ -289,9 +289,21 @@ ktgtctl() {
 	timeout 30 "$KTGTCTL" "$@"
 }
 
+# insmod resolves no dependencies (depmod never saw build/): load what
+# modinfo says the module needs first.
+ktgt_insmod() {
+	local list deps=()
+	list=$(modinfo -F depends "$KTGT_KO") || return
+	IFS=, read -ra deps <<<"$list"
+	if [ ${#deps[@]} -gt 0 ]; then
+		modprobe -a "${deps[@]}" || return
+	fi
+	insmod "$KTGT_KO"
+}
+
 tgt_load() {
 	case $TARGET_KIND in
-	ktgt) [ -f "$KTGT_KO" ] && [ -x "$KTGTCTL" ] && insmod "$KTGT_KO" ;;
+	ktgt) [ -f "$KTGT_KO" ] && [ -x "$KTGTCTL" ] && ktgt_insmod ;;
 	lio) lio_load ;;
 	esac
 }
