@@ -761,8 +761,8 @@ static int run_directive(struct conf_parser *p, const struct conf_directive *d, 
 		return -EINVAL;
 	}
 	if (argc != d->nargs) {
-		perr(p, "%s%s takes %d value%s", tag ? "<" : "", d->name, d->nargs,
-		     d->nargs == 1 ? "" : "s");
+		perr(p, "%s%s%s takes %d value%s", tag ? "<" : "", d->name, tag ? ">" : "",
+		     d->nargs, d->nargs == 1 ? "" : "s");
 		return -EINVAL;
 	}
 	return d->handle(p, d, args);
@@ -936,8 +936,11 @@ static int end_block(struct conf_parser *p, const char *name, int argc)
 		perr(p, "</%s> takes no value", d->name);
 		return -EINVAL;
 	}
-	if (is_target && p->target)
-		return close_target(p, p->store != NULL);
+	if (is_target && p->target) {
+		if (p->store)
+			close_store(p, true);
+		return close_target(p, false);
+	}
 	if (!is_target && p->store && !strcmp(store_names[p->store->store], d->name)) {
 		close_store(p, false);
 		return 0;
@@ -1033,15 +1036,19 @@ static const char *intern_file(struct conf_parser *p, const char *name)
 	return *slot;
 }
 
-static char *dir_of(const char *path)
+/* NULL with *@err = 0 for a bare file name: its paths are taken as they are */
+static char *dir_of(const char *path, int *err)
 {
 	const char *slash = strrchr(path, '/');
+	char *dir;
 
+	*err = 0;
 	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, slash - path);
+		return NULL;
+	dir = slash == path ? strdup("/") : strndup(path, slash - path);
+	if (!dir)
+		*err = -ENOMEM;
+	return dir;
 }
 
 /*
@@ -1075,9 +1082,10 @@ static int parse_named(struct conf_parser *p, const char *name, FILE *f)
 	p->stack[p->depth++] = real;
 	p->loc.file = intern_file(p, name);
 	p->loc.line = 0;
-	p->dir = dir_of(name);
-	err = -ENOMEM;
-	if (p->loc.file && p->dir)
+	p->dir = dir_of(name, &err);
+	if (!p->loc.file)
+		err = -ENOMEM;
+	if (!err)
 		err = parse_stream(p, f);
 	free(p->dir);
 	p->dir = saved_dir;
@@ -1311,7 +1319,8 @@ static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 	if ((t->nr_portals && !c->portals) || (t->nr_luns && !c->luns) ||
 	    (t->nr_acls && !c->acls))
 		return -ENOMEM;
-	memcpy(c->portals, t->portals, t->nr_portals * sizeof(*c->portals));
+	if (t->nr_portals)
+		memcpy(c->portals, t->portals, t->nr_portals * sizeof(*c->portals));
 	c->nr_portals = t->nr_portals;
 	for (i = 0; i < t->nr_luns; i++) {
 		struct ktgt_conf_lun *l = &c->luns[c->nr_luns++];

@@ -1,0 +1,942 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for ktgtctl's targets.conf support (userspace/config.c): every
+ * directive, errors with their file and line, includes, the seed's file,
+ * save round trips, plans between a file and a running state, and their
+ * rollback. The fixture files are in tests/unit/data/.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parse.c"
+#include "config.c"
+
+#include "kselftest_harness.h"
+
+#define T	"iqn.2024-01.org.example:t"
+#define HEAD	"default-driver iscsi\n\n<target " T ">\n"
+#define TAIL	"</target>\n"
+#define IN	"    "
+
+/* tests/unit/data/NAME, wherever the test runs from */
+static const char *data_path(const char *name)
+{
+	static char buf[PATH_MAX];
+	char src[PATH_MAX];
+
+	snprintf(src, sizeof(src), "%s", __FILE__);
+	snprintf(buf, sizeof(buf), "%s/data/%s", dirname(src), name);
+	return buf;
+}
+
+/* What ktgt_conf_write() prints, as a string to free */
+static char *conf_text(const struct ktgt_conf *conf)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (ktgt_conf_write(f, conf)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static char *plan_text(const struct ktgt_plan *plan)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	ktgt_plan_print(f, plan);
+	fclose(f);
+	return buf;
+}
+
+static void dump_errors(const struct ktgt_conf *conf)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nr_errors; i++)
+		fprintf(stderr, "#   %s\n", conf->errors[i]);
+}
+
+static bool has_error(const struct ktgt_conf *conf, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nr_errors; i++) {
+		if (!strcmp(conf->errors[i], msg))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Every directive: a file in, what save writes for it out. The output is
+ * canonical: defaults are left out, target-level options move into each
+ * LUN, and LUNs are in order.
+ */
+FIXTURE(directive) {
+	struct ktgt_conf conf;
+};
+FIXTURE_SETUP(directive) { ktgt_conf_init(&self->conf); }
+FIXTURE_TEARDOWN(directive) { ktgt_conf_free(&self->conf); }
+
+FIXTURE_VARIANT(directive) {
+	const char *in;
+	const char *out;
+};
+
+FIXTURE_VARIANT_ADD(directive, default_driver) {
+	.in = "default-driver iscsi\n",
+	.out = "default-driver iscsi\n",
+};
+FIXTURE_VARIANT_ADD(directive, default_driver_case) {
+	.in = "Default-Driver ISCSI\n# nothing else\n",
+	.out = "default-driver iscsi\n",
+};
+FIXTURE_VARIANT_ADD(directive, empty_target) {
+	.in = "<target " T ">\n</target>\n",
+	.out = HEAD TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, target_lower_case) {
+	.in = "<target IQN.2024-01.org.Example:T>\n</target>\n",
+	.out = HEAD TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, eui_target) {
+	.in = "<target eui.0123456789ABCDEF>\n</target>\n",
+	.out = "default-driver iscsi\n\n<target eui.0123456789abcdef>\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, tag_spacing_comments) {
+	.in = "  < target " T " >   # a comment\n\t# another\n\n</target>#comment\n",
+	.out = NULL,
+};
+FIXTURE_VARIANT_ADD(directive, portal) {
+	.in = "<target " T ">\nportal 192.0.2.1\nportal [2001:db8::1]:860\n</target>\n",
+	.out = HEAD IN "portal 192.0.2.1:3260\n" IN "portal [2001:db8::1]:860\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, portal_default_written_once) {
+	.in = "<target " T ">\nportal 0.0.0.0:3260\n</target>\n",
+	.out = HEAD TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, key_equals_value) {
+	.in = "<target " T ">\nportal = 192.0.2.1:3261\n</target>\n",
+	.out = HEAD IN "portal 192.0.2.1:3261\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, backing_store) {
+	.in = "<target " T ">\nbacking-store /dev/vg/lv\n</target>\n",
+	.out = HEAD IN "backing-store /dev/vg/lv\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, direct_store) {
+	.in = "<target " T ">\ndirect-store /dev/sdb\n</target>\n",
+	.out = HEAD IN "direct-store /dev/sdb\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, null_store) {
+	.in = "<target " T ">\nnull-store 64M\nnull-store 1000\n</target>\n",
+	.out = HEAD IN "null-store 64M\n" IN "null-store 1000\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, store_blocks) {
+	.in = "<target " T ">\n<backing-store /a>\n</backing-store>\n"
+	      "<direct-store /b>\n</direct-store>\n<null-store 2G>\n</null-store>\n</target>\n",
+	.out = HEAD IN "backing-store /a\n" IN "direct-store /b\n" IN "null-store 2G\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, quoted_path) {
+	.in = "<target " T ">\n<backing-store \"/srv/a \\\"b\\\" #c.img\">\n</backing-store>\n"
+	      "backing-store \"/srv/d e\"\n</target>\n",
+	.out = HEAD IN "backing-store \"/srv/a \\\"b\\\" #c.img\"\n" IN "backing-store \"/srv/d e\"\n"
+	       TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, lun_numbers) {
+	.in = "<target " T ">\nbacking-store /a\n<backing-store /c>\nlun 2\n</backing-store>\n"
+	      "backing-store /b\n</target>\n",
+	.out = HEAD IN "backing-store /a\n" IN "backing-store /c\n" IN "backing-store /b\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, lun_gap) {
+	.in = "<target " T ">\nbacking-store /a\n<backing-store /c>\nlun 5\n</backing-store>\n"
+	      "backing-store /b\n</target>\n",
+	.out = HEAD IN "backing-store /a\n" IN "backing-store /b\n" IN "<backing-store /c>\n"
+	       IN IN "lun 5\n" IN "</backing-store>\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, lun_zero_and_max) {
+	.in = "<target " T ">\n<backing-store /b>\nlun 16383\n</backing-store>\n"
+	      "<backing-store /a>\nlun 0\n</backing-store>\n</target>\n",
+	.out = HEAD IN "<backing-store /a>\n" IN IN "lun 0\n" IN "</backing-store>\n"
+	       IN "<backing-store /b>\n" IN IN "lun 16383\n" IN "</backing-store>\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, readonly) {
+	.in = "<target " T ">\n<backing-store /a>\nreadonly 1\n</backing-store>\n"
+	      "<backing-store /b>\nreadonly off\n</backing-store>\n</target>\n",
+	.out = HEAD IN "<backing-store /a>\n" IN IN "lun 1\n" IN IN "readonly 1\n"
+	       IN "</backing-store>\n" IN "<backing-store /b>\n" IN IN "lun 2\n"
+	       IN "</backing-store>\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, write_cache) {
+	.in = "<target " T ">\n<backing-store /a>\nwrite-cache off\n</backing-store>\n</target>\n",
+	.out = HEAD IN "<backing-store /a>\n" IN IN "lun 1\n" IN IN "write-cache off\n"
+	       IN "</backing-store>\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, target_level_defaults) {
+	.in = "<target " T ">\nbacking-store /a\n<backing-store /b>\nwrite-cache on\n"
+	      "</backing-store>\nwrite-cache no\nreadonly yes\n</target>\n",
+	.out = HEAD IN "<backing-store /a>\n" IN IN "lun 1\n" IN IN "readonly 1\n"
+	       IN IN "write-cache off\n" IN "</backing-store>\n" IN "<backing-store /b>\n"
+	       IN IN "lun 2\n" IN IN "readonly 1\n" IN "</backing-store>\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, identity) {
+	.in = "<target " T ">\nvendor_id ACME\n<backing-store /a>\nvendor_id KTGT\n"
+	      "product_id \"Disk One\"\nproduct_rev 0001\nscsi_sn SN1\nscsi_id ID1\n"
+	      "</backing-store>\nbacking-store /b\n</target>\n",
+	.out = HEAD IN "<backing-store /a>\n" IN IN "lun 1\n" IN IN "vendor_id KTGT\n"
+	       IN IN "product_id \"Disk One\"\n" IN IN "product_rev 0001\n"
+	       IN IN "scsi_sn SN1\n" IN IN "scsi_id ID1\n" IN "</backing-store>\n"
+	       IN "<backing-store /b>\n" IN IN "lun 2\n" IN IN "vendor_id ACME\n"
+	       IN "</backing-store>\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, initiator_name) {
+	.in = "<target " T ">\ninitiator-name iqn.1993-08.org.Debian:01:AB\n"
+	      "initiator-name naa.0123456789abcdef\n</target>\n",
+	.out = HEAD IN "initiator-name iqn.1993-08.org.debian:01:ab\n"
+	       IN "initiator-name naa.0123456789abcdef\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, initiator_address_all) {
+	.in = "<target " T ">\ninitiator-address all\n</target>\n",
+	.out = HEAD TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, initiator_address) {
+	.in = "<target " T ">\ninitiator-address 192.0.2.7\ninitiator-address 2001:db8::/32\n"
+	      "</target>\n",
+	.out = HEAD IN "initiator-address 192.0.2.7\n" IN "initiator-address 2001:db8::/32\n"
+	       TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, all_and_name) {
+	.in = "<target " T ">\ninitiator-address ALL\ninitiator-name iqn.1993-08.org.debian:01:ab\n"
+	      "</target>\n",
+	.out = HEAD IN "initiator-address ALL\n" IN "initiator-name iqn.1993-08.org.debian:01:ab\n"
+	       TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, users) {
+	.in = "<target " T ">\nincominguser alice secretsecret12\nincominguser bob \"pass word 12\"\n"
+	      "outgoinguser tgt secretsecret34\n</target>\n",
+	.out = HEAD IN "incominguser alice secretsecret12\n"
+	       IN "incominguser bob \"pass word 12\"\n" IN "outgoinguser tgt secretsecret34\n" TAIL,
+};
+
+TEST_F(directive, save)
+{
+	char *out;
+
+	ASSERT_EQ(0, ktgt_conf_parse_string(&self->conf, "mem.conf", variant->in))
+		dump_errors(&self->conf);
+	out = conf_text(&self->conf);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ(variant->out ? variant->out : HEAD TAIL, out);
+	free(out);
+}
+
+/* Errors: the file, the error every parse must report (among others). */
+FIXTURE(error) {
+	struct ktgt_conf conf;
+};
+FIXTURE_SETUP(error) { ktgt_conf_init(&self->conf); }
+FIXTURE_TEARDOWN(error) { ktgt_conf_free(&self->conf); }
+
+FIXTURE_VARIANT(error) {
+	const char *in;
+	const char *err;
+	size_t nr_errors;
+};
+
+#define TGT	"<target " T ">\n"
+
+FIXTURE_VARIANT_ADD(error, unknown_directive) {
+	.in = TGT "backing-store /a\nfrobnicate 1\n</target>\n",
+	.err = "mem.conf:3: unknown directive 'frobnicate'", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, unknown_block) {
+	.in = TGT "<disk /a>\n</target>\n",
+	.err = "mem.conf:2: unknown block <disk>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, missing_end_target) {
+	.in = "default-driver iscsi\n" TGT "backing-store /a\n",
+	.err = "mem.conf:2: <target " T "> is missing </target>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, duplicate_target) {
+	.in = TGT "</target>\n\n<target IQN.2024-01.org.example:t>\n</target>\n",
+	.err = "mem.conf:4: duplicate target " T " (first at mem.conf:1)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_iqn) {
+	.in = "<target iqn.2024-1.org.example:t>\n</target>\n",
+	.err = "mem.conf:1: invalid target name 'iqn.2024-1.org.example:t' (expected iqn.YYYY-MM.domain[:ID], eui.<16 hex> or naa.<16|32 hex>)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_name_chars) {
+	.in = "<target iqn.2024-01.org.example:a_b>\n</target>\n",
+	.err = "mem.conf:1: invalid target name 'iqn.2024-01.org.example:a_b' (expected iqn.YYYY-MM.domain[:ID], eui.<16 hex> or naa.<16|32 hex>)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_initiator_name) {
+	.in = TGT "initiator-name bob\n</target>\n",
+	.err = "mem.conf:2: invalid initiator name 'bob' (expected iqn.YYYY-MM.domain[:ID], eui.<16 hex> or naa.<16|32 hex>)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_portal) {
+	.in = TGT "portal 192.0.2.300\n</target>\n",
+	.err = "mem.conf:2: invalid portal '192.0.2.300' (expected A.B.C.D[:PORT] or [IPV6][:PORT])",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_port) {
+	.in = TGT "portal 192.0.2.3:65536\n</target>\n",
+	.err = "mem.conf:2: invalid port in portal '192.0.2.3:65536' (expected 1..65535)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, duplicate_portal) {
+	.in = TGT "portal 192.0.2.3\nportal 192.0.2.3:3260\n</target>\n",
+	.err = "mem.conf:3: duplicate portal '192.0.2.3:3260'", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, lun_out_of_range) {
+	.in = TGT "<backing-store /a>\nlun 16384\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: invalid LUN '16384' (expected 0..16383)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, lun_not_a_number) {
+	.in = TGT "<backing-store /a>\nlun -1\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: invalid LUN '-1' (expected 0..16383)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, duplicate_lun) {
+	.in = TGT "<backing-store /a>\nlun 4\n</backing-store>\n"
+	      "<direct-store /b>\nlun 4\n</direct-store>\n</target>\n",
+	.err = "mem.conf:5: duplicate LUN 4 (line 2)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, lun_twice) {
+	.in = TGT "<backing-store /a>\nlun 4\nlun 5\n</backing-store>\n</target>\n",
+	.err = "mem.conf:4: lun is set twice in this block", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, lun_outside_store) {
+	.in = TGT "lun 1\n</target>\n",
+	.err = "mem.conf:2: 'lun' is only allowed in a <backing-store>, <direct-store> or <null-store> block",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, nested_target) {
+	.in = TGT "backing-store /a\n<target iqn.2024-01.org.example:u>\n</target>\n",
+	.err = "mem.conf:3: <target> inside <target " T "> (missing </target>?)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, nested_store) {
+	.in = TGT "<backing-store /a>\n<backing-store /b>\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: <backing-store> inside <backing-store /a> (missing </backing-store>?)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, unterminated_store) {
+	.in = TGT "<direct-store /dev/sdb>\nlun 1\n</target>\n",
+	.err = "mem.conf:2: <direct-store /dev/sdb> is missing </direct-store>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, unterminated_store_at_eof) {
+	.in = TGT "<direct-store /dev/sdb>\n",
+	.err = "mem.conf:2: <direct-store /dev/sdb> is missing </direct-store>", .nr_errors = 2,
+};
+FIXTURE_VARIANT_ADD(error, wrong_end_tag) {
+	.in = TGT "<direct-store /dev/sdb>\n</backing-store>\n</direct-store>\n</target>\n",
+	.err = "mem.conf:3: unexpected </backing-store>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, stray_end_target) {
+	.in = "</target>\n",
+	.err = "mem.conf:1: unexpected </target>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, end_tag_value) {
+	.in = TGT "</target " T ">\n",
+	.err = "mem.conf:2: </target> takes no value", .nr_errors = 2,
+};
+FIXTURE_VARIANT_ADD(error, missing_gt) {
+	.in = "<target " T "\n</target>\n",
+	.err = "mem.conf:1: missing '>'", .nr_errors = 2,
+};
+FIXTURE_VARIANT_ADD(error, text_after_gt) {
+	.in = "<target " T "> portal 1.2.3.4\n</target>\n",
+	.err = "mem.conf:1: unexpected text after '>'", .nr_errors = 2,
+};
+FIXTURE_VARIANT_ADD(error, target_without_name) {
+	.in = "<target>\n</target>\n",
+	.err = "mem.conf:1: <target> takes 1 value", .nr_errors = 2,
+};
+FIXTURE_VARIANT_ADD(error, unclosed_quote) {
+	.in = TGT "backing-store \"/a b\n</target>\n",
+	.err = "mem.conf:2: missing closing '\"'", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, too_many_values) {
+	.in = TGT "backing-store /a /b\n</target>\n",
+	.err = "mem.conf:2: backing-store takes 1 value", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, too_few_values) {
+	.in = TGT "incominguser alice\n</target>\n",
+	.err = "mem.conf:2: incominguser takes 2 values", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, way_too_many_values) {
+	.in = TGT "portal 1 2 3 4 5\n</target>\n",
+	.err = "mem.conf:2: too many values", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, default_driver_iser) {
+	.in = "default-driver iser\n",
+	.err = "mem.conf:1: default-driver 'iser' is not supported (ktgt serves iscsi only)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, default_driver_in_target) {
+	.in = TGT "default-driver iscsi\n</target>\n",
+	.err = "mem.conf:2: 'default-driver' is not allowed inside <target>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, include_in_target) {
+	.in = TGT "include /dev/null\n</target>\n",
+	.err = "mem.conf:2: 'include' is not allowed inside <target>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, portal_outside_target) {
+	.in = "portal 127.0.0.1\n",
+	.err = "mem.conf:1: 'portal' is only allowed inside <target>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, portal_in_store) {
+	.in = TGT "<backing-store /a>\nportal 127.0.0.1\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: 'portal' is not allowed in a store block", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, store_outside_target) {
+	.in = "<backing-store /a>\n</backing-store>\n",
+	.err = "mem.conf:1: <backing-store> is only allowed inside <target>", .nr_errors = 2,
+};
+FIXTURE_VARIANT_ADD(error, bad_readonly) {
+	.in = TGT "readonly maybe\n</target>\n",
+	.err = "mem.conf:2: invalid value 'maybe' for readonly (expected 1 or 0, on or off, yes or no)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_write_cache) {
+	.in = TGT "<backing-store /a>\nwrite-cache 2\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: invalid value '2' for write-cache (expected 1 or 0, on or off, yes or no)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, vendor_id_too_long) {
+	.in = TGT "vendor_id ABCDEFGHI\n</target>\n",
+	.err = "mem.conf:2: vendor_id 'ABCDEFGHI' is longer than 8 characters", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_null_size) {
+	.in = TGT "null-store 12X\n</target>\n",
+	.err = "mem.conf:2: invalid size '12X' (expected bytes, or a number with K, M, G or T)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_initiator_address) {
+	.in = TGT "initiator-address 192.0.2.0/33\n</target>\n",
+	.err = "mem.conf:2: invalid initiator address '192.0.2.0/33' (expected ALL, or an IPv4 or IPv6 address with an optional /PREFIX)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, duplicate_acl) {
+	.in = TGT "initiator-address ALL\ninitiator-name all\n</target>\n",
+	.err = "mem.conf:3: initiator-name: ALL is already allowed (line 2)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, two_outgoing_users) {
+	.in = TGT "outgoinguser a secretsecret12\noutgoinguser b secretsecret12\n</target>\n",
+	.err = "mem.conf:3: only one outgoinguser per target (the first is on line 2)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, missing_include) {
+	.in = "include /nonexistent/ktgt.conf\n",
+	.err = "mem.conf:1: cannot include /nonexistent/ktgt.conf: No such file or directory",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, every_error_reported) {
+	.in = TGT "bogus\nportal x\n<backing-store /a>\nlun y\n</backing-store>\n</target>\nfoo\n",
+	.err = "mem.conf:8: unknown directive 'foo'", .nr_errors = 4,
+};
+
+TEST_F(error, reported)
+{
+	ASSERT_EQ(-EINVAL, ktgt_conf_parse_string(&self->conf, "mem.conf", variant->in));
+	EXPECT_TRUE(has_error(&self->conf, variant->err)) {
+		fprintf(stderr, "#   want %s\n", variant->err);
+		dump_errors(&self->conf);
+	}
+	EXPECT_EQ(variant->nr_errors, self->conf.nr_errors)
+		dump_errors(&self->conf);
+}
+
+/* What the file says that this ktgt cannot do yet: parsed, kept, refused. */
+FIXTURE(unsupported) {
+	struct ktgt_conf conf;
+};
+FIXTURE_SETUP(unsupported) { ktgt_conf_init(&self->conf); }
+FIXTURE_TEARDOWN(unsupported) { ktgt_conf_free(&self->conf); }
+
+FIXTURE_VARIANT(unsupported) {
+	const char *in;
+	const char *err;
+};
+
+#define NOT_YET	" is not supported by this ktgt yet"
+
+FIXTURE_VARIANT_ADD(unsupported, incominguser) {
+	.in = TGT "incominguser alice secretsecret12\n</target>\n",
+	.err = "mem.conf:2: incominguser" NOT_YET " (no CHAP)",
+};
+FIXTURE_VARIANT_ADD(unsupported, outgoinguser) {
+	.in = TGT "outgoinguser alice secretsecret12\n</target>\n",
+	.err = "mem.conf:2: outgoinguser" NOT_YET " (no CHAP)",
+};
+FIXTURE_VARIANT_ADD(unsupported, initiator_address) {
+	.in = TGT "initiator-address 192.0.2.1\n</target>\n",
+	.err = "mem.conf:2: initiator-address" NOT_YET " (ACLs name initiators only)",
+};
+FIXTURE_VARIANT_ADD(unsupported, vendor_id) {
+	.in = TGT "backing-store /a\nbacking-store /b\nvendor_id ACME\n</target>\n",
+	.err = "mem.conf:4: vendor_id" NOT_YET,
+};
+FIXTURE_VARIANT_ADD(unsupported, product_id) {
+	.in = TGT "<backing-store /a>\nproduct_id P\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: product_id" NOT_YET,
+};
+FIXTURE_VARIANT_ADD(unsupported, product_rev) {
+	.in = TGT "<backing-store /a>\nproduct_rev 1\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: product_rev" NOT_YET,
+};
+FIXTURE_VARIANT_ADD(unsupported, scsi_sn) {
+	.in = TGT "<backing-store /a>\nscsi_sn 1\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: scsi_sn" NOT_YET,
+};
+FIXTURE_VARIANT_ADD(unsupported, scsi_id) {
+	.in = TGT "<backing-store /a>\nscsi_id 1\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: scsi_id" NOT_YET,
+};
+FIXTURE_VARIANT_ADD(unsupported, null_store) {
+	.in = TGT "null-store 1G\n</target>\n",
+	.err = "mem.conf:2: null-store" NOT_YET " (no null backend)",
+};
+
+TEST_F(unsupported, refused)
+{
+	ASSERT_EQ(0, ktgt_conf_parse_string(&self->conf, "mem.conf", variant->in))
+		dump_errors(&self->conf);
+	ASSERT_EQ(-EINVAL, ktgt_conf_check_supported(&self->conf));
+	/* once, even for a target-level directive that applies to two LUNs */
+	EXPECT_EQ(1, self->conf.nr_errors)
+		dump_errors(&self->conf);
+	EXPECT_STREQ(variant->err, self->conf.errors[0]);
+}
+
+TEST(supported_file_passes)
+{
+	struct ktgt_conf conf;
+
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(0, ktgt_conf_parse_file(&conf, data_path("seed.conf")));
+	EXPECT_EQ(0, ktgt_conf_check_supported(&conf));
+	ktgt_conf_free(&conf);
+}
+
+/* The seed's targets.conf, as it is. */
+TEST(seed)
+{
+	static const char * const names[] = {
+		"iqn.2012-11.li.cudd.router:htpc1", "iqn.2012-11.li.cudd.router:htpc2",
+	};
+	static const char * const paths[] = { "/dev/sdb", "/dev/sdc" };
+	struct ktgt_conf conf;
+	char addr[KTGT_ADDR_STRLEN];
+	char *out;
+	size_t i;
+
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(0, ktgt_conf_parse_file(&conf, data_path("seed.conf")))
+		dump_errors(&conf);
+	ASSERT_EQ(2, conf.nr_targets);
+	for (i = 0; i < 2; i++) {
+		const struct ktgt_conf_target *t = &conf.targets[i];
+
+		EXPECT_STREQ(names[i], t->name);
+		ASSERT_EQ(1, t->nr_luns);
+		EXPECT_EQ(1, t->luns[0].id);
+		EXPECT_EQ(KTGT_STORE_DIRECT, t->luns[0].store);
+		EXPECT_STREQ(paths[i], t->luns[0].path);
+		EXPECT_EQ(0, t->luns[0].opts.readonly);
+		EXPECT_EQ(1, t->luns[0].opts.write_cache);
+		ASSERT_EQ(1, t->nr_acls);
+		EXPECT_STREQ("ALL", t->acls[0].value);
+		ASSERT_EQ(1, t->nr_portals);
+		ktgt_format_addr(&t->portals[0], true, addr, sizeof(addr));
+		EXPECT_STREQ("0.0.0.0:3260", addr);
+	}
+	EXPECT_EQ(8, conf.targets[1].loc.line);
+	out = conf_text(&conf);
+	EXPECT_STREQ("default-driver iscsi\n\n<target iqn.2012-11.li.cudd.router:htpc1>\n"
+		     IN "direct-store /dev/sdb\n</target>\n\n"
+		     "<target iqn.2012-11.li.cudd.router:htpc2>\n"
+		     IN "direct-store /dev/sdc\n</target>\n", out);
+	free(out);
+	ktgt_conf_free(&conf);
+}
+
+/* Includes: globs in order, relative to the including file. */
+TEST(include)
+{
+	static const char * const names[] = {
+		"iqn.2024-01.org.example:a", "iqn.2024-01.org.example:b",
+		"iqn.2024-01.org.example:single",
+	};
+	struct ktgt_conf conf;
+	char want[PATH_MAX];
+	size_t i;
+
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(0, ktgt_conf_parse_file(&conf, data_path("include/main.conf")))
+		dump_errors(&conf);
+	ASSERT_EQ(3, conf.nr_targets);
+	for (i = 0; i < 3; i++)
+		EXPECT_STREQ(names[i], conf.targets[i].name);
+	/* a relative store path is relative to the file that names it */
+	snprintf(want, sizeof(want), "%s", data_path("include/conf.d/a.img"));
+	EXPECT_STREQ(want, conf.targets[0].luns[0].path);
+	snprintf(want, sizeof(want), "%s", data_path("include/conf.d/a.conf"));
+	EXPECT_STREQ(want, conf.targets[0].loc.file);
+	EXPECT_EQ(1, conf.targets[0].loc.line);
+	EXPECT_STREQ("/srv/single.img", conf.targets[2].luns[0].path);
+	ktgt_conf_free(&conf);
+}
+
+TEST(include_loop)
+{
+	struct ktgt_conf conf;
+	char want[PATH_MAX * 2];
+
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(-EINVAL, ktgt_conf_parse_file(&conf, data_path("loop/a.conf")));
+	ASSERT_EQ(1, conf.nr_errors);
+	snprintf(want, sizeof(want), "%s:4: include loop: ", data_path("loop/b.conf"));
+	strcat(want, data_path("loop/a.conf"));
+	strcat(want, " is already being read");
+	EXPECT_STREQ(want, conf.errors[0]);
+	/* both targets are read once */
+	EXPECT_EQ(2, conf.nr_targets);
+	ktgt_conf_free(&conf);
+}
+
+TEST(missing_file)
+{
+	struct ktgt_conf conf;
+
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(-EINVAL, ktgt_conf_parse_file(&conf, "/nonexistent/targets.conf"));
+	ASSERT_EQ(1, conf.nr_errors);
+	EXPECT_STREQ("/nonexistent/targets.conf: No such file or directory", conf.errors[0]);
+	ktgt_conf_free(&conf);
+}
+
+/* load -> save -> load gives the same targets, and save -> load -> save the same text. */
+FIXTURE(roundtrip) {
+	struct ktgt_conf first, second;
+};
+FIXTURE_SETUP(roundtrip)
+{
+	ktgt_conf_init(&self->first);
+	ktgt_conf_init(&self->second);
+}
+FIXTURE_TEARDOWN(roundtrip)
+{
+	ktgt_conf_free(&self->first);
+	ktgt_conf_free(&self->second);
+}
+
+FIXTURE_VARIANT(roundtrip) {
+	const char *file;
+};
+
+FIXTURE_VARIANT_ADD(roundtrip, seed) { .file = "seed.conf" };
+FIXTURE_VARIANT_ADD(roundtrip, all) { .file = "all.conf" };
+FIXTURE_VARIANT_ADD(roundtrip, include) { .file = "include/main.conf" };
+
+TEST_F(roundtrip, fixed_point)
+{
+	struct ktgt_plan plan;
+	char *one, *two;
+
+	ASSERT_EQ(0, ktgt_conf_parse_file(&self->first, data_path(variant->file)))
+		dump_errors(&self->first);
+	one = conf_text(&self->first);
+	ASSERT_NE(NULL, one);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&self->second, "saved.conf", one)) {
+		fprintf(stderr, "%s", one);
+		dump_errors(&self->second);
+	}
+	two = conf_text(&self->second);
+	EXPECT_STREQ(one, two);
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &self->first, &self->second));
+	EXPECT_EQ(0, plan.nr_ops);
+	ktgt_plan_free(&plan);
+	free(one);
+	free(two);
+}
+
+/*
+ * Plans: a running state (written as a file) and a wanted file, and the
+ * steps between them, deletions first.
+ */
+FIXTURE(plan) {
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+};
+FIXTURE_SETUP(plan)
+{
+	ktgt_conf_init(&self->cur);
+	ktgt_conf_init(&self->want);
+	memset(&self->plan, 0, sizeof(self->plan));
+}
+FIXTURE_TEARDOWN(plan)
+{
+	ktgt_plan_free(&self->plan);
+	ktgt_conf_free(&self->cur);
+	ktgt_conf_free(&self->want);
+}
+
+FIXTURE_VARIANT(plan) {
+	const char *cur;
+	const char *want;
+	const char *plan;
+};
+
+#define SEED \
+	"<target iqn.2012-11.li.cudd.router:htpc1>\n direct-store /dev/sdb\n</target>\n" \
+	"<target iqn.2012-11.li.cudd.router:htpc2>\n direct-store /dev/sdc\n</target>\n"
+#define H1	"iqn.2012-11.li.cudd.router:htpc1"
+#define H2	"iqn.2012-11.li.cudd.router:htpc2"
+
+FIXTURE_VARIANT_ADD(plan, from_nothing) {
+	.cur = "",
+	.want = SEED,
+	.plan = "target add " H1 "\nlun add " H1 " 1 /dev/sdb\nacl add " H1 " ALL\n"
+		"portal add " H1 " 0.0.0.0:3260\n"
+		"target add " H2 "\nlun add " H2 " 1 /dev/sdc\nacl add " H2 " ALL\n"
+		"portal add " H2 " 0.0.0.0:3260\n",
+};
+FIXTURE_VARIANT_ADD(plan, unchanged) {
+	.cur = SEED, .want = SEED, .plan = "",
+};
+FIXTURE_VARIANT_ADD(plan, unchanged_but_spelled_differently) {
+	.cur = SEED,
+	.want = "<target IQN.2012-11.li.cudd.router:HTPC2>\n<backing-store /dev/sdc>\nlun 1\n"
+		"write-cache on\n</backing-store>\ninitiator-address ALL\nportal 0.0.0.0\n</target>\n"
+		"<target iqn.2012-11.li.cudd.router:htpc1>\n direct-store /dev/sdb\n</target>\n",
+	.plan = "",
+};
+FIXTURE_VARIANT_ADD(plan, to_nothing) {
+	.cur = SEED,
+	.want = "default-driver iscsi\n",
+	.plan = "acl del " H1 " ALL\nlun del " H1 " 1\nportal del " H1 " 0.0.0.0:3260\n"
+		"target del " H1 "\n"
+		"acl del " H2 " ALL\nlun del " H2 " 1\nportal del " H2 " 0.0.0.0:3260\n"
+		"target del " H2 "\n",
+};
+FIXTURE_VARIANT_ADD(plan, remove_lun_add_acl) {
+	.cur = "<target " T ">\nportal 127.0.0.1\nbacking-store /a\nbacking-store /b\n</target>\n",
+	.want = "<target " T ">\nportal 127.0.0.1\nbacking-store /a\n"
+		"initiator-name iqn.1993-08.org.debian:01:ab\n</target>\n",
+	.plan = "acl del " T " ALL\nlun del " T " 2\nacl add " T " iqn.1993-08.org.debian:01:ab\n",
+};
+FIXTURE_VARIANT_ADD(plan, lun_changed) {
+	.cur = "<target " T ">\nbacking-store /a\nbacking-store /b\nbacking-store /c\n</target>\n",
+	.want = "<target " T ">\nbacking-store /a\nbacking-store /B\n<backing-store /c>\n"
+		"readonly 1\nwrite-cache off\n</backing-store>\n</target>\n",
+	.plan = "lun del " T " 2\nlun del " T " 3\nlun add " T " 2 /B\n"
+		"lun add " T " 3 /c readonly on write-cache off\n",
+};
+FIXTURE_VARIANT_ADD(plan, portal_moved) {
+	.cur = "<target " T ">\nportal 127.0.0.1\nportal [::1]\n</target>\n",
+	.want = "<target " T ">\nportal [::1]\nportal 192.0.2.1:3261\n</target>\n",
+	.plan = "portal del " T " 127.0.0.1:3260\nportal add " T " 192.0.2.1:3261\n",
+};
+FIXTURE_VARIANT_ADD(plan, target_renamed) {
+	.cur = "<target " T ">\nbacking-store /a\n</target>\n",
+	.want = "<target " T "2>\nbacking-store /a\n</target>\n",
+	.plan = "acl del " T " ALL\nlun del " T " 1\nportal del " T " 0.0.0.0:3260\n"
+		"target del " T "\n"
+		"target add " T "2\nlun add " T "2 1 /a\nacl add " T "2 ALL\n"
+		"portal add " T "2 0.0.0.0:3260\n",
+};
+
+TEST_F(plan, diff)
+{
+	char *text;
+
+	ASSERT_EQ(0, ktgt_conf_parse_string(&self->cur, "cur.conf", variant->cur));
+	ASSERT_EQ(0, ktgt_conf_parse_string(&self->want, "want.conf", variant->want));
+	ASSERT_EQ(0, ktgt_plan_diff(&self->plan, &self->cur, &self->want));
+	text = plan_text(&self->plan);
+	EXPECT_STREQ(variant->plan, text);
+	free(text);
+}
+
+/* The running state comes from the kernel as struct ktgt_target. */
+TEST(plan_from_running)
+{
+	static struct ktgt_addr portals[] = {
+		{ .family = AF_INET, .bytes = { 127, 0, 0, 1 }, .port = 3260 },
+	};
+	static struct ktgt_lun_info luns[] = {
+		{ .id = 1, .path = "/tmp/sdb.img", .write_cache = true },
+		{ .id = 2, .path = "/tmp/extra.img", .readonly = true, .write_cache = true },
+	};
+	static const char *acls[] = { "ALL" };
+	static const struct ktgt_target running = {
+		.tid = 1, .name = H1, .portals = portals, .nr_portals = 1,
+		.luns = luns, .nr_luns = 2, .acls = acls, .nr_acls = 1,
+	};
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+	char *text;
+
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    "<target " H1 ">\nportal 127.0.0.1:3260\n"
+					    "direct-store /tmp/sdb.img\n</target>\n"));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	text = plan_text(&plan);
+	EXPECT_STREQ("lun del " H1 " 2\n", text);
+	free(text);
+	ktgt_plan_free(&plan);
+
+	/* and save writes the running state so that it loads back the same */
+	text = conf_text(&cur);
+	EXPECT_STREQ("default-driver iscsi\n\n<target " H1 ">\n" IN "portal 127.0.0.1:3260\n"
+		     IN "backing-store /tmp/sdb.img\n" IN "<backing-store /tmp/extra.img>\n"
+		     IN IN "lun 2\n" IN IN "readonly 1\n" IN "</backing-store>\n" TAIL, text);
+	ktgt_conf_free(&want);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "saved.conf", text));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	EXPECT_EQ(0, plan.nr_ops);
+	ktgt_plan_free(&plan);
+	free(text);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
+}
+
+/* What tgt syntax cannot say is written as a comment. */
+TEST(save_lossy)
+{
+	static const struct ktgt_target running = { .tid = 1, .name = T };
+	struct ktgt_conf cur;
+	char *text;
+
+	ktgt_conf_init(&cur);
+	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
+	text = conf_text(&cur);
+	EXPECT_STREQ(HEAD IN "# no portal: loading this file listens on 0.0.0.0:3260\n"
+		     IN "# no ACL: loading this file allows ALL\n" TAIL, text);
+	free(text);
+	ktgt_conf_free(&cur);
+}
+
+/* Applying a plan: a step fails, and those before it are undone, last first. */
+struct fake_kernel {
+	size_t fail_at;
+	size_t calls;
+	char log[2048];
+};
+
+static int fake_step(const struct ktgt_plan_op *op, bool undo, void *arg)
+{
+	struct fake_kernel *k = arg;
+	char buf[256];
+
+	ktgt_plan_format(op, buf, sizeof(buf));
+	snprintf(k->log + strlen(k->log), sizeof(k->log) - strlen(k->log), "%s%s\n",
+		 undo ? "undo: " : "", buf);
+	return ++k->calls == k->fail_at ? -EBUSY : 0;
+}
+
+FIXTURE(apply) {
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+};
+FIXTURE_SETUP(apply)
+{
+	ktgt_conf_init(&self->cur);
+	ktgt_conf_init(&self->want);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&self->cur, "cur.conf",
+					    "<target " T ">\nbacking-store /a\n"
+					    "<backing-store /b>\nreadonly 1\n</backing-store>\n"
+					    "</target>\n"));
+	ASSERT_EQ(0, ktgt_conf_parse_string(&self->want, "want.conf",
+					    "<target " T ">\nbacking-store /a\n</target>\n"
+					    "<target " T "2>\nbacking-store /c\n</target>\n"));
+	ASSERT_EQ(0, ktgt_plan_diff(&self->plan, &self->cur, &self->want));
+}
+FIXTURE_TEARDOWN(apply)
+{
+	ktgt_plan_free(&self->plan);
+	ktgt_conf_free(&self->cur);
+	ktgt_conf_free(&self->want);
+}
+
+FIXTURE_VARIANT(apply) {
+	size_t fail_at;
+	const char *log;
+};
+
+FIXTURE_VARIANT_ADD(apply, all_done) {
+	.fail_at = 0,
+	.log = "lun del " T " 2\ntarget add " T "2\nlun add " T "2 1 /c\nacl add " T "2 ALL\n"
+	       "portal add " T "2 0.0.0.0:3260\n",
+};
+FIXTURE_VARIANT_ADD(apply, first_fails) {
+	.fail_at = 1,
+	.log = "lun del " T " 2\n",
+};
+FIXTURE_VARIANT_ADD(apply, last_fails) {
+	.fail_at = 5,
+	.log = "lun del " T " 2\ntarget add " T "2\nlun add " T "2 1 /c\nacl add " T "2 ALL\n"
+	       "portal add " T "2 0.0.0.0:3260\n"
+	       "undo: acl del " T "2 ALL\nundo: lun del " T "2 1\nundo: target del " T "2\n"
+	       "undo: lun add " T " 2 /b readonly on\n",
+};
+
+TEST_F(apply, rollback)
+{
+	struct fake_kernel k = { .fail_at = variant->fail_at };
+
+	EXPECT_EQ(variant->fail_at ? -EBUSY : 0, ktgt_plan_apply(&self->plan, fake_step, &k));
+	EXPECT_STREQ(variant->log, k.log);
+}
+
+/* Before a load, store paths become what the kernel opens. */
+TEST(resolve_paths)
+{
+	char dir[] = "/tmp/ktgt-conf-XXXXXX", text[512], want[600];
+	struct ktgt_conf conf;
+	FILE *f;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(want, sizeof(want), "%s/disk.img", dir);
+	f = fopen(want, "w");
+	ASSERT_NE(NULL, f);
+	fclose(f);
+	snprintf(text, sizeof(text),
+		 "<target " T ">\nbacking-store %s/./disk.img\nbacking-store /dev/null\n"
+		 "backing-store %s/missing.img\n</target>\n", dir, dir);
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&conf, "mem.conf", text));
+	EXPECT_EQ(-EINVAL, ktgt_conf_resolve_paths(&conf));
+	EXPECT_STREQ(want, conf.targets[0].luns[0].path);
+	ASSERT_EQ(2, conf.nr_errors);
+	EXPECT_STREQ("mem.conf:3: /dev/null: not a block device or regular file", conf.errors[0]);
+	snprintf(text, sizeof(text), "mem.conf:4: %s/missing.img: No such file or directory", dir);
+	EXPECT_STREQ(text, conf.errors[1]);
+	ktgt_conf_free(&conf);
+	unlink(want);
+	rmdir(dir);
+}
+
+TEST_HARNESS_MAIN
