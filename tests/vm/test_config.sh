@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ktgtctl load and save, in a guest (scripts/vm-run): the seed's
+# targets.conf (tests/unit/data/seed.conf) with files standing in for
+# /dev/sdb and /dev/sdc and a portal on 127.0.0.1, loaded, shown, reloaded
+# (nothing to do), changed (a LUN less, an ACL more), saved and loaded back
+# (nothing to do); a load that fails midway is rolled back; open-iscsi logs
+# in to a loaded target; an empty file deletes every target. Prints TAP.
+set -uo pipefail
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [ "$TARGET_KIND" != ktgt ]; then
+	echo "1..0 # SKIP targets.conf is ktgt's"
+	_tap_done=1
+	exit 0
+fi
+
+H1=iqn.2012-11.li.cudd.router:htpc1
+H2=iqn.2012-11.li.cudd.router:htpc2
+H3=iqn.2012-11.li.cudd.router:htpc3
+INITIATOR=iqn.2024-01.org.example:client
+DIR=/tmp/ktgt-config
+SDB=$DIR/sdb.img
+SDC=$DIR/sdc.img
+EXTRA=$DIR/extra.img
+CONF=$DIR/targets.conf
+CHANGED=$DIR/changed.conf
+BROKEN=$DIR/broken.conf
+SAVED=$DIR/saved.conf
+SEED=$KTGT_REPO/tests/unit/data/seed.conf
+
+diag "kernel $(uname -r)"
+check "$(tgt_load_desc)" tgt_load || bail_out "the target would not load"
+check "files for /dev/sdb, /dev/sdc and an extra LUN" eval \
+	"mkdir -p $DIR && fallocate -l 64M $SDB && fallocate -l 32M $SDC && fallocate -l 16M $EXTRA"
+
+# The seed's file, with our paths, a portal per target and an extra LUN in htpc1.
+sed -e "s|/dev/sdb|$SDB\n    backing-store $EXTRA|" -e "s|/dev/sdc|$SDC|" \
+	-e 's|^<target .*>$|&\n    portal 127.0.0.1:3260|' "$SEED" >"$CONF"
+diag "$(cat "$CONF")"
+
+# same_output DESC WANT CMD...: CMD succeeds and prints exactly WANT.
+same_output() {
+	local desc=$1 want=$2 out
+	shift 2
+	out=$("$@" 2>&1)
+	local rc=$?
+	if [ $rc -eq 0 ] && [ "$out" = "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "$(printf 'exit %d; got:\n%s\nwanted:\n%s' $rc "$out" "$want")"
+	fi
+}
+
+PLAN="target add $H1
+lun add $H1 1 $SDB
+lun add $H1 2 $EXTRA
+acl add $H1 ALL
+portal add $H1 127.0.0.1:3260
+target add $H2
+lun add $H2 1 $SDC
+acl add $H2 ALL
+portal add $H2 127.0.0.1:3260"
+same_output "load --dry-run prints the plan for both targets" "$PLAN" ktgtctl --dry-run load "$CONF"
+same_output "load --dry-run changes nothing" "" ktgtctl show
+check "load $CONF" ktgtctl load "$CONF"
+
+show_loaded() {
+	local out
+	out=$(ktgtctl show) || return
+	echo "$out"
+	for want in "$H1" "$H2" "$SDB" "$SDC" "$EXTRA" "127.0.0.1:3260" ALL; do
+		grep -qF -- "$want" <<<"$out" || { echo "missing $want"; return 1; }
+	done
+	[ "$(grep -c 'LUN: ' <<<"$out")" -eq 3 ] || { echo "not 3 LUNs"; return 1; }
+}
+check "show lists both targets, their LUNs, portal and ACL" show_loaded
+
+same_output "reloading the same file: empty plan" "" ktgtctl -n load "$CONF"
+check "reloading the same file" ktgtctl load "$CONF"
+
+# A LUN less in htpc1, an initiator more in htpc2 (which keeps ALL).
+sed -e "\|backing-store $EXTRA|d" \
+	-e "\|direct-store $SDC|a\\    initiator-address ALL\n    initiator-name $INITIATOR" \
+	"$CONF" >"$CHANGED"
+same_output "changed file: the plan is that LUN and that ACL" \
+	"lun del $H1 2
+acl add $H2 $INITIATOR" ktgtctl -n load "$CHANGED"
+check "load the changed file" ktgtctl load "$CHANGED"
+
+show_changed() {
+	local out
+	out=$(ktgtctl show) || return
+	echo "$out"
+	grep -qF "$EXTRA" <<<"$out" && { echo "$EXTRA still there"; return 1; }
+	grep -qF "$INITIATOR" <<<"$out" || { echo "no ACL for $INITIATOR"; return 1; }
+}
+check "show: the LUN is gone, the ACL is there" show_changed
+same_output "the changed file reloads with an empty plan" "" ktgtctl -n load "$CHANGED"
+
+check "save $SAVED" ktgtctl save "$SAVED"
+diag "$(cat "$SAVED")"
+same_output "save to stdout writes the same" "$(cat "$SAVED")" ktgtctl save
+same_output "loading the saved file: empty plan" "" ktgtctl -n load "$SAVED"
+
+# A new target whose portal cannot be bound (192.0.2.1 is not ours), after
+# an ACL removal: the kernel fails the last step, and everything is undone.
+{
+	grep -v "initiator-name" "$CHANGED"
+	printf '<target %s>\n    backing-store %s\n    portal 192.0.2.1:3260\n</target>\n' \
+		"$H3" "$EXTRA"
+} >"$BROKEN"
+load_fails() {
+	local out
+	out=$(ktgtctl load "$BROKEN" 2>&1) && { echo "$out"; echo "load succeeded"; return 1; }
+	echo "$out"
+	grep -q "portal add $H3 192.0.2.1:3260" <<<"$out" &&
+		grep -q "not loaded, the running targets are as they were" <<<"$out"
+}
+check "a load whose last step fails reports it" load_fails
+same_output "and leaves the running targets as they were" "$(cat "$SAVED")" ktgtctl save
+
+# Errors: every one, with its line, and nothing changes.
+printf '<target %s>\n    frobnicate\n    incominguser a secretsecret12\n' "$H3" >"$DIR/bad.conf"
+bad_file() {
+	local out
+	out=$(ktgtctl load "$DIR/bad.conf" 2>&1) && { echo "$out"; return 1; }
+	echo "$out"
+	grep -qx "$DIR/bad.conf:2: unknown directive 'frobnicate'" <<<"$out" &&
+		grep -qx "$DIR/bad.conf:1: <target $H3> is missing </target>" <<<"$out" &&
+		grep -qx "$DIR/bad.conf:3: incominguser is not supported by this ktgt yet (no CHAP)" <<<"$out"
+}
+check "a bad file is refused with file:line errors" bad_file
+same_output "and changes nothing" "$(cat "$SAVED")" ktgtctl save
+
+check "initiator modules and iscsid" eval 'load_initiator_modules && start_iscsid'
+discover() {
+	local out
+	out=$(iscsi_discover "$PORTAL") || return
+	echo "$out"
+	grep -qE "^$PORTAL,[0-9]+ $H1\$" <<<"$out" && grep -qE "^$PORTAL,[0-9]+ $H2\$" <<<"$out"
+}
+check "discovery lists both loaded targets" discover
+check "login $H1" iscsi_login "$H1"
+disk_size() {
+	local d
+	d=$(iscsi_disk "$H1" 1) || return
+	echo "$d"
+	[ "$(blockdev --getsize64 "$d")" -eq $((64 << 20)) ]
+}
+check "$H1 LUN 1 is a 64 MiB disk" disk_size
+check "logout $H1" iscsi_logout "$H1"
+stop_iscsid
+
+printf 'default-driver iscsi\n' >"$DIR/empty.conf"
+check "loading a file without targets deletes them all" ktgtctl load "$DIR/empty.conf"
+same_output "nothing is left" "" ktgtctl show
+check "$(tgt_unload_desc)" tgt_unload
+done_testing
