@@ -73,7 +73,8 @@ static void *grow(void *arrp, size_t *nr, size_t size)
 static void conf_verror(struct ktgt_conf *conf, const struct ktgt_conf_loc *loc,
 			const char *fmt, va_list ap)
 {
-	char msg[1024], **e, *p;
+	struct ktgt_conf_error *e;
+	char msg[1024], *p;
 	int n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -85,15 +86,19 @@ static void conf_verror(struct ktgt_conf *conf, const struct ktgt_conf_loc *loc,
 	e = grow(&conf->errors, &conf->nr_errors, sizeof(*conf->errors));
 	if (!e)
 		return;
-	*e = malloc(n);
-	if (!*e) {
+	e->text = malloc(n);
+	if (!e->text) {
 		conf->nr_errors--;
 		return;
 	}
 	if (loc->line)
-		snprintf(*e, n, "%s:%u: %s", loc->file, loc->line, msg);
+		snprintf(e->text, n, "%s:%u: %s", loc->file, loc->line, msg);
 	else
-		snprintf(*e, n, "%s: %s", loc->file, msg);
+		snprintf(e->text, n, "%s: %s", loc->file, msg);
+	e->loc = *loc;
+	e->seq = conf->nr_errors - 1;
+	while (e->file_rank < conf->nr_files && conf->files[e->file_rank] != loc->file)
+		e->file_rank++;
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -183,7 +188,7 @@ void ktgt_conf_free(struct ktgt_conf *conf)
 		free(conf->files[i]);
 	free(conf->files);
 	for (i = 0; i < conf->nr_errors; i++)
-		free(conf->errors[i]);
+		free(conf->errors[i].text);
 	free(conf->errors);
 	ktgt_conf_init(conf);
 }
@@ -667,14 +672,17 @@ static int handle_flag(struct conf_parser *p, const struct conf_directive *d, ch
 
 static int handle_lun(struct conf_parser *p, const struct conf_directive *d, char **args)
 {
+	uint64_t id;
+
+	if (ktgt_parse_lun(args[0], &id)) {
+		perr(p, "invalid LUN '%s' (expected 0..%d)", args[0], KTGT_LUN_MAX);
+		return -EINVAL;
+	}
 	if (p->store->explicit_id) {
 		perr(p, "lun is set twice in this block");
 		return -EINVAL;
 	}
-	if (ktgt_parse_lun(args[0], &p->store->id)) {
-		perr(p, "invalid LUN '%s' (expected 0..%d)", args[0], KTGT_LUN_MAX);
-		return -EINVAL;
-	}
+	p->store->id = id;
 	p->store->explicit_id = true;
 	return 0;
 }
@@ -1303,6 +1311,27 @@ int ktgt_conf_resolve_paths(struct ktgt_conf *conf)
 		}
 	}
 	return conf->nr_errors ? -EINVAL : 0;
+}
+
+/* Files in the order they were first read, lines in order, then as found */
+static int cmp_error(const void *a, const void *b)
+{
+	const struct ktgt_conf_error *x = a, *y = b;
+
+	if (x->file_rank != y->file_rank)
+		return x->file_rank < y->file_rank ? -1 : 1;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/**
+ * ktgt_conf_sort_errors() - put the errors in the order of the files' lines
+ * @conf: the configuration
+ */
+void ktgt_conf_sort_errors(struct ktgt_conf *conf)
+{
+	qsort(conf->errors, conf->nr_errors, sizeof(*conf->errors), cmp_error);
 }
 
 /* ------------------------------------------------------------------------

@@ -127,12 +127,26 @@ struct ktgt_conf_target {
 };
 
 /**
+ * struct ktgt_conf_error - a problem in a file
+ * @text: "file:line: message" (or "file: message" if there is no line)
+ * @loc: where
+ * @seq: its rank among the errors found
+ * @file_rank: the rank of @loc.file among the files read
+ */
+struct ktgt_conf_error {
+	char *text;
+	struct ktgt_conf_loc loc;
+	size_t seq;
+	size_t file_rank;
+};
+
+/**
  * struct ktgt_conf - a whole configuration
  * @targets: the targets, in the order of the file or of the dump
  * @nr_targets: their number
  * @files: the names of the files read, for &struct ktgt_conf_loc
  * @nr_files: their number
- * @errors: "file:line: message" for every problem found
+ * @errors: every problem found, in the order found
  * @nr_errors: their number
  */
 struct ktgt_conf {
@@ -140,7 +154,7 @@ struct ktgt_conf {
 	size_t nr_targets;
 	char **files;
 	size_t nr_files;
-	char **errors;
+	struct ktgt_conf_error *errors;
 	size_t nr_errors;
 };
 
@@ -150,6 +164,7 @@ int ktgt_conf_parse_file(struct ktgt_conf *conf, const char *path);
 int ktgt_conf_parse_string(struct ktgt_conf *conf, const char *name, const char *text);
 int ktgt_conf_check_supported(struct ktgt_conf *conf);
 int ktgt_conf_resolve_paths(struct ktgt_conf *conf);
+void ktgt_conf_sort_errors(struct ktgt_conf *conf);
 int ktgt_conf_add_running(struct ktgt_conf *conf, const struct ktgt_target *t);
 int ktgt_conf_write(FILE *f, const struct ktgt_conf *conf);
 const struct ktgt_conf_target *ktgt_conf_find(const struct ktgt_conf *conf, const char *name);

@@ -200,6 +200,35 @@ static int cmd_acl(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	return send_request(ctx, cmd, "acl", &req);
 }
 
+/* account add IQN USER SECRET [outgoing] and account del IQN USER [outgoing] */
+static int cmd_account(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	bool add = cmd->id == KTGT_CMD_ACCOUNT_ADD;
+	struct ktgt_account_spec acct = { .user = argv[1] };
+	struct ktgt_request req = { .name = argv[0], .account = &acct };
+	int err = check_target_arg(argv[0]), nopt = add ? 3 : 2;
+	size_t len;
+
+	if (err)
+		return err;
+	if (!*acct.user || strlen(acct.user) > KTGT_CHAP_USER_MAX)
+		return cli_error(CLI_USAGE, "invalid CHAP user name '%s'", acct.user);
+	if (argc > nopt) {
+		if (strcmp(argv[nopt], "outgoing"))
+			return cli_error(CLI_USAGE, "unknown option '%s' (expected outgoing)",
+					 argv[nopt]);
+		acct.outgoing = 1;
+	}
+	if (add) {
+		acct.secret = argv[2];
+		len = strlen(acct.secret);
+		if (len < KTGT_CHAP_SECRET_MIN || len > KTGT_CHAP_SECRET_MAX)
+			return cli_error(CLI_USAGE, "a CHAP secret has %d to %d characters",
+					 KTGT_CHAP_SECRET_MIN, KTGT_CHAP_SECRET_MAX);
+	}
+	return send_request(ctx, cmd, "account", &req);
+}
+
 struct show_ctx {
 	FILE *f;
 	struct json_writer *json;
@@ -290,8 +319,9 @@ static int read_config(struct ktgt_conf *conf, const char *path)
 		err = ktgt_conf_resolve_paths(conf);
 	if (err == -ENOMEM)
 		return cli_error(CLI_ERR, "%s", strerror(ENOMEM));
+	ktgt_conf_sort_errors(conf);
 	for (i = 0; i < conf->nr_errors; i++)
-		fprintf(stderr, "%s\n", conf->errors[i]);
+		fprintf(stderr, "%s\n", conf->errors[i].text);
 	if (conf->nr_errors)
 		return cli_error(CLI_ERR, "%s: %zu error%s, nothing changed", path,
 				 conf->nr_errors, conf->nr_errors == 1 ? "" : "s");
@@ -479,11 +509,31 @@ static const struct cli_cmd acl_cmds[] = {
 	{ }
 };
 
+#define ACCOUNT_DETAILS \
+	"Incoming accounts authenticate initiators: with any, logins need CHAP.\n" \
+	"The outgoing account (at most one) is the target's own, for mutual CHAP.\n" \
+	"Secrets have 12 to 255 characters.\n"
+
+static const struct cli_cmd account_cmds[] = {
+	{
+		.name = "add", .args = "IQN USER SECRET [outgoing]",
+		.help = "add a CHAP account (tgt's incominguser or outgoinguser)",
+		.details = ACCOUNT_DETAILS,
+		.run = cmd_account, .id = KTGT_CMD_ACCOUNT_ADD, .min_args = 3, .max_args = 4,
+	}, {
+		.name = "del", .args = "IQN USER [outgoing]", .help = "remove a CHAP account",
+		.details = ACCOUNT_DETAILS,
+		.run = cmd_account, .id = KTGT_CMD_ACCOUNT_DEL, .min_args = 2, .max_args = 3,
+	},
+	{ }
+};
+
 static const struct cli_cmd top_cmds[] = {
 	{ .name = "target", .sub = target_cmds },
 	{ .name = "portal", .sub = portal_cmds },
 	{ .name = "lun", .sub = lun_cmds },
 	{ .name = "acl", .sub = acl_cmds },
+	{ .name = "account", .sub = account_cmds },
 	{
 		.name = "show", .args = "[IQN]",
 		.help = "show one target, or all of them, with sessions, portals, LUNs and ACLs",

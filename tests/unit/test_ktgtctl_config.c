@@ -70,7 +70,7 @@ static void dump_errors(const struct ktgt_conf *conf)
 	size_t i;
 
 	for (i = 0; i < conf->nr_errors; i++)
-		fprintf(stderr, "#   %s\n", conf->errors[i]);
+		fprintf(stderr, "#   %s\n", conf->errors[i].text);
 }
 
 static bool has_error(const struct ktgt_conf *conf, const char *msg)
@@ -78,7 +78,7 @@ static bool has_error(const struct ktgt_conf *conf, const char *msg)
 	size_t i;
 
 	for (i = 0; i < conf->nr_errors; i++) {
-		if (!strcmp(conf->errors[i], msg))
+		if (!strcmp(conf->errors[i].text, msg))
 			return true;
 	}
 	return false;
@@ -523,7 +523,7 @@ TEST_F(unsupported, refused)
 	/* once, even for a target-level directive that applies to two LUNs */
 	EXPECT_EQ(1, self->conf.nr_errors)
 		dump_errors(&self->conf);
-	EXPECT_STREQ(variant->err, self->conf.errors[0]);
+	EXPECT_STREQ(variant->err, self->conf.errors[0].text);
 }
 
 TEST(supported_file_passes)
@@ -616,9 +616,35 @@ TEST(include_loop)
 	snprintf(want, sizeof(want), "%s:4: include loop: ", data_path("loop/b.conf"));
 	strcat(want, data_path("loop/a.conf"));
 	strcat(want, " is already being read");
-	EXPECT_STREQ(want, conf.errors[0]);
+	EXPECT_STREQ(want, conf.errors[0].text);
 	/* both targets are read once */
 	EXPECT_EQ(2, conf.nr_targets);
+	ktgt_conf_free(&conf);
+}
+
+/* load prints the errors of every file in line order, whichever check found them */
+TEST(sorted_errors)
+{
+	static const char * const want[] = {
+		"mem.conf:1: <target " T "> is missing </target>",
+		"mem.conf:2: unknown directive 'frobnicate'",
+		"mem.conf:3: incominguser is not supported by this ktgt yet (no CHAP)",
+		"mem.conf:4: <backing-store /a> is missing </backing-store>",
+		"mem.conf:6: invalid LUN 'x' (expected 0..16383)",
+		"mem.conf:7: lun is set twice in this block",
+	};
+	struct ktgt_conf conf;
+	size_t i;
+
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(-EINVAL, ktgt_conf_parse_string(&conf, "mem.conf",
+						  TGT "frobnicate\nincominguser a secretsecret12\n"
+						  "<backing-store /a>\nlun 1\nlun x\nlun 2\n"));
+	ktgt_conf_check_supported(&conf);
+	ASSERT_EQ(ARRAY_SIZE(want), conf.nr_errors);
+	ktgt_conf_sort_errors(&conf);
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		EXPECT_STREQ(want[i], conf.errors[i].text);
 	ktgt_conf_free(&conf);
 }
 
@@ -629,7 +655,7 @@ TEST(missing_file)
 	ktgt_conf_init(&conf);
 	ASSERT_EQ(-EINVAL, ktgt_conf_parse_file(&conf, "/nonexistent/targets.conf"));
 	ASSERT_EQ(1, conf.nr_errors);
-	EXPECT_STREQ("/nonexistent/targets.conf: No such file or directory", conf.errors[0]);
+	EXPECT_STREQ("/nonexistent/targets.conf: No such file or directory", conf.errors[0].text);
 	ktgt_conf_free(&conf);
 }
 
@@ -931,9 +957,9 @@ TEST(resolve_paths)
 	EXPECT_EQ(-EINVAL, ktgt_conf_resolve_paths(&conf));
 	EXPECT_STREQ(want, conf.targets[0].luns[0].path);
 	ASSERT_EQ(2, conf.nr_errors);
-	EXPECT_STREQ("mem.conf:3: /dev/null: not a block device or regular file", conf.errors[0]);
+	EXPECT_STREQ("mem.conf:3: /dev/null: not a block device or regular file", conf.errors[0].text);
 	snprintf(text, sizeof(text), "mem.conf:4: %s/missing.img: No such file or directory", dir);
-	EXPECT_STREQ(text, conf.errors[1]);
+	EXPECT_STREQ(text, conf.errors[1].text);
 	ktgt_conf_free(&conf);
 	unlink(want);
 	rmdir(dir);
