@@ -27,6 +27,7 @@
 
 #include "iscsi_pdu.h"
 #include "iscsi_param.h"
+#include "iscsi_chap.h"
 #include "scsi_cdb.h"
 
 #define KTGT_MAX_LUN		16383
@@ -89,6 +90,15 @@ struct ktgt_acl {
 	char name[KTGT_NAME_MAX + 1];	/* "ALL" or an initiator name */
 };
 
+/* a CHAP account (tgt's incominguser/outgoinguser) */
+struct ktgt_account {
+	struct list_head node;
+	bool outgoing;
+	u32 secret_len;
+	char user[KTGT_CHAP_USER_MAX + 1];
+	u8 secret[KTGT_CHAP_SECRET_MAX];
+};
+
 /*
  * A listening socket, shared by the targets bound to it. Bindings (under
  * ktgt_cfg_mutex) keep it listening; references keep its memory, for the
@@ -118,6 +128,7 @@ struct ktgt_target {
 	struct xarray luns;		/* id -> ktgt_lun, RCU readers */
 	struct list_head portals;	/* ktgt_target_portal */
 	struct list_head acls;		/* ktgt_acl */
+	struct list_head accounts;	/* ktgt_account */
 	struct ktgt_params params;	/* what this target offers */
 
 	spinlock_t sess_lock;		/* protects sessions */
@@ -328,6 +339,12 @@ void ktgt_lun_put(struct ktgt_lun *lun);
 int ktgt_acl_add(struct ktgt_target *t, const char *name);
 int ktgt_acl_del(struct ktgt_target *t, const char *name);
 bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator);
+int ktgt_account_add(struct ktgt_target *t, const char *user, const u8 *secret, u32 len,
+		     bool outgoing, struct netlink_ext_ack *extack);
+int ktgt_account_del(struct ktgt_target *t, const char *user, bool outgoing);
+
+/* chap_crypto.c */
+extern const struct ktgt_chap_ops ktgt_chap_kernel_ops;
 
 extern struct list_head ktgt_targets;
 

@@ -8,6 +8,12 @@
 
 #include "ktgt.h"
 
+enum ktgt_login_auth {
+	KTGT_AUTH_UNDECIDED,
+	KTGT_AUTH_NONE,
+	KTGT_AUTH_CHAP,
+};
+
 struct ktgt_login {
 	struct ktgt_neg neg;
 	struct ktgt_params ours;
@@ -15,7 +21,13 @@ struct ktgt_login {
 	bool started;			/* first request seen */
 	bool tpgt_sent;
 	bool discovery;
-	bool auth_none;			/* AuthMethod=None agreed */
+	u8 auth;			/* enum ktgt_login_auth */
+	bool auth_offered;		/* AuthMethod in this request */
+	char auth_offer[ISCSI_VALUE_MAX + 1];
+	struct ktgt_chap chap;
+	struct ktgt_chap_keys chap_keys;	/* this request's CHAP_* keys */
+	struct ktgt_account *accounts;	/* copies, taken with the target */
+	u32 nr_accounts;
 	u64 isid;
 	u16 tsih;
 	u16 cid;
@@ -55,6 +67,7 @@ void ktgt_login_free(struct ktgt_conn *conn)
 		return;
 	if (login->target)
 		ktgt_target_put(login->target);
+	kfree_sensitive(login->accounts);
 	kvfree(login->text);
 	kfree(login);
 	conn->login = NULL;
@@ -140,22 +153,12 @@ static int login_key(struct ktgt_conn *conn, const struct ktgt_kv *kv,
 	if (!strcmp(kv->key, "InitiatorAlias"))
 		return 0;
 	if (!strcmp(kv->key, "AuthMethod")) {
-		const char *s = kv->value;
-		size_t n;
-
-		/* only None for now: CHAP comes with per-target accounts */
-		for (;;) {
-			n = strcspn(s, ",");
-			if (n == 4 && !memcmp(s, "None", 4)) {
-				login->auth_none = true;
-				return ktgt_text_add(out, "AuthMethod", "None") ?
-				       ISCSI_LOGIN_TARGET_ERROR : 0;
-			}
-			if (!s[n])
-				break;
-			s += n + 1;
-		}
-		return ISCSI_LOGIN_AUTH_FAILED;
+		/* answered once the target, and so its accounts, are known */
+		if (login->auth_offered || login->auth != KTGT_AUTH_UNDECIDED)
+			return ISCSI_LOGIN_INITIATOR_ERROR;
+		strscpy(login->auth_offer, kv->value, sizeof(login->auth_offer));
+		login->auth_offered = true;
+		return 0;
 	}
 	if (ktgt_text_add(out, kv->key, "NotUnderstood"))
 		return ISCSI_LOGIN_INITIATOR_ERROR;
@@ -171,8 +174,18 @@ static int login_keys(struct ktgt_conn *conn, char *data, u32 len,
 	struct ktgt_kv kv;
 	int status;
 
+	memset(&login->chap_keys, 0, sizeof(login->chap_keys));
 	ktgt_text_iter_init(&it, data, len);
-	while ((err = ktgt_text_next(&it, &kv, ISCSI_VALUE_MAX)) == KTGT_TEXT_OK) {
+	while ((err = ktgt_text_next(&it, &kv, ISCSI_LONG_VALUE_MAX)) == KTGT_TEXT_OK) {
+		/* only a CHAP challenge or response may be longer than 255 */
+		if (strlen(kv.value) > ISCSI_VALUE_MAX &&
+		    strcmp(kv.key, "CHAP_C") && strcmp(kv.key, "CHAP_R"))
+			return ISCSI_LOGIN_INITIATOR_ERROR;
+		status = ktgt_chap_key(&login->chap_keys, &kv);
+		if (status < 0)
+			return ISCSI_LOGIN_INITIATOR_ERROR;
+		if (status)
+			continue;
 		switch (ktgt_neg_key(&login->neg, &kv)) {
 		case KTGT_NEG_OK:
 			continue;
@@ -190,6 +203,125 @@ static int login_keys(struct ktgt_conn *conn, char *data, u32 len,
 				    ktgt_text_strerror(err));
 		return ISCSI_LOGIN_INITIATOR_ERROR;
 	}
+	return 0;
+}
+
+/* a copy of the target's CHAP accounts, so the login holds no lock */
+static int login_copy_accounts(struct ktgt_login *login, struct ktgt_target *t)
+{
+	struct ktgt_account *a;
+	u32 n = 0;
+
+	list_for_each_entry(a, &t->accounts, node)
+		n++;
+	if (!n)
+		return 0;
+	login->accounts = kcalloc(n, sizeof(*a), GFP_KERNEL);
+	if (!login->accounts)
+		return ISCSI_LOGIN_NO_RESOURCES;
+	list_for_each_entry(a, &t->accounts, node)
+		login->accounts[login->nr_accounts++] = *a;
+	return 0;
+}
+
+static bool auth_offered(const char *list, const char *method)
+{
+	size_t n, ml = strlen(method);
+
+	for (;;) {
+		n = strcspn(list, ",");
+		if (n == ml && !memcmp(list, method, n))
+			return true;
+		if (!list[n])
+			return false;
+		list += n + 1;
+	}
+}
+
+static int login_chap(struct ktgt_login *login, struct ktgt_text_buf *out, const char **why)
+{
+	struct ktgt_chap_creds creds = { };
+	struct ktgt_chap_secret *incoming, outgoing;
+	u32 i;
+	int ret;
+
+	incoming = kcalloc(login->nr_accounts, sizeof(*incoming), GFP_KERNEL);
+	if (!incoming)
+		return -ENOMEM;
+	for (i = 0; i < login->nr_accounts; i++) {
+		struct ktgt_account *a = &login->accounts[i];
+		struct ktgt_chap_secret s = { a->user, a->secret, a->secret_len };
+
+		if (a->outgoing) {
+			outgoing = s;
+			creds.outgoing = &outgoing;
+		} else {
+			incoming[creds.nr_incoming++] = s;
+		}
+	}
+	creds.incoming = incoming;
+	ret = ktgt_chap_step(&login->chap, &login->chap_keys, &creds, &ktgt_chap_kernel_ops,
+			     out, why);
+	kfree(incoming);
+	return ret;
+}
+
+/*
+ * AuthMethod and CHAP. A target with incoming accounts takes CHAP only;
+ * one without takes None only. The security stage is left only once the
+ * agreed method is done: until then transit is refused (T=0).
+ */
+static int login_auth(struct ktgt_conn *conn, u8 csg, bool *transit, struct ktgt_text_buf *out,
+		      const char **why)
+{
+	struct ktgt_login *login = conn->login;
+	bool need_chap = false;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < login->nr_accounts; i++)
+		need_chap |= !login->accounts[i].outgoing;
+
+	if (login->auth_offered) {
+		login->auth_offered = false;
+		if (need_chap && auth_offered(login->auth_offer, "CHAP")) {
+			login->auth = KTGT_AUTH_CHAP;
+		} else if (!need_chap && auth_offered(login->auth_offer, "None")) {
+			login->auth = KTGT_AUTH_NONE;
+		} else {
+			*why = need_chap ? "the target needs CHAP" :
+					   "the target has no CHAP accounts";
+			return ISCSI_LOGIN_AUTH_FAILED;
+		}
+		if (ktgt_text_add(out, "AuthMethod",
+				  login->auth == KTGT_AUTH_CHAP ? "CHAP" : "None"))
+			return ISCSI_LOGIN_TARGET_ERROR;
+	}
+
+	if (login->chap_keys.seen) {
+		if (login->auth != KTGT_AUTH_CHAP || csg != ISCSI_STAGE_SECURITY) {
+			*why = "CHAP keys without CHAP";
+			return ISCSI_LOGIN_AUTH_FAILED;
+		}
+		ret = login_chap(login, out, why);
+		if (ret)
+			return ret == -EPROTO ? ISCSI_LOGIN_AUTH_FAILED : ISCSI_LOGIN_TARGET_ERROR;
+	}
+
+	if (csg == ISCSI_STAGE_SECURITY && *transit) {
+		if (login->auth == KTGT_AUTH_UNDECIDED) {
+			*why = "no agreed AuthMethod";
+			return ISCSI_LOGIN_AUTH_FAILED;
+		}
+		if (login->auth == KTGT_AUTH_CHAP && login->chap.state != CHAP_DONE)
+			*transit = false;
+	}
+	if (need_chap && csg != ISCSI_STAGE_SECURITY && login->chap.state != CHAP_DONE) {
+		*why = "the target needs CHAP";
+		return ISCSI_LOGIN_AUTH_FAILED;
+	}
+	if (login->chap.state == CHAP_DONE && login->chap_keys.seen)
+		pr_debug("CHAP user %s authenticated\n", login->chap.user);
 	return 0;
 }
 
@@ -220,6 +352,7 @@ static int login_check_target(struct ktgt_conn *conn)
 		kref_get(&t->ref);
 		login->target = t;
 		login->ours = t->params;
+		status = login_copy_accounts(login, t);
 	}
 	mutex_unlock(&ktgt_cfg_mutex);
 	if (status)
@@ -271,6 +404,7 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 	const struct iscsi_bhs *h = &conn->rx_bhs;
 	u8 csg = ISCSI_LOGIN_CSG(h->flags), nsg = ISCSI_LOGIN_NSG(h->flags);
 	bool transit = h->flags & ISCSI_LOGIN_TRANSIT;
+	const char *why = "authentication";
 	struct ktgt_text_buf out;
 	struct ktgt_pdu *pdu;
 	u8 flags;
@@ -343,8 +477,9 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 		}
 		login->tpgt_sent = true;
 	}
-	if (csg == ISCSI_STAGE_SECURITY && transit && !login->auth_none)
-		return login_fail(conn, ISCSI_LOGIN_AUTH_FAILED, "no agreed AuthMethod");
+	status = login_auth(conn, csg, &transit, &out, &why);
+	if (status)
+		return login_fail(conn, status, why);
 
 	if (ktgt_neg_reply(&login->neg, &out, transit && nsg == ISCSI_STAGE_FULL_FEATURE))
 		return login_fail(conn, ISCSI_LOGIN_INITIATOR_ERROR, "reply too long");

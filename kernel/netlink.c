@@ -34,6 +34,13 @@ static const struct nla_policy ktgt_acl_policy[KTGT_A_ACL_MAX + 1] = {
 	[KTGT_A_ACL_INITIATOR] = { .type = NLA_NUL_STRING, .len = KTGT_NAME_MAX },
 };
 
+static const struct nla_policy ktgt_account_policy[KTGT_A_ACCOUNT_MAX + 1] = {
+	[KTGT_A_ACCOUNT_USER] = { .type = NLA_NUL_STRING, .len = KTGT_CHAP_USER_MAX },
+	[KTGT_A_ACCOUNT_SECRET] = NLA_POLICY_RANGE(NLA_BINARY, KTGT_CHAP_SECRET_MIN,
+						   KTGT_CHAP_SECRET_MAX),
+	[KTGT_A_ACCOUNT_OUTGOING] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy ktgt_target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_NAME] = { .type = NLA_NUL_STRING, .len = KTGT_NAME_MAX },
 	[KTGT_A_TARGET_TID] = { .type = NLA_REJECT },
@@ -41,6 +48,7 @@ static const struct nla_policy ktgt_target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_LUN] = NLA_POLICY_NESTED(ktgt_lun_policy),
 	[KTGT_A_TARGET_ACL] = NLA_POLICY_NESTED(ktgt_acl_policy),
 	[KTGT_A_TARGET_SESSION] = { .type = NLA_REJECT },
+	[KTGT_A_TARGET_ACCOUNT] = NLA_POLICY_NESTED(ktgt_account_policy),
 };
 
 static const struct nla_policy ktgt_policy[KTGT_A_MAX + 1] = {
@@ -172,6 +180,7 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 		       int flags)
 {
 	struct ktgt_target_portal *tp;
+	struct ktgt_account *acct;
 	struct ktgt_session *sess;
 	struct ktgt_acl *acl;
 	struct nlattr *nest, *sub;
@@ -199,6 +208,15 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 	list_for_each_entry(acl, &t->acls, node) {
 		sub = nla_nest_start(skb, KTGT_A_TARGET_ACL);
 		if (!sub || nla_put_string(skb, KTGT_A_ACL_INITIATOR, acl->name))
+			goto out_cancel;
+		nla_nest_end(skb, sub);
+	}
+
+	list_for_each_entry(acct, &t->accounts, node) {
+		sub = nla_nest_start(skb, KTGT_A_TARGET_ACCOUNT);
+		if (!sub || nla_put_string(skb, KTGT_A_ACCOUNT_USER, acct->user) ||
+		    nla_put(skb, KTGT_A_ACCOUNT_SECRET, acct->secret_len, acct->secret) ||
+		    (acct->outgoing && nla_put_flag(skb, KTGT_A_ACCOUNT_OUTGOING)))
 			goto out_cancel;
 		nla_nest_end(skb, sub);
 	}
@@ -436,6 +454,49 @@ static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *at[KTGT_A_ACCOUNT_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	const char *user = "";
+	bool outgoing;
+	int ret;
+
+	ret = parse_target(info, tb);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb,
+			      KTGT_A_TARGET_ACCOUNT)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "account missing");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(at, KTGT_A_ACCOUNT_MAX, tb[KTGT_A_TARGET_ACCOUNT],
+			       ktgt_account_policy, info->extack);
+	if (ret)
+		return ret;
+	outgoing = nla_get_flag(at[KTGT_A_ACCOUNT_OUTGOING]);
+	if (at[KTGT_A_ACCOUNT_USER])
+		user = nla_data(at[KTGT_A_ACCOUNT_USER]);
+
+	if (info->genlhdr->cmd == KTGT_CMD_ACCOUNT_DEL) {
+		if (!outgoing && !*user) {
+			NL_SET_ERR_MSG_MOD(info->extack, "user name missing");
+			return -EINVAL;
+		}
+		ret = ktgt_account_del(t, user, outgoing);
+		if (ret)
+			NL_SET_ERR_MSG_MOD(info->extack, "no such account");
+		return ret;
+	}
+	if (!*user || !at[KTGT_A_ACCOUNT_SECRET]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACCOUNT],
+				    "user name and secret needed");
+		return -EINVAL;
+	}
+	return ktgt_account_add(t, user, nla_data(at[KTGT_A_ACCOUNT_SECRET]),
+				nla_len(at[KTGT_A_ACCOUNT_SECRET]), outgoing, info->extack);
+}
+
 static const struct genl_ops ktgt_ops[] = {
 	{
 		.cmd = KTGT_CMD_TARGET_ADD,
@@ -491,6 +552,18 @@ static const struct genl_ops ktgt_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 		.internal_flags = KTGT_NL_NEED_TARGET,
 	},
+	{
+		.cmd = KTGT_CMD_ACCOUNT_ADD,
+		.doit = ktgt_nl_account,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
+	{
+		.cmd = KTGT_CMD_ACCOUNT_DEL,
+		.doit = ktgt_nl_account,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
 };
 
 static const struct genl_multicast_group ktgt_mcgrps[] = {
@@ -509,7 +582,7 @@ static struct genl_family ktgt_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = ktgt_ops,
 	.n_ops = ARRAY_SIZE(ktgt_ops),
-	.resv_start_op = KTGT_CMD_ACL_DEL + 1,
+	.resv_start_op = KTGT_CMD_ACCOUNT_DEL + 1,
 	.mcgrps = ktgt_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(ktgt_mcgrps),
 };

@@ -91,6 +91,7 @@ int ktgt_target_add(const char *name, struct netlink_ext_ack *extack)
 	xa_init(&t->luns);
 	INIT_LIST_HEAD(&t->portals);
 	INIT_LIST_HEAD(&t->acls);
+	INIT_LIST_HEAD(&t->accounts);
 	INIT_LIST_HEAD(&t->sessions);
 	spin_lock_init(&t->sess_lock);
 	init_waitqueue_head(&t->sess_wq);
@@ -328,6 +329,78 @@ bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator)
 	return false;
 }
 
+static struct ktgt_account *account_find(struct ktgt_target *t, const char *user,
+					 bool outgoing)
+{
+	struct ktgt_account *a;
+
+	list_for_each_entry(a, &t->accounts, node)
+		if (a->outgoing == outgoing && (outgoing || !strcmp(a->user, user)))
+			return a;
+	return NULL;
+}
+
+/**
+ * ktgt_account_add() - add a CHAP account to a target
+ * @t: target
+ * @user: CHAP name
+ * @secret: CHAP secret
+ * @len: its length, checked by the netlink policy
+ * @outgoing: the target's own account (at most one), else an initiator's
+ * @extack: for error messages
+ *
+ * Return: 0, -EEXIST or -ENOMEM.
+ */
+int ktgt_account_add(struct ktgt_target *t, const char *user, const u8 *secret, u32 len,
+		     bool outgoing, struct netlink_ext_ack *extack)
+{
+	struct ktgt_account *a;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	if (account_find(t, user, outgoing)) {
+		if (outgoing)
+			NL_SET_ERR_MSG_MOD(extack, "the target has an outgoing account already");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "account exists");
+		return -EEXIST;
+	}
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->outgoing = outgoing;
+	strscpy(a->user, user, sizeof(a->user));
+	memcpy(a->secret, secret, len);
+	a->secret_len = len;
+	list_add_tail(&a->node, &t->accounts);
+	return 0;
+}
+
+static void account_free(struct ktgt_account *a)
+{
+	list_del(&a->node);
+	kfree_sensitive(a);
+}
+
+/**
+ * ktgt_account_del() - remove a CHAP account
+ * @t: target
+ * @user: CHAP name (ignored for the outgoing account)
+ * @outgoing: which kind
+ *
+ * Return: 0 or -ENOENT.
+ */
+int ktgt_account_del(struct ktgt_target *t, const char *user, bool outgoing)
+{
+	struct ktgt_account *a;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	a = account_find(t, user, outgoing);
+	if (!a)
+		return -ENOENT;
+	account_free(a);
+	return 0;
+}
+
 /**
  * ktgt_target_portal_add() - let the target accept logins on a portal
  * @t: target
@@ -423,6 +496,7 @@ int ktgt_target_del(struct ktgt_target *t)
 {
 	struct ktgt_target_portal *tp, *tmp_tp;
 	struct ktgt_acl *acl, *tmp_acl;
+	struct ktgt_account *acct;
 	struct ktgt_lun *lun;
 	unsigned long id;
 
@@ -443,6 +517,8 @@ int ktgt_target_del(struct ktgt_target *t)
 		list_del(&acl->node);
 		kfree(acl);
 	}
+	while ((acct = list_first_entry_or_null(&t->accounts, struct ktgt_account, node)))
+		account_free(acct);
 	xa_for_each(&t->luns, id, lun) {
 		xa_erase(&t->luns, id);
 		ktgt_lun_put(lun);

@@ -399,6 +399,17 @@ static int put_acl(struct nl_msg *msg, const char *initiator)
 	return nla_nest_end(msg, nest);
 }
 
+static int put_account(struct nl_msg *msg, const struct ktgt_account_spec *a)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_ACCOUNT | NLA_F_NESTED);
+
+	if (!nest || (a->user && nla_put_string(msg, KTGT_A_ACCOUNT_USER, a->user)) ||
+	    (a->secret && nla_put(msg, KTGT_A_ACCOUNT_SECRET, strlen(a->secret), a->secret)) ||
+	    (a->outgoing && nla_put_flag(msg, KTGT_A_ACCOUNT_OUTGOING)))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
 /**
  * ktgt_nl_put_request() - append the KTGT_A_TARGET nest of a request
  * @msg: the message, after its genetlink header
@@ -413,7 +424,8 @@ int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req)
 	if (!nest || (req->name && nla_put_string(msg, KTGT_A_TARGET_NAME, req->name)) ||
 	    (req->portal && put_portal(msg, req->portal)) ||
 	    (req->lun && put_lun(msg, req->lun)) ||
-	    (req->initiator && put_acl(msg, req->initiator)))
+	    (req->initiator && put_acl(msg, req->initiator)) ||
+	    (req->account && put_account(msg, req->account)))
 		return -EMSGSIZE;
 	return nla_nest_end_keep_empty(msg, nest) ? -EMSGSIZE : 0;
 }

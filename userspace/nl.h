@@ -28,18 +28,27 @@ struct ktgt_lun_spec {
 	int write_cache;
 };
 
+/* a CHAP account: tgt's incominguser, or outgoinguser when @outgoing */
+struct ktgt_account_spec {
+	const char *user;
+	const char *secret;	/* NULL for a delete */
+	int outgoing;
+};
+
 /**
  * struct ktgt_request - what goes in the KTGT_A_TARGET nest of a request
  * @name: the target name, NULL to leave it out (a dump)
  * @portal: a PORTAL nest, or NULL
  * @lun: a LUN nest, or NULL
  * @initiator: an ACL nest with this initiator, or NULL
+ * @account: an ACCOUNT nest, or NULL
  */
 struct ktgt_request {
 	const char *name;
 	const struct ktgt_addr *portal;
 	const struct ktgt_lun_spec *lun;
 	const char *initiator;
+	const struct ktgt_account_spec *account;
 };
 
 /* Called once per target in a reply; a nonzero return stops and is returned. */

@@ -172,6 +172,55 @@ class Conn:
             self.ddigest = self.keys.get("DataDigest") == "CRC32C"
         return r
 
+    def chap_login(self, target, user, secret, algs="5", mutual=None, tamper=None,
+                   stop_after=None):
+        """CHAP through the security stage, then to full feature.
+        mutual: (user, secret) the target must prove it knows.
+        tamper(step, keys) may change the keys of step 'A' or 'R'.
+        Returns the failing login response, or the final one."""
+        import hashlib
+        hashes = {5: hashlib.md5, 7: hashlib.sha256, 8: hashlib.sha3_256}
+        kv = [("InitiatorName", INITIATOR), ("SessionType", "Normal"),
+              ("TargetName", target), ("AuthMethod", "CHAP,None")]
+        self.send(*self.login_pdu(keys(*kv), csg=0, nsg=1, transit=True))
+        p = self.recv()
+        if p.status or parse_keys(p.data).get("AuthMethod") != "CHAP":
+            return p
+        a = [("CHAP_A", algs)]
+        if tamper:
+            a = tamper("A", a)
+        self.send(*self.login_pdu(keys(*a), csg=0, nsg=1, transit=False))
+        p = self.recv()
+        k = parse_keys(p.data)
+        if p.status or stop_after == "A":
+            return p
+        alg, cid = int(k["CHAP_A"]), int(k["CHAP_I"])
+        chal = bytes.fromhex(k["CHAP_C"][2:])
+        resp = hashes[alg](bytes([cid]) + secret.encode() + chal).digest()
+        rkeys = [("CHAP_N", user), ("CHAP_R", "0x" + resp.hex())]
+        my_id, my_chal = 77, bytes(range(16))
+        if mutual:
+            rkeys += [("CHAP_I", str(my_id)), ("CHAP_C", "0x" + my_chal.hex())]
+        if tamper:
+            rkeys = tamper("R", rkeys, chal)
+        self.send(*self.login_pdu(keys(*rkeys), csg=0, nsg=1, transit=True))
+        p = self.recv()
+        if p.status:
+            return p
+        k = parse_keys(p.data)
+        if mutual:
+            want = hashes[alg](bytes([my_id]) + mutual[1].encode() + my_chal).digest()
+            if k.get("CHAP_N") != mutual[0] or k.get("CHAP_R") != "0x" + want.hex():
+                raise ValueError("target failed mutual CHAP: %r" % k)
+        if not (p.flags & 0x80):
+            raise ValueError("no transit after CHAP: flags 0x%x" % p.flags)
+        self.send(*self.login_pdu(keys(("MaxRecvDataSegmentLength", "65536")), csg=1, nsg=3))
+        p = self.recv()
+        if p.status == 0:
+            self.tsih = int.from_bytes(p.bhs[14:16], "big")
+        self.chap_alg = alg
+        return p
+
     def nop_out(self, data=b"", itt=None, ttt=RSVD, immediate=True, cmdsn=None):
         itt = self.next_itt() if itt is None else itt
         hdr = bhs(OP_NOOP_OUT | (IMMEDIATE if immediate else 0), 0x80, dlen=len(data), itt=itt,

@@ -12,6 +12,10 @@ import iscsi_raw as r
 IQN = sys.argv[1]
 HOST = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
 PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 3260
+# a target with CHAP accounts, set up by test_protocol.sh
+CHAP_IQN = IQN + "-chap"
+USER, SECRET = "alice", "alice-secret-1"
+TUSER, TSECRET = "target", "target-secret-1"
 results = []
 
 
@@ -285,6 +289,137 @@ def data_digest_error_gets_reject_0x02():
     p = c.wait_for(r.OP_REJECT)
     expect(p.bhs[2] == 0x02, "%r" % p)
     expect(c.closed(5), "no session recovery after a data digest error (ERL 0)")
+
+
+def chap_status(**kw):
+    c = conn()
+    p = c.chap_login(CHAP_IQN, kw.pop("user", USER), kw.pop("secret", SECRET), **kw)
+    closed = c.closed(3) if p.status else None
+    return p.status, closed, c
+
+
+@case
+def chap_md5_one_way():
+    st, _, c = chap_status()
+    expect(st == 0 and c.chap_alg == 5, "status 0x%04x" % st)
+
+
+@case
+def chap_sha256_when_offered_first():
+    st, _, c = chap_status(algs="7,5")
+    expect(st == 0 and c.chap_alg == 7, "status 0x%04x alg %s" % (st, getattr(c, "chap_alg", None)))
+
+
+@case
+def chap_sha3_256():
+    st, _, c = chap_status(algs="8")
+    expect(st == 0 and c.chap_alg == 8, "status 0x%04x" % st)
+
+
+@case
+def chap_mutual():
+    st, _, _ = chap_status(mutual=(TUSER, TSECRET))
+    expect(st == 0, "status 0x%04x" % st)
+
+
+@case
+def chap_wrong_secret_gets_0x0201():
+    st, closed, _ = chap_status(secret="not-the-secret")
+    expect(st == 0x0201 and closed, "status 0x%04x" % st)
+
+
+@case
+def chap_wrong_name_gets_0x0201():
+    st, _, _ = chap_status(user="mallory")
+    expect(st == 0x0201, "status 0x%04x" % st)
+
+
+@case
+def chap_unsupported_algorithm_gets_0x0201():
+    st, _, _ = chap_status(algs="6,99")
+    expect(st == 0x0201, "status 0x%04x" % st)
+
+
+def replace(step, key, value):
+    def tamper(s, keys, *_):
+        if s != step:
+            return keys
+        return [(k, value if k == key else v) for k, v in keys]
+    return tamper
+
+
+@case
+def chap_oversized_hex_response_gets_0x0201():
+    st, _, _ = chap_status(tamper=replace("R", "CHAP_R", "0x" + "ab" * 1000))
+    expect(st == 0x0201, "status 0x%04x" % st)
+
+
+@case
+def chap_oversized_base64_response_gets_0x0201():
+    st, _, _ = chap_status(tamper=replace("R", "CHAP_R", "0b" + "QUJD" * 700))
+    expect(st == 0x0201, "status 0x%04x" % st)
+
+
+@case
+def chap_response_base64_is_accepted():
+    import base64
+    import hashlib
+
+    def b64(step, keys, chal=None):
+        if step != "R":
+            return keys
+        return [(k, "0b" + base64.b64encode(bytes.fromhex(v[2:])).decode() if k == "CHAP_R"
+                 else v) for k, v in keys]
+    st, _, _ = chap_status(tamper=b64)
+    expect(st == 0, "status 0x%04x" % st)
+
+
+@case
+def chap_identifier_over_255_gets_0x0201():
+    st, _, _ = chap_status(mutual=(TUSER, TSECRET), tamper=replace("R", "CHAP_I", "256"))
+    expect(st == 0x0201, "status 0x%04x" % st)
+
+
+@case
+def chap_challenge_over_1024_bytes_gets_0x0201():
+    st, _, _ = chap_status(mutual=(TUSER, TSECRET),
+                           tamper=replace("R", "CHAP_C", "0x" + "cd" * 1025))
+    expect(st == 0x0201, "status 0x%04x" % st)
+
+
+@case
+def chap_reflected_challenge_gets_0x0201():
+    def reflect(step, keys, chal=None):
+        if step != "R":
+            return keys
+        return [(k, "0x" + chal.hex() if k == "CHAP_C" else v) for k, v in keys]
+    st, _, _ = chap_status(mutual=(TUSER, TSECRET), tamper=reflect)
+    expect(st == 0x0201, "status 0x%04x" % st)
+
+
+@case
+def chap_keys_out_of_order_get_0x0201():
+    st, _, _ = chap_status(tamper=replace("A", "CHAP_A", "5") and
+                           (lambda s, keys, *_: keys + [("CHAP_N", USER)] if s == "A" else keys),
+                           stop_after="A")
+    expect(st == 0x0201, "status 0x%04x" % st)
+
+
+@case
+def chap_target_refuses_authmethod_none():
+    c = conn()
+    kv = [("InitiatorName", r.INITIATOR), ("SessionType", "Normal"),
+          ("TargetName", CHAP_IQN), ("AuthMethod", "None")]
+    c.send(*c.login_pdu(r.keys(*kv), csg=0, nsg=1))
+    p = c.recv()
+    expect(p.status == 0x0201, "status 0x%04x" % p.status)
+
+
+@case
+def chap_target_refuses_skipping_security():
+    c = conn()
+    p = c.login(CHAP_IQN)
+    expect(p.status == 0x0201, "status 0x%04x" % p.status)
 
 
 @case

@@ -28,6 +28,8 @@ enum ktgt_nl_cmd {
 	KTGT_CMD_LUN_DEL,	/* TARGET{NAME, LUN{ID}} */
 	KTGT_CMD_ACL_ADD,	/* TARGET{NAME, ACL{INITIATOR}} */
 	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR}} */
+	KTGT_CMD_ACCOUNT_ADD,	/* TARGET{NAME, ACCOUNT{USER, SECRET, [OUTGOING]}} */
+	KTGT_CMD_ACCOUNT_DEL,	/* TARGET{NAME, ACCOUNT{USER, [OUTGOING]}} */
 
 	__KTGT_CMD_MAX,
 	KTGT_CMD_MAX = (__KTGT_CMD_MAX - 1)
@@ -49,6 +51,7 @@ enum ktgt_a_target {
 	KTGT_A_TARGET_LUN,	/* nest: enum ktgt_a_lun (repeated in replies) */
 	KTGT_A_TARGET_ACL,	/* nest: enum ktgt_a_acl (repeated in replies) */
 	KTGT_A_TARGET_SESSION,	/* nest: enum ktgt_a_session (replies only) */
+	KTGT_A_TARGET_ACCOUNT,	/* nest: enum ktgt_a_account (repeated in replies) */
 
 	__KTGT_A_TARGET_MAX,
 	KTGT_A_TARGET_MAX = (__KTGT_A_TARGET_MAX - 1)
@@ -89,6 +92,26 @@ enum ktgt_a_acl {
 
 	__KTGT_A_ACL_MAX,
 	KTGT_A_ACL_MAX = (__KTGT_A_ACL_MAX - 1)
+};
+
+/* CHAP secrets: RFC 7143 section 12.1.3 wants at least 96 bits */
+#define KTGT_CHAP_USER_MAX	255
+#define KTGT_CHAP_SECRET_MIN	12
+#define KTGT_CHAP_SECRET_MAX	255
+
+/*
+ * CHAP accounts of a target (tgt's incominguser/outgoinguser). Incoming
+ * accounts authenticate initiators; with any present, logins need CHAP.
+ * The one outgoing account authenticates the target (mutual CHAP).
+ */
+enum ktgt_a_account {
+	KTGT_A_ACCOUNT_UNSPEC,
+	KTGT_A_ACCOUNT_USER,		/* string */
+	KTGT_A_ACCOUNT_SECRET,		/* binary, 12..255 bytes; in replies too (admin only) */
+	KTGT_A_ACCOUNT_OUTGOING,	/* flag: the target's own account */
+
+	__KTGT_A_ACCOUNT_MAX,
+	KTGT_A_ACCOUNT_MAX = (__KTGT_A_ACCOUNT_MAX - 1)
 };
 
 enum ktgt_a_session {
