@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Block device backend: bios built straight from the command's pages.
+ * UNMAP and WRITE SAME use the block layer's synchronous helpers from a
+ * work item: discard where the device has it, write-zeroes (or zero
+ * writes, which the block layer falls back to) where it does not.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -16,6 +19,8 @@ static int bdev_open(struct ktgt_lun *lun)
 	lun->bdev = bdev;
 	lun->block_shift = ilog2(bdev_logical_block_size(bdev));
 	lun->nr_blocks = bdev_nr_bytes(bdev) >> lun->block_shift;
+	/* without discard, UNMAP writes zeros */
+	lun->lbprz = !bdev_max_discard_sectors(bdev);
 	return 0;
 }
 
@@ -36,50 +41,31 @@ static void bdev_end_io(struct bio *bio)
 		ktgt_cmd_io_done(cmd, READ_ONCE(cmd->io_status));
 }
 
-static void bdev_submit(struct ktgt_cmd *cmd)
+static sector_t lba_sector(struct ktgt_lun *lun, u64 lba)
 {
-	struct ktgt_lun *lun = cmd->lun;
-	sector_t sector = cmd->cdb.lba << (lun->block_shift - SECTOR_SHIFT);
+	return lba << (lun->block_shift - SECTOR_SHIFT);
+}
+
+/* bios over @nr pages of @bv from @sector; each holds a reference on cmd->bios */
+static void bdev_submit_pages(struct ktgt_cmd *cmd, blk_opf_t opf, struct bio_vec *bv, u32 nr,
+			      sector_t sector)
+{
+	struct block_device *bdev = cmd->lun->bdev;
 	struct blk_plug plug;
 	struct bio *bio = NULL;
-	blk_opf_t opf;
 	u32 i;
 
-	cmd->io_status = BLK_STS_OK;
-	/* one reference for the submitter, so no bio can complete the command early */
-	atomic_set(&cmd->bios, 1);
-
-	if (cmd->cdb.op == KTGT_OP_SYNC_CACHE) {
-		bio = bio_alloc(lun->bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH, GFP_NOIO);
-		bio->bi_end_io = bdev_end_io;
-		bio->bi_private = cmd;
-		atomic_inc(&cmd->bios);
-		submit_bio(bio);
-		goto out_put;
-	}
-
-	if (cmd->cdb.op == KTGT_OP_READ) {
-		opf = REQ_OP_READ;
-	} else {
-		opf = REQ_OP_WRITE;
-		/* WCE=0 means every write is durable before GOOD */
-		if (cmd->cdb.fua || !lun->write_cache)
-			opf |= REQ_FUA;
-	}
-
 	blk_start_plug(&plug);
-	for (i = 0; i < cmd->nr_pages; i++) {
-		struct bio_vec *bv = &cmd->bvec[i];
-
+	for (i = 0; i < nr; i++) {
 		while (!bio ||
-		       bio_add_page(bio, bv->bv_page, bv->bv_len, bv->bv_offset) != bv->bv_len) {
+		       bio_add_page(bio, bv[i].bv_page, bv[i].bv_len, bv[i].bv_offset) !=
+		       bv[i].bv_len) {
 			if (bio) {
 				sector = bio_end_sector(bio);
 				atomic_inc(&cmd->bios);
 				submit_bio(bio);
 			}
-			bio = bio_alloc(lun->bdev, min_t(u32, cmd->nr_pages - i, BIO_MAX_VECS),
-					opf, GFP_NOIO);
+			bio = bio_alloc(bdev, min_t(u32, nr - i, BIO_MAX_VECS), opf, GFP_NOIO);
 			bio->bi_iter.bi_sector = sector;
 			bio->bi_end_io = bdev_end_io;
 			bio->bi_private = cmd;
@@ -88,7 +74,131 @@ static void bdev_submit(struct ktgt_cmd *cmd)
 	atomic_inc(&cmd->bios);
 	submit_bio(bio);
 	blk_finish_plug(&plug);
-out_put:
+}
+
+static int bdev_unmap_range(struct ktgt_cmd *cmd, u64 lba, u32 nr)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	sector_t sector = lba_sector(lun, lba);
+	sector_t nr_sects = lba_sector(lun, nr);
+	int ret = -EOPNOTSUPP;
+
+	if (!lun->lbprz)
+		ret = blkdev_issue_discard(lun->bdev, sector, nr_sects, GFP_KERNEL);
+	if (ret == -EOPNOTSUPP)
+		ret = blkdev_issue_zeroout(lun->bdev, sector, nr_sects, GFP_KERNEL, 0);
+	return ret;
+}
+
+/* write the pattern page over the range, a bio of up to BIO_MAX_VECS pages at a time */
+static int bdev_write_pattern(struct ktgt_cmd *cmd, struct page *page)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	u64 left = (u64)cmd->cdb.nr_blocks << lun->block_shift;
+	sector_t sector = lba_sector(lun, cmd->cdb.lba);
+	blk_opf_t opf = REQ_OP_WRITE;
+	struct bio *bio;
+	u32 n;
+	int ret;
+
+	if (cmd->cdb.fua || !READ_ONCE(lun->write_cache))
+		opf |= REQ_FUA;
+	while (left) {
+		bio = bio_alloc(lun->bdev, min_t(u64, DIV_ROUND_UP(left, PAGE_SIZE), BIO_MAX_VECS),
+				opf, GFP_KERNEL);
+		bio->bi_iter.bi_sector = sector;
+		while (left) {
+			n = min_t(u64, left, PAGE_SIZE);
+			if (bio_add_page(bio, page, n, 0) != n)
+				break;
+			left -= n;
+		}
+		sector = bio_end_sector(bio);
+		ret = submit_bio_wait(bio);
+		bio_put(bio);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int bdev_write_same(struct ktgt_cmd *cmd)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	struct page *page;
+	int ret;
+
+	if (ktgt_write_same_zeroes(cmd))
+		/* REQ_OP_WRITE_ZEROES where the device has it, else zero writes */
+		return blkdev_issue_zeroout(lun->bdev, lba_sector(lun, cmd->cdb.lba),
+					    lba_sector(lun, cmd->cdb.nr_blocks), GFP_KERNEL,
+					    cmd->cdb.unmap ? 0 : BLKDEV_ZERO_NOUNMAP);
+	page = ktgt_write_same_page(cmd);
+	if (!page)
+		return -ENOMEM;
+	ret = bdev_write_pattern(cmd, page);
+	__free_page(page);
+	return ret;
+}
+
+/* UNMAP and WRITE SAME: synchronous helpers, so from a work item */
+static void bdev_work(struct work_struct *w)
+{
+	struct ktgt_cmd *cmd = container_of(w, struct ktgt_cmd, work);
+	struct ktgt_lun *lun = cmd->lun;
+	int ret;
+
+	if (cmd->cdb.op == KTGT_OP_UNMAP)
+		ret = ktgt_unmap_each(cmd, bdev_unmap_range);
+	else
+		ret = bdev_write_same(cmd);
+	/* WCE=0: durable before GOOD */
+	if (!ret && !READ_ONCE(lun->write_cache))
+		ret = blkdev_issue_flush(lun->bdev);
+	ktgt_cmd_io_done(cmd, errno_to_blk_status(ret));
+}
+
+static void bdev_submit(struct ktgt_cmd *cmd)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	sector_t sector = lba_sector(lun, cmd->cdb.lba);
+	struct bio *bio;
+	blk_opf_t opf;
+	u32 half;
+
+	cmd->io_status = BLK_STS_OK;
+	/* one reference for the submitter, so no bio can complete the command early */
+	atomic_set(&cmd->bios, 1);
+
+	switch (cmd->cdb.op) {
+	case KTGT_OP_UNMAP:
+	case KTGT_OP_WRITE_SAME:
+		INIT_WORK(&cmd->work, bdev_work);
+		queue_work(ktgt_io_wq, &cmd->work);
+		return;
+	case KTGT_OP_SYNC_CACHE:
+		bio = bio_alloc(lun->bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH, GFP_NOIO);
+		bio->bi_end_io = bdev_end_io;
+		bio->bi_private = cmd;
+		atomic_inc(&cmd->bios);
+		submit_bio(bio);
+		break;
+	case KTGT_OP_VERIFY:
+		/* read the medium into the second half; the compare follows completion */
+		half = DIV_ROUND_UP(cmd->io_len, PAGE_SIZE);
+		bdev_submit_pages(cmd, REQ_OP_READ, cmd->bvec + half, cmd->nr_pages - half, sector);
+		break;
+	case KTGT_OP_READ:
+		bdev_submit_pages(cmd, REQ_OP_READ, cmd->bvec, cmd->nr_pages, sector);
+		break;
+	default:
+		opf = REQ_OP_WRITE;
+		/* WCE=0 means every write is durable before GOOD */
+		if (cmd->cdb.fua || !READ_ONCE(lun->write_cache))
+			opf |= REQ_FUA;
+		bdev_submit_pages(cmd, opf, cmd->bvec, cmd->nr_pages, sector);
+		break;
+	}
 	if (atomic_dec_and_test(&cmd->bios))
 		ktgt_cmd_io_done(cmd, READ_ONCE(cmd->io_status));
 }

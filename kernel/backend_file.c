@@ -1,25 +1,100 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Regular file backend: kernel iov_iter I/O over the command's pages, run
- * from a work item since it may block.
+ * from a work item since it may block. UNMAP punches holes
+ * (FALLOC_FL_PUNCH_HOLE), or writes zeros where the file system cannot.
  */
 #include <linux/fs.h>
+#include <linux/falloc.h>
 #include <linux/uio.h>
 #include <linux/blkdev.h>
 
 #include "ktgt.h"
 
 #define KTGT_FILE_BLOCK_SHIFT	9
+#define KTGT_PATTERN_VECS	64	/* pages per write of a WRITE SAME pattern */
 
 static int file_open(struct ktgt_lun *lun)
 {
 	lun->block_shift = KTGT_FILE_BLOCK_SHIFT;
 	lun->nr_blocks = i_size_read(file_inode(lun->file)) >> KTGT_FILE_BLOCK_SHIFT;
+	lun->lbprz = true;	/* holes read as zeros, and so do zero writes */
 	return 0;
 }
 
 static void file_close(struct ktgt_lun *lun)
 {
+}
+
+static bool file_sync_writes(struct ktgt_cmd *cmd)
+{
+	/* WCE=0 or FUA: durable before GOOD */
+	return cmd->cdb.fua || !READ_ONCE(cmd->lun->write_cache);
+}
+
+/* write @page (a pattern, or zeros) over @nr blocks from @lba */
+static int file_write_page(struct ktgt_cmd *cmd, struct page *page, u64 lba, u64 nr)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	struct bio_vec bv[KTGT_PATTERN_VECS];
+	u64 left = nr << lun->block_shift;
+	loff_t pos = lba << lun->block_shift;
+	struct iov_iter iter;
+	u32 i, len;
+	ssize_t ret;
+
+	for (i = 0; i < KTGT_PATTERN_VECS; i++)
+		bvec_set_page(&bv[i], page, PAGE_SIZE, 0);
+	while (left) {
+		len = min_t(u64, left, KTGT_PATTERN_VECS * PAGE_SIZE);
+		iov_iter_bvec(&iter, ITER_SOURCE, bv, KTGT_PATTERN_VECS, len);
+		ret = vfs_iter_write(lun->file, &iter, &pos, file_sync_writes(cmd) ? RWF_DSYNC : 0);
+		if (ret < 0)
+			return ret;
+		if (ret != len)
+			return -EIO;
+		left -= len;
+	}
+	return 0;
+}
+
+static int file_zero_range(struct ktgt_cmd *cmd, u64 lba, u64 nr)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	int ret;
+
+	if (!page)
+		return -ENOMEM;
+	ret = file_write_page(cmd, page, lba, nr);
+	__free_page(page);
+	return ret;
+}
+
+static int file_unmap_range(struct ktgt_cmd *cmd, u64 lba, u32 nr)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	int ret;
+
+	ret = vfs_fallocate(lun->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			    lba << lun->block_shift, (u64)nr << lun->block_shift);
+	if (ret == -EOPNOTSUPP)
+		ret = file_zero_range(cmd, lba, nr);
+	return ret;
+}
+
+static int file_write_same(struct ktgt_cmd *cmd)
+{
+	struct page *page;
+	int ret;
+
+	if (cmd->cdb.unmap && ktgt_write_same_zeroes(cmd))
+		return file_unmap_range(cmd, cmd->cdb.lba, cmd->cdb.nr_blocks);
+	page = ktgt_write_same_page(cmd);
+	if (!page)
+		return -ENOMEM;
+	ret = file_write_page(cmd, page, cmd->cdb.lba, cmd->cdb.nr_blocks);
+	__free_page(page);
+	return ret;
 }
 
 static void file_work(struct work_struct *w)
@@ -28,6 +103,7 @@ static void file_work(struct work_struct *w)
 	struct ktgt_lun *lun = cmd->lun;
 	loff_t pos = cmd->cdb.lba << lun->block_shift;
 	struct iov_iter iter;
+	u32 half;
 	ssize_t ret;
 
 	switch (cmd->cdb.op) {
@@ -35,12 +111,29 @@ static void file_work(struct work_struct *w)
 		iov_iter_bvec(&iter, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->io_len);
 		ret = vfs_iter_read(lun->file, &iter, &pos, 0);
 		break;
+	case KTGT_OP_VERIFY:
+		/* the medium goes to the second half; the compare follows completion */
+		half = DIV_ROUND_UP(cmd->io_len, PAGE_SIZE);
+		iov_iter_bvec(&iter, ITER_DEST, cmd->bvec + half, cmd->nr_pages - half,
+			      cmd->io_len);
+		ret = vfs_iter_read(lun->file, &iter, &pos, 0);
+		break;
 	case KTGT_OP_WRITE:
 		iov_iter_bvec(&iter, ITER_SOURCE, cmd->bvec, cmd->nr_pages, cmd->io_len);
-		/* WCE=0 or FUA: durable before GOOD */
 		ret = vfs_iter_write(lun->file, &iter, &pos,
-				     cmd->cdb.fua || !lun->write_cache ? RWF_DSYNC : 0);
+				     file_sync_writes(cmd) ? RWF_DSYNC : 0);
 		break;
+	case KTGT_OP_UNMAP:
+	case KTGT_OP_WRITE_SAME:
+		if (cmd->cdb.op == KTGT_OP_UNMAP)
+			ret = ktgt_unmap_each(cmd, file_unmap_range);
+		else
+			ret = file_write_same(cmd);
+		/* a punched hole is durable once the metadata is */
+		if (!ret && !READ_ONCE(lun->write_cache))
+			ret = vfs_fsync(lun->file, 1);
+		ktgt_cmd_io_done(cmd, errno_to_blk_status(ret));
+		return;
 	default:
 		ret = vfs_fsync(lun->file, 1);
 		ktgt_cmd_io_done(cmd, errno_to_blk_status(ret));

@@ -115,10 +115,19 @@ void ktgt_cmd_check(struct ktgt_cmd *cmd, u8 key, u16 asc)
  */
 static void ktgt_sense_from_blk_status(struct ktgt_cmd *cmd, blk_status_t status)
 {
-	bool write = cmd->cdb.op == KTGT_OP_WRITE || cmd->cdb.op == KTGT_OP_SYNC_CACHE;
+	bool write = cmd->cdb.op != KTGT_OP_READ && cmd->cdb.op != KTGT_OP_VERIFY;
+	u32 offset;
 
 	switch (status) {
 	case BLK_STS_OK:
+		/* VERIFY with BYTCHK: the medium was read, compare it */
+		if (cmd->cdb.op == KTGT_OP_VERIFY && !ktgt_verify_compare(cmd, &offset)) {
+			cmd->failed = true;
+			cmd->status = SAM_CHECK_CONDITION;
+			cmd->sense_len = ktgt_sense_fixed_info(cmd->sense, SK_MISCOMPARE,
+							       ASC_MISCOMPARE_DURING_VERIFY,
+							       offset);
+		}
 		return;
 	case BLK_STS_RESOURCE:
 	case BLK_STS_DEV_RESOURCE:
@@ -197,11 +206,17 @@ static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
 		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, cmd->cdb.asc);
 		return 0;
 	}
-	if (cmd->cdb.op == KTGT_OP_WRITE && lun->readonly) {
-		ktgt_cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
-		return 0;
+	switch (cmd->cdb.op) {
+	case KTGT_OP_WRITE:
+	case KTGT_OP_WRITE_SAME:
+	case KTGT_OP_UNMAP:
+		if (lun->readonly) {
+			ktgt_cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
+			return 0;
+		}
+		break;
 	}
-	if (cmd->cdb.op != KTGT_OP_READ && cmd->cdb.op != KTGT_OP_WRITE)
+	if (cmd->cdb.op != KTGT_OP_READ && cmd->cdb.dir != KTGT_DIR_WRITE)
 		return 0;	/* emulated: sized when executed */
 
 	if (cmd->xfer > KTGT_MAX_IO_BYTES) {
@@ -210,19 +225,36 @@ static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
 	}
 	/* only what both the CDB and EDTL cover moves (RFC 7143 11.4.5.2) */
 	cmd->data_len = min_t(u64, cmd->edtl, cmd->xfer);
-	if (cmd->cdb.op == KTGT_OP_WRITE) {
+	if (cmd->cdb.op == KTGT_OP_READ) {
+		cmd->io_len = round_up(cmd->data_len, 1u << bs_shift);
+		return ktgt_cmd_alloc_buf(cmd, cmd->io_len);
+	}
+
+	/* Data-Out: blocks, or a parameter list */
+	if (cmd->data_len && !(req->flags & ISCSI_CMD_WRITE)) {
+		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+		return 0;
+	}
+	switch (cmd->cdb.op) {
+	case KTGT_OP_WRITE:
+	case KTGT_OP_VERIFY:
 		if (cmd->data_len & ((1u << bs_shift) - 1)) {
 			ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_IU);
 			return 0;
 		}
-		if (cmd->data_len && !(req->flags & ISCSI_CMD_WRITE)) {
+		break;
+	case KTGT_OP_WRITE_SAME:
+		/* exactly one block of pattern */
+		if (cmd->edtl != cmd->xfer) {
 			ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
 			return 0;
 		}
-		cmd->io_len = cmd->data_len;
-	} else {
-		cmd->io_len = round_up(cmd->data_len, 1u << bs_shift);
+		break;
 	}
+	cmd->io_len = cmd->data_len;
+	/* VERIFY reads the medium into a second half, page aligned */
+	if (cmd->cdb.op == KTGT_OP_VERIFY)
+		return ktgt_cmd_alloc_buf(cmd, round_up(cmd->io_len, PAGE_SIZE) + cmd->io_len);
 	return ktgt_cmd_alloc_buf(cmd, cmd->io_len);
 }
 
@@ -337,19 +369,28 @@ static void cmd_exec(struct ktgt_cmd *cmd)
 	switch (cmd->cdb.op) {
 	case KTGT_OP_READ:
 	case KTGT_OP_WRITE:
+	case KTGT_OP_VERIFY:		/* io_len is 0 without BYTCHK */
 		if (!cmd->io_len)
+			break;
+		goto submit;
+	case KTGT_OP_UNMAP:
+	case KTGT_OP_WRITE_SAME:
+		/* the parameter data decides; answered here when bad or empty */
+		if (!ktgt_scsi_check_data(cmd))
 			break;
 		fallthrough;
 	case KTGT_OP_SYNC_CACHE:
-		cmd->in_backend = true;
-		atomic_inc(&cmd->conn->inflight);
-		cmd->lun->ops->submit(cmd);
-		return;
+		goto submit;
 	default:
 		ktgt_scsi_emulate(cmd);
 		break;
 	}
 	cmd_respond(cmd);
+	return;
+submit:
+	cmd->in_backend = true;
+	atomic_inc(&cmd->conn->inflight);
+	cmd->lun->ops->submit(cmd);
 }
 
 /* ---- write data ---- */
@@ -393,7 +434,7 @@ static void cmd_advance(struct ktgt_cmd *cmd)
 		cmd_respond(cmd);
 		return;
 	}
-	if (cmd->cdb.op == KTGT_OP_WRITE && cmd->received < cmd->data_len) {
+	if (cmd->cdb.dir == KTGT_DIR_WRITE && cmd->received < cmd->data_len) {
 		cmd->r2t_next = max(cmd->r2t_next, cmd->received);
 		queue_r2ts(cmd);
 		return;
@@ -455,7 +496,7 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	cmd->unsol_limit = min(p->first_burst, cmd->edtl);
 	cmd->unsol_done = req->flags & ISCSI_FLAG_FINAL;
 	conn->rx_cmd = cmd;
-	conn->rx_sink = cmd->failed || cmd->cdb.op != KTGT_OP_WRITE ?
+	conn->rx_sink = cmd->failed || cmd->cdb.dir != KTGT_DIR_WRITE ?
 			KTGT_SINK_DISCARD : KTGT_SINK_CMD;
 	conn->rx_data_off = 0;
 	return 0;
@@ -513,7 +554,7 @@ int ktgt_cmd_data_out_hdr(struct ktgt_conn *conn)
 		pr_debug("Data-Out for unknown ITT 0x%x\n", be32_to_cpu(h->itt));
 		return 0;
 	}
-	if (cmd->in_backend || (!cmd->failed && cmd->cdb.op != KTGT_OP_WRITE))
+	if (cmd->in_backend || (!cmd->failed && cmd->cdb.dir != KTGT_DIR_WRITE))
 		goto bad;
 
 	if (ttt == ISCSI_RSVD_TAG) {

@@ -81,7 +81,7 @@ enum ktgt_scsi_op {
  * among them) prepare a WRITE SAME of MAXIMUM WRITE SAME LENGTH with one WRITE.
  */
 #define KTGT_MAX_WRITE_SAME_BYTES	0x800000ull	/* 8 MiB */
-#define KTGT_MAX_UNMAP_BYTES		0x40000000ull	/* all descriptors of one UNMAP: 1 GiB */
+#define KTGT_MAX_UNMAP_BYTES		0x10000000ull	/* all descriptors of one UNMAP: 256 MiB */
 #define KTGT_MAX_UNMAP_DESC		4095	/* what a 16-bit list length holds */
 
 /**

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SCSI commands the target answers itself (SPC-4, SBC-3): INQUIRY and its
- * VPD pages, MODE SENSE, READ CAPACITY, REPORT LUNS, REQUEST SENSE and the
- * commands that only need GOOD.
+ * VPD pages, MODE SENSE/SELECT, READ CAPACITY, REPORT LUNS, REQUEST SENSE,
+ * REPORT SUPPORTED OPERATION CODES and TASK MANAGEMENT FUNCTIONS, and the
+ * commands that only need GOOD; plus the helpers that look at the Data-Out
+ * of VERIFY, UNMAP and WRITE SAME for the backends.
  */
+#include <linux/highmem.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "ktgt.h"
 
@@ -74,7 +78,7 @@ static u32 vpd_device_id(struct ktgt_cmd *cmd, u8 *b)
 
 static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 {
-	static const u8 pages[] = { 0x00, 0x80, 0x83, 0xb0, 0xb1 };
+	static const u8 pages[] = { 0x00, 0x80, 0x83, 0xb0, 0xb1, 0xb2 };
 	struct ktgt_lun *lun = cmd->lun;
 	u32 max_blocks;
 
@@ -102,6 +106,11 @@ static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		put_unaligned_be16(1, b + 6);		/* optimal granularity */
 		put_unaligned_be32(max_blocks, b + 8);	/* maximum transfer length */
 		put_unaligned_be32(max_blocks, b + 12);	/* optimal transfer length */
+		b[4] = 0x01;				/* WSNZ */
+		put_unaligned_be32(KTGT_MAX_UNMAP_BYTES >> lun->block_shift, b + 20);
+		put_unaligned_be32(KTGT_MAX_UNMAP_DESC, b + 24);
+		put_unaligned_be32(1, b + 28);		/* optimal unmap granularity */
+		put_unaligned_be64(KTGT_MAX_WRITE_SAME_BYTES >> lun->block_shift, b + 36);
 		*len = 64;
 		return 0;
 	case 0xb1:
@@ -109,13 +118,20 @@ static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		put_unaligned_be16(1, b + 4);		/* non-rotating medium */
 		*len = 64;
 		return 0;
+	case 0xb2:	/* logical block provisioning */
+		b[3] = 0x04;
+		b[5] = 0xe0 | (lun->lbprz ? 0x04 : 0);	/* LBPU, LBPWS, LBPWS10 */
+		b[6] = 0x02;				/* thin provisioned */
+		*len = 8;
+		return 0;
 	}
 	return -EINVAL;
 }
 
-static u32 mode_page(struct ktgt_cmd *cmd, u8 page, u8 *b)
+/* page control 1 gives the changeable bits, anything else the current values */
+static u32 mode_page(struct ktgt_lun *lun, u8 pc, u8 page, u8 *b)
 {
-	bool changeable = cmd->cdb.pc == 1;
+	bool changeable = pc == 1;
 
 	switch (page) {
 	case 0x01:	/* read-write error recovery */
@@ -125,7 +141,7 @@ static u32 mode_page(struct ktgt_cmd *cmd, u8 page, u8 *b)
 	case 0x08:	/* caching */
 		b[0] = 0x08;
 		b[1] = 0x12;
-		if (!changeable && cmd->lun->write_cache)
+		if (changeable || READ_ONCE(lun->write_cache))
 			b[2] = 0x04;	/* WCE */
 		return 20;
 	case 0x0a:	/* control */
@@ -161,9 +177,9 @@ static int emulate_mode_sense(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 	}
 	if (c->page == 0x3f) {
 		for (i = 0; i < ARRAY_SIZE(all_pages); i++)
-			off += mode_page(cmd, all_pages[i], b + off);
+			off += mode_page(lun, c->pc, all_pages[i], b + off);
 	} else {
-		n = mode_page(cmd, c->page, b + off);
+		n = mode_page(lun, c->pc, c->page, b + off);
 		if (!n)
 			return -EINVAL;
 		off += n;
@@ -178,6 +194,126 @@ static int emulate_mode_sense(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		b[2] = (lun->readonly ? 0x80 : 0) | 0x10;
 		b[3] = bd;
 	}
+	*len = off;
+	return 0;
+}
+
+/* a copy of the command's Data-Out, in one piece */
+static u8 *cmd_data_copy(struct ktgt_cmd *cmd)
+{
+	u32 i, n, len = cmd->io_len;
+	u8 *p = kvmalloc(len, GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	for (i = 0; i * PAGE_SIZE < len; i++) {
+		n = min_t(u32, PAGE_SIZE, len - i * PAGE_SIZE);
+		memcpy_from_page(p + i * PAGE_SIZE, cmd->bvec[i].bv_page, 0, n);
+	}
+	return p;
+}
+
+/*
+ * MODE SELECT (SPC-4 6.11): a header, at most one block descriptor that
+ * must match the LUN, then pages. Only WCE in the caching page may change;
+ * any other bit that differs from the current value is refused, and
+ * nothing changes unless the whole list is good.
+ */
+static int emulate_mode_select(struct ktgt_cmd *cmd, u16 *asc)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	u32 hdr = cmd->cdb.mode10 ? 8 : 4, len = cmd->io_len, bd, off, n, i;
+	u8 cur[32], chg[32];
+	bool wce = READ_ONCE(lun->write_cache);
+	int ret = -EINVAL;
+	u8 *p;
+
+	if (!len)
+		return 0;
+	if (len < hdr) {
+		*asc = ASC_PARAMETER_LIST_LENGTH;
+		return -EINVAL;
+	}
+	p = cmd_data_copy(cmd);
+	if (!p)
+		return -ENOMEM;
+	*asc = ASC_INVALID_FIELD_IN_PARAM_LIST;
+	bd = cmd->cdb.mode10 ? get_unaligned_be16(p + 6) : p[3];
+	/* LONGLBA descriptors are not used here */
+	if ((cmd->cdb.mode10 && (p[4] & 0x01)) || (bd != 0 && bd != 8) || hdr + bd > len)
+		goto out;
+	if (bd && ktgt_get_be24(p + hdr + 5) != 1u << lun->block_shift)
+		goto out;
+	for (off = hdr + bd; off < len; off += n) {
+		/* no subpages; PS is ignored */
+		if ((p[off] & 0x40) || off + 2 > len)
+			goto out;
+		memset(cur, 0, sizeof(cur));
+		memset(chg, 0, sizeof(chg));
+		n = mode_page(lun, 0, p[off] & 0x3f, cur);
+		mode_page(lun, 1, p[off] & 0x3f, chg);
+		if (!n || p[off + 1] + 2 != n || off + n > len)
+			goto out;
+		for (i = 2; i < n; i++)
+			if ((p[off + i] ^ cur[i]) & ~chg[i])
+				goto out;
+		if ((p[off] & 0x3f) == 0x08)
+			wce = p[off + 2] & 0x04;
+	}
+	WRITE_ONCE(lun->write_cache, wce);
+	ret = 0;
+out:
+	kvfree(p);
+	return ret;
+}
+
+/* the timeout descriptor of REPORT SUPPORTED OPERATION CODES: unspecified */
+static u32 rsoc_timeouts(u8 *b)
+{
+	put_unaligned_be16(0x0a, b);
+	return 12;
+}
+
+static int emulate_report_opcodes(struct ktgt_cmd *cmd, u8 *b, u32 *len)
+{
+	const struct ktgt_cdb *c = &cmd->cdb;
+	const struct ktgt_opcode_info *info;
+	bool has_sa, want_sa;
+	u32 i, off = 4;
+
+	if (c->rep_opts == 0) {
+		for (i = 0; i < ktgt_nr_opcodes; i++) {
+			info = &ktgt_opcodes[i];
+			b[off] = info->opcode;
+			if (info->has_sa)
+				put_unaligned_be16(info->sa, b + off + 2);
+			b[off + 5] = (c->rctd ? 0x02 : 0) | (info->has_sa ? 0x01 : 0);
+			put_unaligned_be16(info->cdb_len, b + off + 6);
+			off += 8;
+			if (c->rctd)
+				off += rsoc_timeouts(b + off);
+		}
+		put_unaligned_be32(off - 4, b);
+		*len = off;
+		return 0;
+	}
+
+	info = ktgt_opcode_find(c->req_opcode, c->req_sa, &has_sa);
+	/* 001b names an opcode without service actions, 010b one with */
+	want_sa = c->rep_opts == 2;
+	if ((info || has_sa) && has_sa != want_sa)
+		return -EINVAL;
+	if (!info) {
+		b[1] = 0x01;	/* not supported */
+		*len = 4;
+		return 0;
+	}
+	b[1] = (c->rctd ? 0x80 : 0) | 0x03;	/* supported, as the standard says */
+	put_unaligned_be16(info->cdb_len, b + 2);
+	memcpy(b + 4, info->usage, info->cdb_len);
+	off = 4 + info->cdb_len;
+	if (c->rctd)
+		off += rsoc_timeouts(b + off);
 	*len = off;
 	return 0;
 }
@@ -214,6 +350,7 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 	const struct ktgt_cdb *c = &cmd->cdb;
 	struct ktgt_lun *lun = cmd->lun;
 	u32 size = PAGE_SIZE, len = 0;
+	u16 asc = ASC_INVALID_FIELD_IN_CDB;
 	int ret = 0;
 	u8 *b;
 
@@ -230,6 +367,25 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 	case KTGT_OP_TEST_UNIT_READY:
 	case KTGT_OP_START_STOP:
 	case KTGT_OP_PREVENT_ALLOW:
+	case KTGT_OP_PREFETCH:		/* no cache to fill: the range is checked */
+	case KTGT_OP_VERIFY:		/* BYTCHK 0: the medium is memory or a file */
+		break;
+	case KTGT_OP_MODE_SELECT:
+		ret = emulate_mode_select(cmd, &asc);
+		break;
+	case KTGT_OP_REPORT_OPCODES:
+		ret = emulate_report_opcodes(cmd, b, &len);
+		break;
+	case KTGT_OP_REPORT_TMFS:
+		/*
+		 * Nothing is reported: ABORT TASK only answers for tasks that
+		 * are gone, and no other function is implemented (session.c).
+		 */
+		len = 4;
+		if (c->repd) {
+			b[3] = 0x0c;
+			len = 16;
+		}
 		break;
 	case KTGT_OP_REQUEST_SENSE:
 		/* no deferred errors are kept, so there is never sense to report */
@@ -257,6 +413,7 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 	case KTGT_OP_READ_CAPACITY16:
 		put_unaligned_be64(lun->nr_blocks - 1, b);
 		put_unaligned_be32(1u << lun->block_shift, b + 8);
+		b[14] = 0x80 | (lun->lbprz ? 0x40 : 0);	/* LBPME, LBPRZ */
 		len = 32;
 		break;
 	case KTGT_OP_REPORT_LUNS:
@@ -271,8 +428,11 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
 	} else if (ret == -EOPNOTSUPP) {
 		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
+	} else if (ret == -ENOMEM) {
+		cmd->failed = true;
+		cmd->status = SAM_BUSY;
 	} else if (ret) {
-		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
+		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, asc);
 	} else if (c->dir == KTGT_DIR_READ) {
 		/* the device sends min(allocation length, what it has) */
 		cmd->xfer = min(len, c->alloc_len);
@@ -287,3 +447,143 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 	kvfree(b);
 }
 
+/**
+ * ktgt_scsi_check_data() - check the Data-Out of UNMAP and WRITE SAME
+ * @cmd: command whose data is in
+ *
+ * Return: true when the backend has work to do; false when the command is
+ * answered already (nothing to do, or CHECK CONDITION).
+ */
+bool ktgt_scsi_check_data(struct ktgt_cmd *cmd)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	u32 nr_desc;
+	u16 asc;
+	int ret;
+	u8 *p;
+
+	if (cmd->cdb.op != KTGT_OP_UNMAP)
+		return true;	/* WRITE SAME: any block is a pattern */
+	if (!cmd->io_len)
+		return false;
+	p = cmd_data_copy(cmd);
+	if (!p) {
+		cmd->failed = true;
+		cmd->status = SAM_BUSY;
+		return false;
+	}
+	ret = ktgt_unmap_parse(p, cmd->io_len, lun->nr_blocks,
+			       KTGT_MAX_UNMAP_BYTES >> lun->block_shift, &nr_desc, &asc);
+	kvfree(p);
+	if (ret) {
+		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, asc);
+		return false;
+	}
+	return nr_desc;
+}
+
+/**
+ * ktgt_unmap_each() - call @fn for each block range of a checked UNMAP
+ * @cmd: UNMAP command that ktgt_scsi_check_data() accepted
+ * @fn: deallocates @nr blocks from @lba; returns 0 or a negative errno
+ *
+ * Context: process, may sleep.
+ * Return: 0, or the first error of @fn.
+ */
+int ktgt_unmap_each(struct ktgt_cmd *cmd, int (*fn)(struct ktgt_cmd *cmd, u64 lba, u32 nr))
+{
+	struct ktgt_lun *lun = cmd->lun;
+	u32 i, nr_desc, nr;
+	int ret;
+	u16 asc;
+	u64 lba;
+	u8 *p;
+
+	p = cmd_data_copy(cmd);
+	if (!p)
+		return -ENOMEM;
+	ret = ktgt_unmap_parse(p, cmd->io_len, lun->nr_blocks,
+			       KTGT_MAX_UNMAP_BYTES >> lun->block_shift, &nr_desc, &asc);
+	for (i = 0; !ret && i < nr_desc; i++) {
+		ktgt_unmap_desc(p, i, &lba, &nr);
+		if (nr)
+			ret = fn(cmd, lba, nr);
+	}
+	kvfree(p);
+	return ret;
+}
+
+/**
+ * ktgt_write_same_zeroes() - whether a WRITE SAME writes zeros
+ * @cmd: WRITE SAME command whose data is in
+ *
+ * Return: true for NDOB or an all-zero block.
+ */
+bool ktgt_write_same_zeroes(struct ktgt_cmd *cmd)
+{
+	u8 *p;
+	bool zero;
+
+	if (cmd->cdb.ndob)
+		return true;
+	p = kmap_local_page(cmd->bvec[0].bv_page);
+	zero = !memchr_inv(p, 0, 1u << cmd->lun->block_shift);
+	kunmap_local(p);
+	return zero;
+}
+
+/**
+ * ktgt_verify_compare() - compare VERIFY's Data-Out with the medium read
+ * @cmd: VERIFY with BYTCHK 1; its buffer holds the Data-Out, then from the
+ *	next page boundary what the backend read
+ * @offset: set to the first byte that differs
+ *
+ * Return: true when the two are the same.
+ */
+bool ktgt_verify_compare(struct ktgt_cmd *cmd, u32 *offset)
+{
+	u32 half = DIV_ROUND_UP(cmd->io_len, PAGE_SIZE), i, j, n;
+	bool same = true;
+	u8 *a, *b;
+
+	for (i = 0; same && i < half; i++) {
+		n = min_t(u32, PAGE_SIZE, cmd->io_len - i * PAGE_SIZE);
+		a = kmap_local_page(cmd->bvec[i].bv_page);
+		b = kmap_local_page(cmd->bvec[half + i].bv_page);
+		if (memcmp(a, b, n)) {
+			for (j = 0; a[j] == b[j]; j++)
+				;
+			*offset = i * PAGE_SIZE + j;
+			same = false;
+		}
+		kunmap_local(b);
+		kunmap_local(a);
+	}
+	return same;
+}
+
+/**
+ * ktgt_write_same_page() - a page full of a WRITE SAME's pattern block
+ * @cmd: WRITE SAME command whose data is in; the block size is at most a page
+ *
+ * Return: the page (free it with __free_page()), or NULL.
+ */
+struct page *ktgt_write_same_page(struct ktgt_cmd *cmd)
+{
+	u32 bs = 1u << cmd->lun->block_shift, off;
+	struct page *page;
+	u8 *src, *dst;
+
+	if (bs > PAGE_SIZE)
+		return NULL;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page || cmd->cdb.ndob)
+		return page;
+	src = kmap_local_page(cmd->bvec[0].bv_page);
+	dst = kmap_local_page(page);
+	for (off = 0; off < PAGE_SIZE; off += bs)
+		memcpy(dst + off, src, bs);
+	kunmap_local(dst);
+	kunmap_local(src);
+	return page;
+}
