@@ -20,7 +20,11 @@
 #endif
 
 #ifdef __KERNEL__
+#include <linux/bvec.h>
+#include <linux/net.h>
 #include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/uio.h>
 #include <net/genetlink.h>
 
 /*
@@ -50,6 +54,49 @@ typedef struct genl_split_ops ktgt_genl_hook_ops;
 #else
 typedef struct genl_ops ktgt_genl_hook_ops;
 #endif
+#endif
+
+/*
+ * Send part of a page array without copying it: the socket takes page
+ * references until the data is acknowledged. 6.5 replaced sendpage with
+ * sendmsg(MSG_SPLICE_PAGES).
+ *
+ * Return: bytes sent, or a negative errno (-EAGAIN when the socket is full).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32 nr,
+				  u32 total, u32 off, u32 len, int flags)
+{
+	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
+
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, bvec, nr, total);
+	iov_iter_advance(&msg.msg_iter, off);
+	iov_iter_truncate(&msg.msg_iter, len);
+	return sock_sendmsg(sock, &msg);
+}
+#else
+static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32 nr,
+				  u32 total, u32 off, u32 len, int flags)
+{
+	int sent = 0, ret;
+
+	/* our buffers are whole pages from offset 0 */
+	while (len) {
+		struct bio_vec *bv = &bvec[off >> PAGE_SHIFT];
+		u32 poff = offset_in_page(off), n = min_t(u32, len, bv->bv_len - poff);
+		int f = flags | (n < len ? MSG_MORE | MSG_SENDPAGE_NOTLAST : 0);
+
+		ret = kernel_sendpage(sock, bv->bv_page, poff, n, f);
+		if (ret <= 0)
+			return sent ?: ret;
+		sent += ret;
+		off += ret;
+		len -= ret;
+		if (ret < n)
+			break;
+	}
+	return sent;
+}
 #endif
 
 #endif /* KTGT_COMPAT_H */

@@ -502,8 +502,10 @@ enum { SEG_BHS, SEG_HDIGEST, SEG_DATA, SEG_PAD, SEG_DDIGEST, NR_SEGS };
 static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_pdu *pdu, bool more)
 {
 	static const u8 zero_pad[4];
-	bool dd = conn->ddigest && pdu->dlen && iscsi_bhs_opcode(&pdu->bhs) != ISCSI_OP_LOGIN_RSP;
-	bool hd = conn->hdigest && iscsi_bhs_opcode(&pdu->bhs) != ISCSI_OP_LOGIN_RSP;
+	bool login = iscsi_bhs_opcode(&pdu->bhs) == ISCSI_OP_LOGIN_RSP;
+	struct ktgt_cmd *cmd = pdu->cmd;
+	bool dd = conn->ddigest && pdu->dlen && !login;
+	bool hd = conn->hdigest && !login;
 	const u32 len[NR_SEGS] = { ISCSI_BHS_LEN, hd ? 4 : 0, pdu->dlen, iscsi_pad4(pdu->dlen),
 				   dd ? 4 : 0 };
 	const void *buf[NR_SEGS] = { &pdu->bhs, &pdu->hdigest, pdu->data, zero_pad,
@@ -518,23 +520,23 @@ static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_pdu *pdu, bool more
 			int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 
 			off = pdu->sent - start;
-			if (i == SEG_DATA && pdu->cmd) {
-				iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, pdu->cmd->bvec,
-					      pdu->cmd->nr_pages, pdu->cmd->buf_len);
-				iov_iter_advance(&msg.msg_iter, pdu->cmd_off + off);
-				iov_iter_truncate(&msg.msg_iter, len[i] - off);
-			} else {
-				kv.iov_base = (u8 *)buf[i] + off;
-				kv.iov_len = len[i] - off;
-				iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
-			}
 			/* more of this PDU, or another PDU, follows */
 			for (j = i + 1; j < NR_SEGS && !len[j]; j++)
 				;
 			if (j < NR_SEGS || more)
 				flags |= MSG_MORE;
-			msg.msg_flags = flags;
-			ret = sock_sendmsg(conn->sock, &msg);
+			if (i == SEG_DATA && cmd) {
+				/* the command's pages go out without a copy */
+				ret = ktgt_send_pages(conn->sock, cmd->bvec, cmd->nr_pages,
+						      cmd->buf_len, pdu->cmd_off + off,
+						      len[i] - off, flags);
+			} else {
+				kv.iov_base = (u8 *)buf[i] + off;
+				kv.iov_len = len[i] - off;
+				iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
+				msg.msg_flags = flags;
+				ret = sock_sendmsg(conn->sock, &msg);
+			}
 			if (ret == -EAGAIN)
 				return 0;
 			if (ret < 0)
