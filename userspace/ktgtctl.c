@@ -536,7 +536,7 @@ static const struct cli_cmd top_cmds[] = {
 	{ .name = "account", .sub = account_cmds },
 	{
 		.name = "show", .args = "[IQN]",
-		.help = "show one target, or all of them, with sessions, portals, LUNs and ACLs",
+		.help = "show one target, or all of them: sessions, portals, LUNs, accounts, ACLs",
 		.details = "With -j, print a JSON array of targets.\n",
 		.run = cmd_show, .min_args = 0, .max_args = 1,
 	}, {

@@ -64,6 +64,7 @@ static const struct nla_policy target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_LUN]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_ACL]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_SESSION]		= { .type = NLA_NESTED },
+	[KTGT_A_TARGET_ACCOUNT]		= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy portal_policy[KTGT_A_PORTAL_MAX + 1] = {
@@ -83,6 +84,12 @@ static const struct nla_policy lun_policy[KTGT_A_LUN_MAX + 1] = {
 
 static const struct nla_policy acl_policy[KTGT_A_ACL_MAX + 1] = {
 	[KTGT_A_ACL_INITIATOR]		= { .type = NLA_STRING },
+};
+
+static const struct nla_policy account_policy[KTGT_A_ACCOUNT_MAX + 1] = {
+	[KTGT_A_ACCOUNT_USER]		= { .type = NLA_STRING },
+	[KTGT_A_ACCOUNT_SECRET]		= { .type = NLA_UNSPEC },
+	[KTGT_A_ACCOUNT_OUTGOING]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy session_policy[KTGT_A_SESSION_MAX + 1] = {
@@ -203,6 +210,24 @@ static int parse_acl(struct nlattr *nest, const char **initiator)
 	return *initiator ? 0 : -ENODATA;
 }
 
+/* An account without a user name is skipped; one without a secret has none. */
+static int parse_account(struct nlattr *nest, struct ktgt_account_info *acct)
+{
+	struct nlattr *tb[KTGT_A_ACCOUNT_MAX + 1];
+	int err;
+
+	err = parse_nest(tb, KTGT_A_ACCOUNT_MAX, nest, account_policy);
+	if (err)
+		return err;
+	acct->user = get_str(tb[KTGT_A_ACCOUNT_USER]);
+	if (!acct->user)
+		return -ENODATA;
+	acct->secret = tb[KTGT_A_ACCOUNT_SECRET] ? nla_data(tb[KTGT_A_ACCOUNT_SECRET]) : NULL;
+	acct->secret_len = tb[KTGT_A_ACCOUNT_SECRET] ? nla_len(tb[KTGT_A_ACCOUNT_SECRET]) : 0;
+	acct->outgoing = tb[KTGT_A_ACCOUNT_OUTGOING] != NULL;
+	return 0;
+}
+
 static int parse_conn(struct nlattr *nest, struct ktgt_conn_info *c)
 {
 	struct nlattr *tb[KTGT_A_CONN_MAX + 1];
@@ -281,6 +306,7 @@ void ktgt_target_free(struct ktgt_target *t)
 	free(t->portals);
 	free(t->luns);
 	free(t->acls);
+	free(t->accounts);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -290,13 +316,15 @@ static int alloc_lists(struct ktgt_target *t, struct nlattr *nest)
 	size_t nl = count_nested(nest, KTGT_A_TARGET_LUN);
 	size_t na = count_nested(nest, KTGT_A_TARGET_ACL);
 	size_t ns = count_nested(nest, KTGT_A_TARGET_SESSION);
+	size_t nc = count_nested(nest, KTGT_A_TARGET_ACCOUNT);
 
 	t->portals = calloc(np, sizeof(*t->portals));
 	t->luns = calloc(nl, sizeof(*t->luns));
 	t->acls = calloc(na, sizeof(*t->acls));
 	t->sessions = calloc(ns, sizeof(*t->sessions));
+	t->accounts = calloc(nc, sizeof(*t->accounts));
 	if ((np && !t->portals) || (nl && !t->luns) || (na && !t->acls) ||
-	    (ns && !t->sessions))
+	    (ns && !t->sessions) || (nc && !t->accounts))
 		return -ENOMEM;
 	return 0;
 }
@@ -322,6 +350,10 @@ static int parse_entry(struct ktgt_target *t, struct nlattr *a)
 	case KTGT_A_TARGET_SESSION:
 		err = parse_session(a, &t->sessions[t->nr_sessions]);
 		t->nr_sessions += !err;
+		break;
+	case KTGT_A_TARGET_ACCOUNT:
+		err = parse_account(a, &t->accounts[t->nr_accounts]);
+		t->nr_accounts += !err;
 		break;
 	default:
 		return 0;
@@ -402,9 +434,10 @@ static int put_acl(struct nl_msg *msg, const char *initiator)
 static int put_account(struct nl_msg *msg, const struct ktgt_account_spec *a)
 {
 	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_ACCOUNT | NLA_F_NESTED);
+	size_t len = a->secret_len ? a->secret_len : (a->secret ? strlen(a->secret) : 0);
 
 	if (!nest || (a->user && nla_put_string(msg, KTGT_A_ACCOUNT_USER, a->user)) ||
-	    (a->secret && nla_put(msg, KTGT_A_ACCOUNT_SECRET, strlen(a->secret), a->secret)) ||
+	    (a->secret && nla_put(msg, KTGT_A_ACCOUNT_SECRET, len, a->secret)) ||
 	    (a->outgoing && nla_put_flag(msg, KTGT_A_ACCOUNT_OUTGOING)))
 		return -EMSGSIZE;
 	return nla_nest_end(msg, nest);

@@ -5,6 +5,7 @@
 #ifndef KTGTCTL_NL_H
 #define KTGTCTL_NL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "parse.h"
@@ -28,10 +29,18 @@ struct ktgt_lun_spec {
 	int write_cache;
 };
 
-/* a CHAP account: tgt's incominguser, or outgoinguser when @outgoing */
+/**
+ * struct ktgt_account_spec - the ACCOUNT nest of a request
+ * @user: the CHAP name
+ * @secret: the CHAP secret, NULL to leave it out (ACCOUNT_DEL)
+ * @secret_len: its length in bytes, or 0 for strlen(@secret)
+ * @outgoing: tgt's outgoinguser (the target's own account) if nonzero,
+ *            else an incominguser
+ */
 struct ktgt_account_spec {
 	const char *user;
-	const char *secret;	/* NULL for a delete */
+	const char *secret;
+	size_t secret_len;
 	int outgoing;
 };
 

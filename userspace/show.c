@@ -3,7 +3,8 @@
  * ktgtctl: print targets as text (laid out like tgtadm's "show") or JSON.
  *
  * The UAPI has no target state: a target the kernel reports is serving,
- * which tgtadm calls "ready".
+ * which tgtadm calls "ready". CHAP secrets, which the kernel reports too,
+ * are never printed.
  */
 #include <inttypes.h>
 
@@ -97,6 +98,22 @@ static void text_luns(FILE *f, const struct ktgt_target *t)
 	}
 }
 
+/* As tgtadm: incoming users, then the outgoing one */
+static void text_accounts(FILE *f, const struct ktgt_target *t)
+{
+	size_t i;
+
+	fputs(TAB1 "Account information:\n", f);
+	for (i = 0; i < t->nr_accounts; i++) {
+		if (!t->accounts[i].outgoing)
+			fprintf(f, TAB2 "%s\n", t->accounts[i].user);
+	}
+	for (i = 0; i < t->nr_accounts; i++) {
+		if (t->accounts[i].outgoing)
+			fprintf(f, TAB2 "%s (outgoing)\n", t->accounts[i].user);
+	}
+}
+
 static void text_acls(FILE *f, const struct ktgt_target *t)
 {
 	size_t i;
@@ -120,6 +137,7 @@ void ktgt_show_text(FILE *f, const struct ktgt_target *t)
 	text_sessions(f, t);
 	text_portals(f, t);
 	text_luns(f, t);
+	text_accounts(f, t);
 	text_acls(f, t);
 }
 
@@ -198,6 +216,14 @@ void ktgt_show_json(struct json_writer *w, const struct ktgt_target *t)
 	json_begin_array(w, "luns");
 	for (i = 0; i < t->nr_luns; i++)
 		json_lun(w, &t->luns[i]);
+	json_end_array(w);
+	json_begin_array(w, "accounts");
+	for (i = 0; i < t->nr_accounts; i++) {
+		json_begin_object(w, NULL);
+		json_string(w, "user", t->accounts[i].user);
+		json_bool(w, "outgoing", t->accounts[i].outgoing);
+		json_end_object(w);
+	}
 	json_end_array(w);
 	json_begin_array(w, "acls");
 	for (i = 0; i < t->nr_acls; i++)

@@ -42,6 +42,17 @@ struct ktgt_session_info {
 	size_t nr_conns;
 };
 
+/*
+ * A CHAP account. The secret is binary and not NUL-terminated; it is never
+ * printed by show, only written back by save.
+ */
+struct ktgt_account_info {
+	const char *user;
+	const uint8_t *secret;
+	size_t secret_len;
+	bool outgoing;
+};
+
 struct ktgt_target {
 	uint32_t tid;
 	const char *name;
@@ -51,6 +62,8 @@ struct ktgt_target {
 	size_t nr_luns;
 	const char **acls;
 	size_t nr_acls;
+	struct ktgt_account_info *accounts;
+	size_t nr_accounts;
 	struct ktgt_session_info *sessions;
 	size_t nr_sessions;
 };

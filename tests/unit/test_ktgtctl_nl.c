@@ -256,6 +256,74 @@ TEST(request_acl)
 	nlmsg_free(msg);
 }
 
+FIXTURE(account_request) {};
+FIXTURE_SETUP(account_request) {}
+FIXTURE_TEARDOWN(account_request) {}
+
+FIXTURE_VARIANT(account_request) {
+	uint8_t cmd;
+	struct ktgt_account_spec acct;
+	int nr_attrs;
+	int secret_len;		/* on the wire; 0: no SECRET */
+};
+
+FIXTURE_VARIANT_ADD(account_request, add_incoming) {
+	.cmd = KTGT_CMD_ACCOUNT_ADD, .nr_attrs = 2, .secret_len = 14,
+	.acct = { .user = "alice", .secret = "secretsecret12" },
+};
+FIXTURE_VARIANT_ADD(account_request, add_outgoing) {
+	.cmd = KTGT_CMD_ACCOUNT_ADD, .nr_attrs = 3, .secret_len = 14,
+	.acct = { .user = "tgt", .secret = "secretsecret34", .outgoing = 1 },
+};
+/* a secret from the kernel, which may hold NULs: sent as it is, no terminator */
+FIXTURE_VARIANT_ADD(account_request, add_binary_secret) {
+	.cmd = KTGT_CMD_ACCOUNT_ADD, .nr_attrs = 2, .secret_len = 13,
+	.acct = { .user = "bob", .secret = "secret\0secret", .secret_len = 13 },
+};
+FIXTURE_VARIANT_ADD(account_request, del_incoming) {
+	.cmd = KTGT_CMD_ACCOUNT_DEL, .nr_attrs = 1,
+	.acct = { .user = "alice" },
+};
+FIXTURE_VARIANT_ADD(account_request, del_outgoing) {
+	.cmd = KTGT_CMD_ACCOUNT_DEL, .nr_attrs = 2,
+	.acct = { .user = "tgt", .outgoing = 1 },
+};
+
+TEST_F(account_request, encode)
+{
+	struct ktgt_request req = { .name = "iqn.2024-01.org.example:t1",
+				    .account = &variant->acct };
+	struct nlattr *tb[KTGT_A_ACCOUNT_MAX + 1];
+	struct nlattr *t, *a;
+	struct nl_msg *msg;
+
+	t = encode(_metadata, &msg, variant->cmd, &req);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(2, count_attrs(t));
+	a = only(t, KTGT_A_TARGET_ACCOUNT);
+	ASSERT_NE(NULL, a);
+	EXPECT_TRUE(a->nla_type & NLA_F_NESTED);
+	EXPECT_EQ(variant->nr_attrs, count_attrs(a));
+	ASSERT_EQ(0, nla_parse_nested(tb, KTGT_A_ACCOUNT_MAX, a, NULL));
+	ASSERT_NE(NULL, tb[KTGT_A_ACCOUNT_USER]);
+	EXPECT_STREQ(variant->acct.user, nla_data(tb[KTGT_A_ACCOUNT_USER]));
+	if (variant->secret_len) {
+		ASSERT_NE(NULL, tb[KTGT_A_ACCOUNT_SECRET]);
+		EXPECT_EQ(variant->secret_len, nla_len(tb[KTGT_A_ACCOUNT_SECRET]));
+		EXPECT_EQ(0, memcmp(variant->acct.secret, nla_data(tb[KTGT_A_ACCOUNT_SECRET]),
+				    variant->secret_len));
+	} else {
+		EXPECT_EQ(NULL, tb[KTGT_A_ACCOUNT_SECRET]);
+	}
+	if (variant->acct.outgoing) {
+		ASSERT_NE(NULL, tb[KTGT_A_ACCOUNT_OUTGOING]);
+		EXPECT_EQ(0, nla_len(tb[KTGT_A_ACCOUNT_OUTGOING]));
+	} else {
+		EXPECT_EQ(NULL, tb[KTGT_A_ACCOUNT_OUTGOING]);
+	}
+	nlmsg_free(msg);
+}
+
 /* Helpers that play the kernel: each returns nonzero if the message is full. */
 static struct nlattr *nest(struct nl_msg *msg, int type)
 {
@@ -270,6 +338,18 @@ static int put_reply_portal(struct nl_msg *msg, const void *addr, int len, int p
 	    (port >= 0 && nla_put_u16(msg, KTGT_A_PORTAL_PORT, port)))
 		return -1;
 	return nla_nest_end(msg, p);
+}
+
+static int put_reply_account(struct nl_msg *msg, const char *user, const void *secret,
+			     int len, bool outgoing)
+{
+	struct nlattr *a = nest(msg, KTGT_A_TARGET_ACCOUNT);
+
+	if (!a || (user && nla_put_string(msg, KTGT_A_ACCOUNT_USER, user)) ||
+	    (secret && nla_put(msg, KTGT_A_ACCOUNT_SECRET, len, secret)) ||
+	    (outgoing && nla_put_flag(msg, KTGT_A_ACCOUNT_OUTGOING)))
+		return -1;
+	return nla_nest_end(msg, a);
 }
 
 static int put_reply_conn(struct nl_msg *msg, uint16_t cid, const void *peer, int len,
@@ -322,6 +402,12 @@ static struct nl_msg *full_reply(void)
 	if (!a || nla_put_string(msg, KTGT_A_ACL_INITIATOR, "ALL"))
 		goto fail;
 	nla_nest_end(msg, a);
+
+	/* the secret is binary: it may hold a NUL, and has no terminator */
+	if (put_reply_account(msg, "alice", "secret\0secret", 13, false) ||
+	    put_reply_account(msg, "tgt", "secretsecret34", 14, true) ||
+	    put_reply_account(msg, "nosecret", NULL, 0, false))
+		goto fail;
 
 	s = nest(msg, KTGT_A_TARGET_SESSION);
 	if (!s || nla_put_u16(msg, KTGT_A_SESSION_TSIH, 3) ||
@@ -384,6 +470,19 @@ TEST(reply_full)
 	ASSERT_EQ(1U, t.nr_acls);
 	EXPECT_STREQ("ALL", t.acls[0]);
 
+	ASSERT_EQ(3U, t.nr_accounts);
+	EXPECT_STREQ("alice", t.accounts[0].user);
+	EXPECT_EQ(13U, t.accounts[0].secret_len);
+	EXPECT_EQ(0, memcmp("secret\0secret", t.accounts[0].secret, 13));
+	EXPECT_FALSE(t.accounts[0].outgoing);
+	EXPECT_STREQ("tgt", t.accounts[1].user);
+	EXPECT_EQ(14U, t.accounts[1].secret_len);
+	EXPECT_EQ(0, memcmp("secretsecret34", t.accounts[1].secret, 14));
+	EXPECT_TRUE(t.accounts[1].outgoing);
+	EXPECT_STREQ("nosecret", t.accounts[2].user);
+	EXPECT_EQ(NULL, t.accounts[2].secret);
+	EXPECT_EQ(0U, t.accounts[2].secret_len);
+
 	ASSERT_EQ(1U, t.nr_sessions);
 	s = &t.sessions[0];
 	EXPECT_EQ(3, s->tsih);
@@ -419,6 +518,7 @@ TEST(reply_skips_keyless_entries)
 	nla_nest_end(msg, e);
 	e = nest(msg, KTGT_A_TARGET_ACL);
 	nla_nest_end_keep_empty(msg, e);
+	ASSERT_EQ(0, put_reply_account(msg, NULL, "secretsecret12", 14, true));
 	nla_nest_end(msg, t);
 
 	ASSERT_EQ(0, ktgt_nl_parse_target(nlmsg_hdr(msg), &tt));
@@ -427,6 +527,7 @@ TEST(reply_skips_keyless_entries)
 	EXPECT_EQ(0U, tt.nr_portals);
 	EXPECT_EQ(0U, tt.nr_luns);
 	EXPECT_EQ(0U, tt.nr_acls);
+	EXPECT_EQ(0U, tt.nr_accounts);
 	ktgt_target_free(&tt);
 	nlmsg_free(msg);
 }
@@ -492,6 +593,18 @@ static int put_unterminated_acl(struct nl_msg *msg)
 	return !a || nla_put(msg, KTGT_A_ACL_INITIATOR, 3, "ALL") || nla_nest_end(msg, a);
 }
 
+static int put_unterminated_user(struct nl_msg *msg)
+{
+	struct nlattr *a = nest(msg, KTGT_A_TARGET_ACCOUNT);
+
+	return !a || nla_put(msg, KTGT_A_ACCOUNT_USER, 5, "alice") || nla_nest_end(msg, a);
+}
+
+static int put_account_not_nested(struct nl_msg *msg)
+{
+	return nla_put_u32(msg, KTGT_A_TARGET_ACCOUNT, 1);
+}
+
 static int put_nothing(struct nl_msg *msg)
 {
 	return 0;
@@ -508,6 +621,12 @@ FIXTURE_VARIANT_ADD(bad_reply, unterminated_name) {
 };
 FIXTURE_VARIANT_ADD(bad_reply, unterminated_acl) {
 	.put = put_unterminated_acl, .err = -EPROTO,
+};
+FIXTURE_VARIANT_ADD(bad_reply, unterminated_user) {
+	.put = put_unterminated_user, .err = -EPROTO,
+};
+FIXTURE_VARIANT_ADD(bad_reply, account_not_nested) {
+	.put = put_account_not_nested, .err = -EPROTO,
 };
 FIXTURE_VARIANT_ADD(bad_reply, control) { .put = put_nothing, .err = 0 };
 

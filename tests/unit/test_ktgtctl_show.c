@@ -54,11 +54,22 @@ static struct ktgt_lun_info luns[] = {
 
 static const char *acls[] = { "ALL", "iqn.1993-08.org.debian:01:4d3ee1b5f6a" };
 
+#define SECRET	"never-print-me"
+
+/* In the kernel's order: text lists the outgoing account last all the same. */
+static struct ktgt_account_info accounts[] = {
+	{ .user = "alice", .secret = (const uint8_t *)SECRET "1", .secret_len = 15 },
+	{ .user = "target", .secret = (const uint8_t *)SECRET "2", .secret_len = 15,
+	  .outgoing = true },
+	{ .user = "bob \"b\"", .secret = (const uint8_t *)SECRET "3", .secret_len = 15 },
+};
+
 static const struct ktgt_target full = {
 	.tid = 1, .name = "iqn.2012-11.li.cudd.router:htpc1",
 	.portals = portals, .nr_portals = 2,
 	.luns = luns, .nr_luns = 3,
 	.acls = acls, .nr_acls = 2,
+	.accounts = accounts, .nr_accounts = 3,
 	.sessions = sessions, .nr_sessions = 1,
 };
 
@@ -103,6 +114,10 @@ static const char full_text[] =
 	"            Write cache: No\n"
 	"            Backing store type: unknown\n"
 	"            Backing store path: None\n"
+	"    Account information:\n"
+	"        alice\n"
+	"        bob \"b\"\n"
+	"        target (outgoing)\n"
 	"    ACL information:\n"
 	"        ALL\n"
 	"        iqn.1993-08.org.debian:01:4d3ee1b5f6a\n";
@@ -115,6 +130,7 @@ static const char empty_text[] =
 	"    I_T nexus information:\n"
 	"    Portal information:\n"
 	"    LUN information:\n"
+	"    Account information:\n"
 	"    ACL information:\n";
 
 static const char both_json[] =
@@ -196,6 +212,20 @@ static const char both_json[] =
 	"        \"backing_store_path\": null\n"
 	"      }\n"
 	"    ],\n"
+	"    \"accounts\": [\n"
+	"      {\n"
+	"        \"user\": \"alice\",\n"
+	"        \"outgoing\": false\n"
+	"      },\n"
+	"      {\n"
+	"        \"user\": \"target\",\n"
+	"        \"outgoing\": true\n"
+	"      },\n"
+	"      {\n"
+	"        \"user\": \"bob \\\"b\\\"\",\n"
+	"        \"outgoing\": false\n"
+	"      }\n"
+	"    ],\n"
 	"    \"acls\": [\n"
 	"      \"ALL\",\n"
 	"      \"iqn.1993-08.org.debian:01:4d3ee1b5f6a\"\n"
@@ -209,6 +239,7 @@ static const char both_json[] =
 	"    \"sessions\": [],\n"
 	"    \"portals\": [],\n"
 	"    \"luns\": [],\n"
+	"    \"accounts\": [],\n"
 	"    \"acls\": []\n"
 	"  }\n"
 	"]\n";
@@ -230,6 +261,8 @@ TEST(text_full)
 	char *out = CAPTURE(f, ktgt_show_text(f, &full));
 
 	EXPECT_STREQ(full_text, out);
+	/* the kernel reports secrets, but show never prints them */
+	EXPECT_TRUE(!strstr(out, SECRET));
 	free(out);
 }
 
@@ -253,6 +286,8 @@ TEST(json_list)
 	}));
 
 	EXPECT_STREQ(both_json, out);
+	EXPECT_TRUE(!strstr(out, SECRET));
+	EXPECT_TRUE(!strstr(out, "secret"));
 	free(out);
 }
 
@@ -272,7 +307,7 @@ TEST(json_hostile_strings)
 
 	EXPECT_STREQ("{\"tid\":2,\"name\":\"iqn.2024-01.org.example:\\t\\ufffd\","
 		     "\"driver\":\"iscsi\",\"state\":\"ready\",\"sessions\":[],"
-		     "\"portals\":[],\"luns\":[],"
+		     "\"portals\":[],\"luns\":[],\"accounts\":[],"
 		     "\"acls\":[\"a\\\"b\\\\c\\n\\u0001\\ufffd\"]}\n", out);
 	free(out);
 }
