@@ -99,14 +99,20 @@ struct ktgt_pdu *ktgt_pdu_alloc(u8 opcode, u8 sn_kind, gfp_t gfp)
 
 	if (!pdu)
 		return NULL;
+	atomic_inc(&ktgt_live.pdus);
 	pdu->bhs.opcode = opcode;
 	pdu->bhs.flags = ISCSI_FLAG_FINAL;
 	pdu->sn_kind = sn_kind;
 	return pdu;
 }
 
-static void ktgt_pdu_free(struct ktgt_pdu *pdu)
+/**
+ * ktgt_pdu_free() - free a PDU that was not queued, or has been sent
+ * @pdu: PDU from ktgt_pdu_alloc()
+ */
+void ktgt_pdu_free(struct ktgt_pdu *pdu)
 {
+	atomic_dec(&ktgt_live.pdus);
 	if (pdu->cmd)
 		ktgt_cmd_put(pdu->cmd);
 	kfree(pdu->data);
@@ -142,7 +148,7 @@ void ktgt_send_reject(struct ktgt_conn *conn, const struct iscsi_bhs *bad, u8 re
 		return;
 	pdu->data = kmemdup(bad, ISCSI_BHS_LEN, GFP_KERNEL);
 	if (!pdu->data) {
-		kfree(pdu);
+		ktgt_pdu_free(pdu);
 		return;
 	}
 	pdu->dlen = ISCSI_BHS_LEN;
@@ -690,6 +696,9 @@ static void ktgt_io_work(struct work_struct *w)
 		pending = ktgt_process_done(conn) > 0;
 		if (test_and_clear_bit(KTGT_CONN_WANT_PING, &conn->flags))
 			ktgt_send_ping(conn);
+		if (test_and_clear_bit(KTGT_CONN_WANT_ASYNC_LOGOUT, &conn->flags))
+			ktgt_send_async_logout(conn);
+		ktgt_logout_flush(conn);
 
 		ret = ktgt_rx(conn, KTGT_IO_BUDGET);
 		if (ret < 0)
@@ -738,6 +747,8 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	cancel_work_sync(&conn->io_work);
 	ktgt_cmds_abort(conn);
 
+	if (conn->logout_rsp)
+		ktgt_pdu_free(conn->logout_rsp);
 	if (conn->tx_cur)
 		ktgt_pdu_free(conn->tx_cur);
 	list_for_each_entry_safe(pdu, tmp, &conn->tx_queue, node) {
@@ -760,6 +771,7 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	spin_unlock(&ktgt_conns_lock);
 	wake_up_all(&ktgt_conns_wq);
 	kfree(conn);
+	atomic_dec(&ktgt_live.conns);
 }
 
 /**
@@ -841,6 +853,7 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 	sk->sk_state_change = ktgt_conn_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
 
+	atomic_inc(&ktgt_live.conns);
 	pr_debug("connection from %pISpc on %pISpc\n", &conn->peer, &conn->local);
 	/* the login PDU may already be queued on the socket */
 	queue_work(ktgt_io_wq, &conn->io_work);

@@ -40,9 +40,20 @@
 #define KTGT_MAX_PENDING_LOGINS	64	/* connections not yet logged in */
 #define KTGT_NOP_INTERVAL	(5 * HZ)	/* idle time before we ping */
 #define KTGT_NOP_TIMEOUT	(15 * HZ)	/* time to answer a ping */
+#define KTGT_ASYNC_LOGOUT_WAIT	(5 * HZ)	/* for initiators asked to log out */
 
 extern struct mutex ktgt_cfg_mutex;
 extern struct workqueue_struct *ktgt_io_wq;
+
+/* live objects, in debugfs (ktgt/objects/), so tests can find leaks */
+struct ktgt_live_objects {
+	atomic_t conns;
+	atomic_t sessions;
+	atomic_t cmds;
+	atomic_t pdus;
+};
+
+extern struct ktgt_live_objects ktgt_live;
 
 struct ktgt_cmd;
 struct ktgt_lun;
@@ -179,6 +190,7 @@ enum {
 	KTGT_CONN_DYING,
 	KTGT_CONN_CLOSE_AFTER_TX,
 	KTGT_CONN_WANT_PING,		/* timeout_work asks io_work for a NOP-In */
+	KTGT_CONN_WANT_ASYNC_LOGOUT,	/* the target is going: ask to log out */
 };
 
 struct ktgt_login;
@@ -242,6 +254,7 @@ struct ktgt_conn {
 	unsigned long ping_sent;	/* jiffies; 0: no ping outstanding */
 	u32 ping_ttt;
 	bool login_pending;		/* counted in ktgt_nr_logins */
+	struct ktgt_pdu *logout_rsp;	/* held until the I/O in flight is done */
 };
 
 /* one outstanding R2T */
@@ -363,6 +376,7 @@ void ktgt_conn_logged_in(struct ktgt_conn *conn);
 void ktgt_conn_ping_answered(struct ktgt_conn *conn, u32 ttt);
 void ktgt_conns_destroy(void);
 struct ktgt_pdu *ktgt_pdu_alloc(u8 opcode, u8 sn_kind, gfp_t gfp);
+void ktgt_pdu_free(struct ktgt_pdu *pdu);
 void ktgt_pdu_queue(struct ktgt_conn *conn, struct ktgt_pdu *pdu);
 void ktgt_send_reject(struct ktgt_conn *conn, const struct iscsi_bhs *bad, u8 reason);
 
@@ -382,6 +396,8 @@ u32 ktgt_max_cmdsn(struct ktgt_session *sess);
 u32 ktgt_exp_cmdsn(struct ktgt_session *sess);
 void ktgt_cmdsn_release(struct ktgt_session *sess);
 void ktgt_sessions_kill(struct ktgt_target *t);
+void ktgt_send_async_logout(struct ktgt_conn *conn);
+void ktgt_logout_flush(struct ktgt_conn *conn);
 int ktgt_sendtargets(struct ktgt_conn *conn, const char *value, struct ktgt_text_buf *out);
 
 /* scsi.c */

@@ -493,7 +493,7 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 	if (out.len) {
 		pdu->data = kmemdup(out.buf, out.len, GFP_KERNEL);
 		if (!pdu->data) {
-			kfree(pdu);
+			ktgt_pdu_free(pdu);
 			return -ENOMEM;
 		}
 		pdu->dlen = out.len;
@@ -503,8 +503,7 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 		int ret = login_finish(conn);
 
 		if (ret) {
-			kfree(pdu->data);
-			kfree(pdu);
+			ktgt_pdu_free(pdu);
 			return login_fail(conn, ret == -ENODEV ? ISCSI_LOGIN_TARGET_REMOVED :
 					  ISCSI_LOGIN_NO_RESOURCES, "cannot create the session");
 		}

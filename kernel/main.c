@@ -2,6 +2,7 @@
 /*
  * ktgt module init and exit.
  */
+#include <linux/debugfs.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 
@@ -10,7 +11,21 @@
 /* serializes configuration changes; see ktgt.h */
 DEFINE_MUTEX(ktgt_cfg_mutex);
 struct workqueue_struct *ktgt_io_wq;
+struct ktgt_live_objects ktgt_live;
 static DEFINE_IDA(ktgt_tsih_ida);
+static struct dentry *ktgt_debugfs;
+
+static void ktgt_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	ktgt_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	dir = debugfs_create_dir("objects", ktgt_debugfs);
+	debugfs_create_atomic_t("conns", 0444, dir, &ktgt_live.conns);
+	debugfs_create_atomic_t("sessions", 0444, dir, &ktgt_live.sessions);
+	debugfs_create_atomic_t("cmds", 0444, dir, &ktgt_live.cmds);
+	debugfs_create_atomic_t("pdus", 0444, dir, &ktgt_live.pdus);
+}
 
 /**
  * ktgt_tsih_alloc() - pick a Target Session Identifying Handle
@@ -39,14 +54,16 @@ static int __init ktgt_init(void)
 	if (!ktgt_io_wq)
 		return -ENOMEM;
 
+	ktgt_debugfs_init();
 	ret = ktgt_netlink_init();
 	if (ret)
-		goto out_destroy_wq;
+		goto out_remove_debugfs;
 
 	pr_info("iSCSI target loaded\n");
 	return 0;
 
-out_destroy_wq:
+out_remove_debugfs:
+	debugfs_remove(ktgt_debugfs);
 	destroy_workqueue(ktgt_io_wq);
 	return ret;
 }
@@ -58,6 +75,7 @@ static void __exit ktgt_exit(void)
 	ktgt_targets_destroy();
 	ktgt_conns_destroy();
 	destroy_workqueue(ktgt_io_wq);
+	debugfs_remove(ktgt_debugfs);
 	ida_destroy(&ktgt_tsih_ida);
 	pr_info("iSCSI target unloaded\n");
 }

@@ -20,6 +20,7 @@ static void cmd_free(struct ktgt_cmd *cmd)
 	if (cmd->lun)
 		ktgt_lun_put(cmd->lun);
 	kfree(cmd);
+	atomic_dec(&ktgt_live.cmds);
 }
 
 /**
@@ -334,7 +335,7 @@ static void queue_response(struct ktgt_cmd *cmd, u32 datasn)
 		u8 *data = kzalloc(2 + cmd->sense_len, GFP_KERNEL);
 
 		if (!data) {
-			kfree(pdu);
+			ktgt_pdu_free(pdu);
 			return;
 		}
 		put_unaligned_be16(cmd->sense_len, data);
@@ -469,6 +470,7 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
 	if (!cmd)
 		return -ENOMEM;
+	atomic_inc(&ktgt_live.cmds);
 	refcount_set(&cmd->ref, 1);
 	cmd->conn = conn;
 	cmd->holds_slot = !(req->opcode & ISCSI_OP_IMMEDIATE);

@@ -45,6 +45,7 @@ int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const cha
 	spin_lock_init(&sess->sn_lock);
 	sess->conn = conn;
 	INIT_LIST_HEAD(&sess->node);
+	atomic_inc(&ktgt_live.sessions);
 
 	if (t) {
 		spin_lock(&t->sess_lock);
@@ -94,6 +95,7 @@ void ktgt_session_detach(struct ktgt_conn *conn)
 	ktgt_tsih_free(sess->tsih);
 	kfree(sess);
 	conn->sess = NULL;
+	atomic_dec(&ktgt_live.sessions);
 }
 
 static bool sessions_gone(struct ktgt_target *t)
@@ -114,11 +116,43 @@ void ktgt_sessions_kill(struct ktgt_target *t)
 {
 	struct ktgt_session *sess;
 
+	/* ask first: initiators that log out cleanly lose no I/O */
+	spin_lock(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node) {
+		set_bit(KTGT_CONN_WANT_ASYNC_LOGOUT, &sess->conn->flags);
+		queue_work(ktgt_io_wq, &sess->conn->io_work);
+	}
+	spin_unlock(&t->sess_lock);
+	if (wait_event_timeout(t->sess_wq, sessions_gone(t), KTGT_ASYNC_LOGOUT_WAIT))
+		return;
+
 	spin_lock(&t->sess_lock);
 	list_for_each_entry(sess, &t->sessions, node)
 		ktgt_conn_shutdown(sess->conn);
 	spin_unlock(&t->sess_lock);
 	wait_event(t->sess_wq, sessions_gone(t));
+}
+
+/**
+ * ktgt_send_async_logout() - ask the initiator to log out (AsyncEvent 1)
+ * @conn: connection
+ *
+ * Context: io_work.
+ */
+void ktgt_send_async_logout(struct ktgt_conn *conn)
+{
+	struct ktgt_pdu *pdu;
+
+	if (conn->state != KTGT_CONN_FULL_FEATURE)
+		return;
+	pdu = ktgt_pdu_alloc(ISCSI_OP_ASYNC_MSG, KTGT_SN_NEXT, GFP_KERNEL);
+	if (!pdu)
+		return;
+	pdu->bhs.itt = cpu_to_be32(ISCSI_RSVD_TAG);
+	/* AsyncEvent 1, Parameter3: seconds the initiator has to log out */
+	pdu->bhs.word9 = cpu_to_be32(1 << 24);
+	put_unaligned_be16(KTGT_ASYNC_LOGOUT_WAIT / HZ, (u8 *)&pdu->bhs.word10 + 2);
+	ktgt_pdu_queue(conn, pdu);
 }
 
 /**
@@ -279,7 +313,7 @@ static void text_send_chunk(struct ktgt_conn *conn, const struct iscsi_bhs *req)
 		return;
 	pdu->data = kmemdup(conn->text_out + conn->text_out_off, len, GFP_KERNEL);
 	if (len && !pdu->data) {
-		kfree(pdu);
+		ktgt_pdu_free(pdu);
 		return;
 	}
 	pdu->dlen = len;
@@ -374,7 +408,7 @@ static int handle_nop_out(struct ktgt_conn *conn)
 	if (conn->rx_dlen) {
 		pdu->data = kmemdup(conn->rx_buf, conn->rx_dlen, GFP_KERNEL);
 		if (!pdu->data) {
-			kfree(pdu);
+			ktgt_pdu_free(pdu);
 			return -ENOMEM;
 		}
 		pdu->dlen = conn->rx_dlen;
@@ -408,12 +442,38 @@ static int handle_logout(struct ktgt_conn *conn)
 		return -ENOMEM;
 	pdu->bhs.rsvd2[0] = response;
 	pdu->bhs.itt = h->itt;
-	if (response == ISCSI_LOGOUT_OK) {
-		conn->state = KTGT_CONN_LOGOUT;
-		set_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags);
+	put_unaligned_be16(conn->params.time2wait, &pdu->bhs.word10);
+	put_unaligned_be16(conn->params.time2retain, (u8 *)&pdu->bhs.word10 + 2);
+	if (response != ISCSI_LOGOUT_OK) {
+		ktgt_pdu_queue(conn, pdu);
+		return 0;
 	}
-	ktgt_pdu_queue(conn, pdu);
+
+	/*
+	 * Tasks still waiting for data are terminated; those in the backend
+	 * finish first, so the response goes out once nothing is in flight
+	 * (RFC 7143 section 11.14).
+	 */
+	conn->state = KTGT_CONN_LOGOUT;
+	ktgt_cmds_abort(conn);
+	conn->logout_rsp = pdu;
+	ktgt_logout_flush(conn);
 	return 0;
+}
+
+/**
+ * ktgt_logout_flush() - send a held Logout Response once no I/O is left
+ * @conn: connection
+ *
+ * Context: io_work.
+ */
+void ktgt_logout_flush(struct ktgt_conn *conn)
+{
+	if (!conn->logout_rsp || atomic_read(&conn->inflight) || !llist_empty(&conn->done))
+		return;
+	ktgt_pdu_queue(conn, conn->logout_rsp);
+	conn->logout_rsp = NULL;
+	set_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags);
 }
 
 static int handle_tmf(struct ktgt_conn *conn)
