@@ -321,11 +321,13 @@ static bool has_space(const char *s)
  * Split @s into words, in place. A word is a run of non-blanks, or a
  * double-quoted string in which \" and \\ stand for " and \. A '#' that
  * starts a word starts a comment. With @tag, @s follows a '<' and must go
- * on to an unquoted '>', after which only a comment may follow.
+ * on to an unquoted '>', after which only a comment may follow. If @quoted
+ * is not NULL, @quoted[i] says whether word i was in quotes.
  *
  * Return: the number of words (at most @max), or -EINVAL (reported).
  */
-static int split_words(struct conf_parser *p, char *s, bool tag, char **words, int max)
+static int split_words(struct conf_parser *p, char *s, bool tag, char **words, bool *quoted,
+		       int max)
 {
 	bool closed = !tag;
 	char *out, end;
@@ -349,6 +351,8 @@ static int split_words(struct conf_parser *p, char *s, bool tag, char **words, i
 			perr(p, "too many values");
 			return -EINVAL;
 		}
+		if (quoted)
+			quoted[n] = *s == '"';
 		words[n++] = out = s;
 		if (*s == '"') {
 			for (s++; *s && *s != '"'; s++) {
@@ -625,7 +629,7 @@ static int handle_user(struct conf_parser *p, const struct conf_directive *d, ch
 	struct ktgt_conf_user **users = out ? &p->target->outgoing : &p->target->incoming;
 	size_t *nr = out ? &p->target->nr_outgoing : &p->target->nr_incoming;
 	struct ktgt_conf_user *u;
-	size_t i;
+	size_t i, len;
 
 	if (out && *nr) {
 		perr(p, "only one outgoinguser per target (the first is on line %u)",
@@ -643,12 +647,25 @@ static int handle_user(struct conf_parser *p, const struct conf_directive *d, ch
 		perr(p, "%s needs a user name and a secret", d->name);
 		return -EINVAL;
 	}
+	if (strlen(args[0]) > KTGT_CHAP_USER_MAX) {
+		perr(p, "%s: the user name is longer than %d characters", d->name,
+		     KTGT_CHAP_USER_MAX);
+		return -EINVAL;
+	}
+	len = strlen(args[1]);
+	if (len < KTGT_CHAP_SECRET_MIN || len > KTGT_CHAP_SECRET_MAX) {
+		perr(p, "%s %s: the secret has %zu characters (expected %d to %d)", d->name,
+		     args[0], len, KTGT_CHAP_SECRET_MIN, KTGT_CHAP_SECRET_MAX);
+		return -EINVAL;
+	}
 	u = grow(users, nr, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
 	u->loc = p->loc;
+	u->outgoing = out;
 	u->name = strdup(args[0]);
 	u->secret = strdup(args[1]);
+	u->secret_len = len;
 	return u->name && u->secret ? 0 : -ENOMEM;
 }
 
@@ -964,7 +981,7 @@ static int parse_tag(struct conf_parser *p, char *s)
 	const struct conf_directive *d;
 	int n;
 
-	n = split_words(p, s, true, words, CONF_MAX_WORDS);
+	n = split_words(p, s, true, words, NULL, CONF_MAX_WORDS);
 	if (n < 0)
 		return n;
 	if (!n) {
@@ -984,6 +1001,7 @@ static int parse_tag(struct conf_parser *p, char *s)
 static int parse_line(struct conf_parser *p, char *line)
 {
 	char *words[CONF_MAX_WORDS + 1];
+	bool quoted[CONF_MAX_WORDS + 1];
 	const struct conf_directive *d;
 	int n;
 
@@ -991,7 +1009,7 @@ static int parse_line(struct conf_parser *p, char *line)
 		line++;
 	if (*line == '<')
 		return parse_tag(p, line + 1);
-	n = split_words(p, line, false, words, ARRAY_SIZE(words));
+	n = split_words(p, line, false, words, quoted, ARRAY_SIZE(words));
 	if (n <= 0)
 		return n;
 	d = find_directive(directives, ARRAY_SIZE(directives), words[0]);
@@ -999,8 +1017,8 @@ static int parse_line(struct conf_parser *p, char *line)
 		perr(p, "unknown directive '%s'", words[0]);
 		return -EINVAL;
 	}
-	/* Config::General's "key = value" */
-	if (n > 1 && !strcmp(words[1], "="))
+	/* Config::General's "key = value"; a quoted "=" is a value */
+	if (n > 1 && !quoted[1] && !strcmp(words[1], "="))
 		return run_directive(p, d, false, n - 2, words + 2);
 	return run_directive(p, d, false, n - 1, words + 1);
 }
@@ -1187,8 +1205,8 @@ static bool loc_equal(const struct ktgt_conf_loc *a, const struct ktgt_conf_loc 
  * ktgt_conf_check_supported() - report what the kernel cannot do yet
  * @conf: a parsed configuration
  *
- * CHAP accounts, initiator addresses, LUN identity strings and null stores
- * are kept in the model (and written by save) but cannot be applied.
+ * Initiator addresses, LUN identity strings and null stores are kept in the
+ * model (and written by save) but cannot be applied.
  *
  * Return: 0, or -EINVAL if @conf has errors.
  */
@@ -1200,12 +1218,6 @@ int ktgt_conf_check_supported(struct ktgt_conf *conf)
 	for (i = 0; i < conf->nr_targets; i++) {
 		const struct ktgt_conf_target *t = &conf->targets[i];
 
-		for (j = 0; j < t->nr_incoming; j++)
-			conf_error(conf, &t->incoming[j].loc, UNSUPPORTED " (no CHAP)",
-				   "incominguser");
-		for (j = 0; j < t->nr_outgoing; j++)
-			conf_error(conf, &t->outgoing[j].loc, UNSUPPORTED " (no CHAP)",
-				   "outgoinguser");
 		for (j = 0; j < t->nr_addresses; j++)
 			conf_error(conf, &t->addresses[j].loc,
 				   UNSUPPORTED " (ACLs name initiators only)", "initiator-address");
@@ -1338,9 +1350,31 @@ void ktgt_conf_sort_errors(struct ktgt_conf *conf)
  * The running state
  */
 
+/* An account as the kernel reported it, secret and all */
+static int copy_account(struct ktgt_conf_target *c, const struct ktgt_account_info *a)
+{
+	struct ktgt_conf_user **users = a->outgoing ? &c->outgoing : &c->incoming;
+	size_t *nr = a->outgoing ? &c->nr_outgoing : &c->nr_incoming;
+	struct ktgt_conf_user *u = grow(users, nr, sizeof(*u));
+
+	if (!u)
+		return -ENOMEM;
+	u->outgoing = a->outgoing;
+	u->name = strdup(a->user);
+	u->secret = malloc(a->secret_len + 1);
+	if (!u->name || !u->secret)
+		return -ENOMEM;
+	if (a->secret_len)
+		memcpy(u->secret, a->secret, a->secret_len);
+	u->secret[a->secret_len] = '\0';
+	u->secret_len = a->secret_len;
+	return 0;
+}
+
 static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 {
 	size_t i;
+	int err;
 
 	c->portals = calloc(t->nr_portals, sizeof(*c->portals));
 	c->luns = calloc(t->nr_luns, sizeof(*c->luns));
@@ -1368,6 +1402,11 @@ static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 		if (!c->acls[i].value)
 			return -ENOMEM;
 		c->nr_acls++;
+	}
+	for (i = 0; i < t->nr_accounts; i++) {
+		err = copy_account(c, &t->accounts[i]);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -1555,11 +1594,23 @@ static void write_acls(FILE *f, const struct ktgt_conf_target *t)
 		write_directive(f, CONF_INDENT, "initiator-address", t->addresses[i].value);
 }
 
+/* A line cannot hold a newline, nor a C string a NUL: the kernel's secrets can. */
+static bool user_writable(const struct ktgt_conf_user *u)
+{
+	return !strpbrk(u->name, "\r\n") && strlen(u->secret) == u->secret_len &&
+	       !strpbrk(u->secret, "\r\n");
+}
+
 static void write_users(FILE *f, const char *name, const struct ktgt_conf_user *u, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (!user_writable(&u[i])) {
+			fprintf(f, CONF_INDENT "# an %s whose name or secret has a newline or a NUL byte\n",
+				name);
+			continue;
+		}
 		fprintf(f, CONF_INDENT "%s ", name);
 		write_value(f, u[i].name);
 		fputc(' ', f);
@@ -1678,10 +1729,85 @@ static int plan_acl(struct ktgt_plan *plan, uint8_t cmd, const char *target,
 	return 0;
 }
 
+static int plan_account(struct ktgt_plan *plan, uint8_t cmd, const char *target,
+			const struct ktgt_conf_user *u)
+{
+	struct ktgt_plan_op *op = plan_add(plan, cmd, target);
+
+	if (!op)
+		return -ENOMEM;
+	op->account = u;
+	return 0;
+}
+
+static const struct ktgt_conf_user *find_user(const struct ktgt_conf_user *users, size_t n,
+					      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(users[i].name, name))
+			return &users[i];
+	}
+	return NULL;
+}
+
+static bool user_equal(const struct ktgt_conf_user *a, const struct ktgt_conf_user *b)
+{
+	return !strcmp(a->name, b->name) && a->secret_len == b->secret_len &&
+	       !memcmp(a->secret, b->secret, a->secret_len);
+}
+
+/*
+ * The CHAP accounts of a target that stays (@cur is NULL for a new one).
+ * Incoming accounts are added before others are deleted, so that a target
+ * that needs CHAP keeps needing it throughout; one whose secret changed is
+ * deleted and added back at once. The outgoing account is replaced.
+ */
+static int plan_accounts(struct ktgt_plan *plan, const struct ktgt_conf_target *want,
+			 const struct ktgt_conf_target *cur)
+{
+	const struct ktgt_conf_user *u, *co = NULL, *wo = NULL;
+	size_t i, nr_cur = cur ? cur->nr_incoming : 0;
+	int err = 0;
+
+	for (i = 0; !err && i < want->nr_incoming; i++) {
+		u = find_user(cur ? cur->incoming : NULL, nr_cur, want->incoming[i].name);
+		if (!u)
+			err = plan_account(plan, KTGT_CMD_ACCOUNT_ADD, want->name,
+					   &want->incoming[i]);
+	}
+	for (i = 0; !err && i < want->nr_incoming; i++) {
+		u = find_user(cur ? cur->incoming : NULL, nr_cur, want->incoming[i].name);
+		if (u && !user_equal(u, &want->incoming[i])) {
+			err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, want->name, u);
+			if (!err)
+				err = plan_account(plan, KTGT_CMD_ACCOUNT_ADD, want->name,
+						   &want->incoming[i]);
+		}
+	}
+	for (i = 0; !err && i < nr_cur; i++) {
+		if (!find_user(want->incoming, want->nr_incoming, cur->incoming[i].name))
+			err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, want->name,
+					   &cur->incoming[i]);
+	}
+	if (cur && cur->nr_outgoing)
+		co = &cur->outgoing[0];
+	if (want->nr_outgoing)
+		wo = &want->outgoing[0];
+	if (!err && co && (!wo || !user_equal(co, wo)))
+		err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, want->name, co);
+	if (!err && wo && (!co || !user_equal(co, wo)))
+		err = plan_account(plan, KTGT_CMD_ACCOUNT_ADD, want->name, wo);
+	return err;
+}
+
 /*
  * What @from has and @to lacks (the whole of @from if @to is NULL), as
  * requests with @cmds: { ACL, LUN, PORTAL }. A LUN that changed is in both
- * directions, so it is deleted, then added anew.
+ * directions, so it is deleted, then added anew. The accounts of a target
+ * that goes (once no initiator may log in) go too; plan_accounts() does
+ * those of a target that stays.
  */
 static int plan_missing(struct ktgt_plan *plan, const struct ktgt_conf_target *from,
 			const struct ktgt_conf_target *to, const uint8_t cmds[3])
@@ -1694,6 +1820,10 @@ static int plan_missing(struct ktgt_plan *plan, const struct ktgt_conf_target *f
 		if (!to || !find_item(to->acls, to->nr_acls, from->acls[i].value))
 			err = plan_acl(plan, cmds[0], from->name, from->acls[i].value);
 	}
+	for (i = 0; !err && !to && i < from->nr_incoming; i++)
+		err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, from->name, &from->incoming[i]);
+	for (i = 0; !err && !to && i < from->nr_outgoing; i++)
+		err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, from->name, &from->outgoing[i]);
 	for (i = 0; !err && i < from->nr_luns; i++) {
 		l = to ? find_lun(to, from->luns[i].id) : NULL;
 		if (!l || !lun_equal(l, &from->luns[i]))
@@ -1708,7 +1838,10 @@ static int plan_missing(struct ktgt_plan *plan, const struct ktgt_conf_target *f
 
 static const uint8_t del_cmds[3] = { KTGT_CMD_ACL_DEL, KTGT_CMD_LUN_DEL, KTGT_CMD_PORTAL_DEL };
 
-/* LUNs before ACLs, portals last: a new target is reachable once complete */
+/*
+ * LUNs, then accounts, before ACLs, portals last: a new target is reachable
+ * once complete, and an initiator it admits needs CHAP if the file says so.
+ */
 static int plan_additions(struct ktgt_plan *plan, const struct ktgt_conf_target *from,
 			  const struct ktgt_conf_target *to)
 {
@@ -1721,6 +1854,8 @@ static int plan_additions(struct ktgt_plan *plan, const struct ktgt_conf_target 
 		if (!l || !lun_equal(l, &from->luns[i]))
 			err = plan_lun(plan, KTGT_CMD_LUN_ADD, from->name, &from->luns[i]);
 	}
+	if (!err)
+		err = plan_accounts(plan, from, to);
 	for (i = 0; !err && i < from->nr_acls; i++) {
 		if (!to || !find_item(to->acls, to->nr_acls, from->acls[i].value))
 			err = plan_acl(plan, KTGT_CMD_ACL_ADD, from->name, from->acls[i].value);
@@ -1740,8 +1875,9 @@ static int plan_additions(struct ktgt_plan *plan, const struct ktgt_conf_target 
  * @want: the wanted state
  *
  * Everything to delete comes first (so that a path or portal can move),
- * then everything to add. Targets only in @cur are deleted, piece by piece
- * so that each step can be undone.
+ * then everything to add, except for the CHAP accounts of a target that
+ * stays (see plan_accounts()). Targets only in @cur are deleted, piece by
+ * piece so that each step can be undone.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -1784,14 +1920,16 @@ static const uint8_t undo_cmds[][2] = {
 	{ KTGT_CMD_PORTAL_ADD, KTGT_CMD_PORTAL_DEL },
 	{ KTGT_CMD_LUN_ADD, KTGT_CMD_LUN_DEL },
 	{ KTGT_CMD_ACL_ADD, KTGT_CMD_ACL_DEL },
+	{ KTGT_CMD_ACCOUNT_ADD, KTGT_CMD_ACCOUNT_DEL },
 };
 
 /**
  * ktgt_plan_undo() - the step that undoes another
  * @op: the step
  *
- * Return: @op with its add and del swapped. A LUN_DEL's LUN is the one
- * deleted, so its undo adds it back as it was.
+ * Return: @op with its add and del swapped. A LUN_DEL's LUN (an
+ * ACCOUNT_DEL's account) is the one deleted, so its undo adds it back as
+ * it was.
  */
 struct ktgt_plan_op ktgt_plan_undo(const struct ktgt_plan_op *op)
 {
@@ -1827,7 +1965,7 @@ static void format_lun(const struct ktgt_plan_op *op, bool add, char *buf, size_
 
 /**
  * ktgt_plan_format() - describe a step as the ktgtctl command that does it
- * @op: the step
+ * @op: the step; a CHAP secret is written as "<secret>"
  * @buf: the output
  * @len: the size of @buf
  */
@@ -1855,6 +1993,14 @@ void ktgt_plan_format(const struct ktgt_plan_op *op, char *buf, size_t len)
 	case KTGT_CMD_ACL_DEL:
 		snprintf(buf, len, "acl %s %s %s", op->cmd == KTGT_CMD_ACL_ADD ? "add" : "del",
 			 op->target, op->initiator);
+		break;
+	case KTGT_CMD_ACCOUNT_ADD:
+	case KTGT_CMD_ACCOUNT_DEL:
+		/* the secret stays out of plans and error messages */
+		snprintf(buf, len, "account %s %s %s%s%s",
+			 op->cmd == KTGT_CMD_ACCOUNT_ADD ? "add" : "del", op->target,
+			 op->account->name, op->cmd == KTGT_CMD_ACCOUNT_ADD ? " <secret>" : "",
+			 op->account->outgoing ? " outgoing" : "");
 		break;
 	default:
 		snprintf(buf, len, "command %u %s", op->cmd, op->target);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ktgtctl: tgt's targets.conf. The parser fills a model of targets, portals,
- * LUNs and ACLs; the same model holds the running state (from a TARGET_GET
+ * LUNs, ACLs and CHAP accounts; the same model holds the running state (from a TARGET_GET
  * dump), so that two models give the plan that turns one into the other,
  * and the writer prints either back in targets.conf syntax. Nothing here
  * talks to the kernel: the plan is applied through a callback.
@@ -88,10 +88,19 @@ struct ktgt_conf_item {
 	struct ktgt_conf_loc loc;
 };
 
-/* incominguser / outgoinguser */
+/**
+ * struct ktgt_conf_user - a CHAP account: incominguser or outgoinguser
+ * @name: the user name
+ * @secret: the secret, NUL-terminated; from the kernel, it may also hold NULs
+ * @secret_len: its length in bytes, without the terminator
+ * @outgoing: an outgoinguser (the target's own account)
+ * @loc: where it was set
+ */
 struct ktgt_conf_user {
 	char *name;
 	char *secret;
+	size_t secret_len;
+	bool outgoing;
 	struct ktgt_conf_loc loc;
 };
 
@@ -179,6 +188,8 @@ const char *ktgt_store_strerror(int err);
  * @portal: the portal (PORTAL_ADD, PORTAL_DEL)
  * @lun: the LUN (LUN_ADD, LUN_DEL: what it was, so that it can be put back)
  * @initiator: the ACL entry (ACL_ADD, ACL_DEL)
+ * @account: the CHAP account (ACCOUNT_ADD, ACCOUNT_DEL: what it was, secret
+ *           included, so that it can be put back)
  *
  * The pointers point into the two models the plan was made from.
  */
@@ -188,6 +199,7 @@ struct ktgt_plan_op {
 	struct ktgt_addr portal;
 	const struct ktgt_conf_lun *lun;
 	const char *initiator;
+	const struct ktgt_conf_user *account;
 };
 
 struct ktgt_plan {

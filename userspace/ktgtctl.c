@@ -333,6 +333,7 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 {
 	struct ktgtctl *c = arg;
 	struct ktgt_lun_spec lun = { .readonly = -1, .write_cache = -1 };
+	struct ktgt_account_spec acct = { };
 	struct ktgt_request req = { .name = op->target, .initiator = op->initiator };
 	char what[KTGT_PATH_MAX + 512];
 	int err;
@@ -347,6 +348,15 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 		lun.path = op->lun->path;
 		lun.readonly = op->lun->opts.readonly;
 		lun.write_cache = op->lun->opts.write_cache;
+	}
+	if (op->account) {
+		acct.user = op->account->name;
+		acct.outgoing = op->account->outgoing;
+		req.account = &acct;
+	}
+	if (op->cmd == KTGT_CMD_ACCOUNT_ADD) {
+		acct.secret = op->account->secret;
+		acct.secret_len = op->account->secret_len;
 	}
 	err = ktgt_nl_do(c->nl, op->cmd, &req);
 	if (err) {
@@ -544,15 +554,17 @@ static const struct cli_cmd top_cmds[] = {
 		.help = "make the running targets what a tgt targets.conf file says",
 		.details = "The whole file is checked first; every problem is reported as\n"
 			   "FILE:LINE: MESSAGE, and then nothing changes. Otherwise the targets,\n"
-			   "portals, LUNs and ACLs that differ from the running ones are added\n"
-			   "or deleted, and if one step fails, the steps already done are undone.\n"
-			   "Targets the file does not name are deleted. With -n, print the steps\n"
-			   "(as ktgtctl commands) instead of doing them.\n",
+			   "portals, LUNs, CHAP accounts and ACLs that differ from the running\n"
+			   "ones are added or deleted, and if one step fails, the steps already\n"
+			   "done are undone. Targets the file does not name are deleted. With -n,\n"
+			   "print the steps (as ktgtctl commands, secrets left out) instead of\n"
+			   "doing them.\n",
 		.run = cmd_load, .min_args = 1, .max_args = 1,
 	}, {
 		.name = "save", .args = "[FILE]",
 		.help = "write the running targets in targets.conf syntax, to FILE or stdout",
-		.details = "FILE is replaced as a whole, or left as it was.\n",
+		.details = "FILE is replaced as a whole, or left as it was. It holds the CHAP\n"
+			   "secrets: it is created readable by its owner only.\n",
 		.run = cmd_save, .min_args = 0, .max_args = 1,
 	},
 	{ }

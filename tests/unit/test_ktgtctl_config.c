@@ -22,6 +22,10 @@
 #define HEAD	"default-driver iscsi\n\n<target " T ">\n"
 #define TAIL	"</target>\n"
 #define IN	"    "
+#define S10	"0123456789"
+#define S50	S10 S10 S10 S10 S10
+/* the longest CHAP secret (and user name): 255 characters */
+#define S255	S50 S50 S50 S50 S50 "abcde"
 
 /* tests/unit/data/NAME, wherever the test runs from */
 static const char *data_path(const char *name)
@@ -233,6 +237,19 @@ FIXTURE_VARIANT_ADD(directive, users) {
 	.out = HEAD IN "incominguser alice secretsecret12\n"
 	       IN "incominguser bob \"pass word 12\"\n" IN "outgoinguser tgt secretsecret34\n" TAIL,
 };
+/* the limits: 12 and 255 characters; a user may also be an outgoinguser */
+FIXTURE_VARIANT_ADD(directive, user_secret_lengths) {
+	.in = "<target " T ">\noutgoinguser alice " S255 "\nincominguser alice 123456789012\n"
+	      "</target>\n",
+	.out = HEAD IN "incominguser alice 123456789012\n" IN "outgoinguser alice " S255 "\n" TAIL,
+};
+/* a quoted "=" is a value, not Config::General's "key = value" */
+FIXTURE_VARIANT_ADD(directive, user_named_equals) {
+	.in = "<target " T ">\nincominguser \"=\" \"=secret #123\"\nincominguser = x secretsecret12\n"
+	      "</target>\n",
+	.out = HEAD IN "incominguser \"=\" \"=secret #123\"\n" IN "incominguser x secretsecret12\n"
+	       TAIL,
+};
 
 TEST_F(directive, save)
 {
@@ -443,6 +460,38 @@ FIXTURE_VARIANT_ADD(error, two_outgoing_users) {
 	.err = "mem.conf:3: only one outgoinguser per target (the first is on line 2)",
 	.nr_errors = 1,
 };
+FIXTURE_VARIANT_ADD(error, short_secret) {
+	.in = TGT "incominguser alice 12345678901\n</target>\n",
+	.err = "mem.conf:2: incominguser alice: the secret has 11 characters (expected 12 to 255)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, long_secret) {
+	.in = TGT "outgoinguser tgt " S255 "x\n</target>\n",
+	.err = "mem.conf:2: outgoinguser tgt: the secret has 256 characters (expected 12 to 255)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, empty_secret) {
+	.in = TGT "incominguser alice \"\"\n</target>\n",
+	.err = "mem.conf:2: incominguser needs a user name and a secret", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, long_user) {
+	.in = TGT "incominguser " S255 "x secretsecret12\n</target>\n",
+	.err = "mem.conf:2: incominguser: the user name is longer than 255 characters",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, duplicate_incoming_user) {
+	.in = TGT "incominguser alice secretsecret12\nincominguser alice secretsecret34\n"
+	      "</target>\n",
+	.err = "mem.conf:3: duplicate incominguser 'alice' (line 2)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, user_outside_target) {
+	.in = "outgoinguser tgt secretsecret12\n",
+	.err = "mem.conf:1: 'outgoinguser' is only allowed inside <target>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, user_in_store) {
+	.in = TGT "<backing-store /a>\nincominguser a secretsecret12\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: 'incominguser' is not allowed in a store block", .nr_errors = 1,
+};
 FIXTURE_VARIANT_ADD(error, missing_include) {
 	.in = "include /nonexistent/ktgt.conf\n",
 	.err = "mem.conf:1: cannot include /nonexistent/ktgt.conf: No such file or directory",
@@ -478,14 +527,6 @@ FIXTURE_VARIANT(unsupported) {
 
 #define NOT_YET	" is not supported by this ktgt yet"
 
-FIXTURE_VARIANT_ADD(unsupported, incominguser) {
-	.in = TGT "incominguser alice secretsecret12\n</target>\n",
-	.err = "mem.conf:2: incominguser" NOT_YET " (no CHAP)",
-};
-FIXTURE_VARIANT_ADD(unsupported, outgoinguser) {
-	.in = TGT "outgoinguser alice secretsecret12\n</target>\n",
-	.err = "mem.conf:2: outgoinguser" NOT_YET " (no CHAP)",
-};
 FIXTURE_VARIANT_ADD(unsupported, initiator_address) {
 	.in = TGT "initiator-address 192.0.2.1\n</target>\n",
 	.err = "mem.conf:2: initiator-address" NOT_YET " (ACLs name initiators only)",
@@ -533,6 +574,35 @@ TEST(supported_file_passes)
 	ktgt_conf_init(&conf);
 	ASSERT_EQ(0, ktgt_conf_parse_file(&conf, data_path("seed.conf")));
 	EXPECT_EQ(0, ktgt_conf_check_supported(&conf));
+	ktgt_conf_free(&conf);
+}
+
+/* CHAP accounts are loaded: in the model, with their secrets, and not refused */
+TEST(chap_supported)
+{
+	struct ktgt_conf conf;
+	const struct ktgt_conf_target *t;
+
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&conf, "mem.conf",
+					    TGT "incominguser alice secretsecret12\n"
+					    "outgoinguser tgt \"secret secret 34\"\n"
+					    "incominguser bob secretsecret56\n</target>\n"));
+	EXPECT_EQ(0, ktgt_conf_check_supported(&conf))
+		dump_errors(&conf);
+	t = &conf.targets[0];
+	ASSERT_EQ(2, t->nr_incoming);
+	EXPECT_STREQ("alice", t->incoming[0].name);
+	EXPECT_STREQ("secretsecret12", t->incoming[0].secret);
+	EXPECT_EQ(14, t->incoming[0].secret_len);
+	EXPECT_FALSE(t->incoming[0].outgoing);
+	EXPECT_EQ(2, t->incoming[0].loc.line);
+	EXPECT_STREQ("bob", t->incoming[1].name);
+	ASSERT_EQ(1, t->nr_outgoing);
+	EXPECT_STREQ("tgt", t->outgoing[0].name);
+	EXPECT_STREQ("secret secret 34", t->outgoing[0].secret);
+	EXPECT_EQ(16, t->outgoing[0].secret_len);
+	EXPECT_TRUE(t->outgoing[0].outgoing);
 	ktgt_conf_free(&conf);
 }
 
@@ -628,7 +698,7 @@ TEST(sorted_errors)
 	static const char * const want[] = {
 		"mem.conf:1: <target " T "> is missing </target>",
 		"mem.conf:2: unknown directive 'frobnicate'",
-		"mem.conf:3: incominguser is not supported by this ktgt yet (no CHAP)",
+		"mem.conf:3: initiator-address is not supported by this ktgt yet (ACLs name initiators only)",
 		"mem.conf:4: <backing-store /a> is missing </backing-store>",
 		"mem.conf:6: invalid LUN 'x' (expected 0..16383)",
 		"mem.conf:7: lun is set twice in this block",
@@ -638,7 +708,7 @@ TEST(sorted_errors)
 
 	ktgt_conf_init(&conf);
 	ASSERT_EQ(-EINVAL, ktgt_conf_parse_string(&conf, "mem.conf",
-						  TGT "frobnicate\nincominguser a secretsecret12\n"
+						  TGT "frobnicate\ninitiator-address 192.0.2.1\n"
 						  "<backing-store /a>\nlun 1\nlun x\nlun 2\n"));
 	ktgt_conf_check_supported(&conf);
 	ASSERT_EQ(ARRAY_SIZE(want), conf.nr_errors);
@@ -790,6 +860,66 @@ FIXTURE_VARIANT_ADD(plan, target_renamed) {
 		"portal add " T "2 0.0.0.0:3260\n",
 };
 
+/* CHAP accounts: secrets never in the plan; a target that needs CHAP never stops needing it */
+#define USERS(a, b, o) \
+	"<target " T ">\nbacking-store /a\n" a b o "</target>\n"
+#define ALICE		"incominguser alice secretsecret01\n"
+#define ALICE2		"incominguser alice secretsecret02\n"
+#define BOB		"incominguser bob secretsecret03\n"
+#define CAROL		"incominguser carol secretsecret04\n"
+#define TGT1		"outgoinguser tgt1 secretsecret05\n"
+#define TGT1B		"outgoinguser tgt1 secretsecret06\n"
+#define TGT2		"outgoinguser tgt2 secretsecret05\n"
+
+FIXTURE_VARIANT_ADD(plan, accounts_from_nothing) {
+	.cur = "",
+	.want = USERS(ALICE, BOB, TGT1),
+	.plan = "target add " T "\nlun add " T " 1 /a\naccount add " T " alice <secret>\n"
+		"account add " T " bob <secret>\naccount add " T " tgt1 <secret> outgoing\n"
+		"acl add " T " ALL\nportal add " T " 0.0.0.0:3260\n",
+};
+FIXTURE_VARIANT_ADD(plan, accounts_unchanged) {
+	.cur = USERS(ALICE, BOB, TGT1),
+	.want = USERS(BOB, ALICE, TGT1),
+	.plan = "",
+};
+FIXTURE_VARIANT_ADD(plan, accounts_added) {
+	.cur = USERS("", "", ""),
+	.want = USERS(ALICE, "", TGT1),
+	.plan = "account add " T " alice <secret>\naccount add " T " tgt1 <secret> outgoing\n",
+};
+FIXTURE_VARIANT_ADD(plan, accounts_removed) {
+	.cur = USERS(ALICE, BOB, TGT1),
+	.want = USERS("", "", ""),
+	.plan = "account del " T " alice\naccount del " T " bob\naccount del " T " tgt1 outgoing\n",
+};
+/* carol comes in before bob goes; alice's new secret replaces the old one */
+FIXTURE_VARIANT_ADD(plan, accounts_changed) {
+	.cur = USERS(ALICE, BOB, TGT1),
+	.want = USERS(CAROL, ALICE2, TGT2),
+	.plan = "account add " T " carol <secret>\naccount del " T " alice\n"
+		"account add " T " alice <secret>\naccount del " T " bob\n"
+		"account del " T " tgt1 outgoing\naccount add " T " tgt2 <secret> outgoing\n",
+};
+FIXTURE_VARIANT_ADD(plan, outgoing_secret_changed) {
+	.cur = USERS(ALICE, "", TGT1),
+	.want = USERS(ALICE, "", TGT1B),
+	.plan = "account del " T " tgt1 outgoing\naccount add " T " tgt1 <secret> outgoing\n",
+};
+/* incoming and outgoing accounts of the same name are two accounts */
+FIXTURE_VARIANT_ADD(plan, incoming_becomes_outgoing) {
+	.cur = USERS("incominguser tgt1 secretsecret05\n", "", ""),
+	.want = USERS("", "", TGT1),
+	.plan = "account del " T " tgt1\naccount add " T " tgt1 <secret> outgoing\n",
+};
+/* a target that goes: its ACLs first, so that no one logs in without CHAP */
+FIXTURE_VARIANT_ADD(plan, accounts_of_deleted_target) {
+	.cur = USERS(ALICE, "", TGT1),
+	.want = "",
+	.plan = "acl del " T " ALL\naccount del " T " alice\naccount del " T " tgt1 outgoing\n"
+		"lun del " T " 1\nportal del " T " 0.0.0.0:3260\ntarget del " T "\n",
+};
+
 TEST_F(plan, diff)
 {
 	char *text;
@@ -845,6 +975,98 @@ TEST(plan_from_running)
 	EXPECT_EQ(0, plan.nr_ops);
 	ktgt_plan_free(&plan);
 	free(text);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
+}
+
+/* Accounts come from the kernel with their secrets, which save writes. */
+TEST(accounts_from_running)
+{
+	static struct ktgt_account_info accounts[] = {
+		{ .user = "alice", .secret = (const uint8_t *)"secretsecret01", .secret_len = 14 },
+		{ .user = "tgt", .secret = (const uint8_t *)"secret \"02\" #x", .secret_len = 14,
+		  .outgoing = true },
+		{ .user = "bob", .secret = (const uint8_t *)"secretsecret03", .secret_len = 14 },
+	};
+	static const char *acls[] = { "ALL" };
+	static const struct ktgt_target running = {
+		.tid = 1, .name = T, .acls = acls, .nr_acls = 1,
+		.accounts = accounts, .nr_accounts = 3,
+	};
+	static const char saved[] = HEAD
+		IN "# no portal: loading this file listens on 0.0.0.0:3260\n"
+		IN "incominguser alice secretsecret01\n" IN "incominguser bob secretsecret03\n"
+		IN "outgoinguser tgt \"secret \\\"02\\\" #x\"\n" TAIL;
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+	char *text;
+
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
+	ASSERT_EQ(2, cur.targets[0].nr_incoming);
+	ASSERT_EQ(1, cur.targets[0].nr_outgoing);
+	EXPECT_TRUE(cur.targets[0].outgoing[0].outgoing);
+	EXPECT_EQ(14, cur.targets[0].outgoing[0].secret_len);
+	text = conf_text(&cur);
+	ASSERT_NE(NULL, text);
+	EXPECT_STREQ(saved, text);
+	/* loading the saved file back changes nothing but the portal it adds */
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "saved.conf", text))
+		dump_errors(&want);
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	free(text);
+	text = plan_text(&plan);
+	EXPECT_STREQ("portal add " T " 0.0.0.0:3260\n", text);
+	free(text);
+	ktgt_plan_free(&plan);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
+}
+
+/*
+ * A secret set by another tool may hold what a line cannot: it is written as
+ * a comment, and a file with that user replaces it whatever its secret.
+ */
+TEST(account_not_writable)
+{
+	static struct ktgt_account_info accounts[] = {
+		{ .user = "nul", .secret = (const uint8_t *)"secretsecret\0" "01", .secret_len = 15 },
+		{ .user = "lf", .secret = (const uint8_t *)"secret\nsecret02", .secret_len = 15,
+		  .outgoing = true },
+	};
+	static const char *acls[] = { "ALL" };
+	static struct ktgt_addr portals[] = { { .family = AF_INET, .port = 3260 } };
+	static const struct ktgt_target running = {
+		.tid = 1, .name = T, .acls = acls, .nr_acls = 1, .portals = portals, .nr_portals = 1,
+		.accounts = accounts, .nr_accounts = 2,
+	};
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+	char *text;
+
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
+	text = conf_text(&cur);
+	ASSERT_NE(NULL, text);
+	EXPECT_STREQ(HEAD IN "# an incominguser whose name or secret has a newline or a NUL byte\n"
+		     IN "# an outgoinguser whose name or secret has a newline or a NUL byte\n"
+		     TAIL, text);
+	free(text);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    TGT "incominguser nul secretsecret\n</target>\n"));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	text = plan_text(&plan);
+	EXPECT_STREQ("account del " T " nul\naccount add " T " nul <secret>\n"
+		     "account del " T " lf outgoing\n", text);
+	free(text);
+	/* undoing the delete puts the secret back as it was, NUL and all */
+	ASSERT_EQ(KTGT_CMD_ACCOUNT_DEL, plan.ops[0].cmd);
+	ASSERT_EQ(15, plan.ops[0].account->secret_len);
+	EXPECT_EQ(0, memcmp("secretsecret\0" "01", plan.ops[0].account->secret, 15));
+	EXPECT_EQ(KTGT_CMD_ACCOUNT_ADD, ktgt_plan_undo(&plan.ops[0]).cmd);
+	ktgt_plan_free(&plan);
 	ktgt_conf_free(&cur);
 	ktgt_conf_free(&want);
 }
@@ -935,6 +1157,53 @@ TEST_F(apply, rollback)
 
 	EXPECT_EQ(variant->fail_at ? -EBUSY : 0, ktgt_plan_apply(&self->plan, fake_step, &k));
 	EXPECT_STREQ(variant->log, k.log);
+}
+
+/* A step that fails after an account changed: the old secret comes back. */
+struct secret_log {
+	size_t fail_at;
+	size_t calls;
+	char log[1024];
+};
+
+static int secret_step(const struct ktgt_plan_op *op, bool undo, void *arg)
+{
+	struct secret_log *k = arg;
+	char buf[256];
+
+	ktgt_plan_format(op, buf, sizeof(buf));
+	snprintf(k->log + strlen(k->log), sizeof(k->log) - strlen(k->log), "%s%s%s%s\n",
+		 undo ? "undo: " : "", buf, op->cmd == KTGT_CMD_ACCOUNT_ADD ? " = " : "",
+		 op->cmd == KTGT_CMD_ACCOUNT_ADD ? op->account->secret : "");
+	return ++k->calls == k->fail_at ? -EBUSY : 0;
+}
+
+TEST(apply_accounts_rollback)
+{
+	struct secret_log k = { .fail_at = 5 };
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&cur, "cur.conf", USERS(ALICE, BOB, TGT1)));
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    "<target " T ">\nbacking-store /a\n" ALICE2 CAROL TGT2
+					    "portal 127.0.0.1\n</target>\n"));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	EXPECT_EQ(-EBUSY, ktgt_plan_apply(&plan, secret_step, &k));
+	EXPECT_STREQ("portal del " T " 0.0.0.0:3260\n"
+		     "account add " T " carol <secret> = secretsecret04\n"
+		     "account del " T " alice\n"
+		     "account add " T " alice <secret> = secretsecret02\n"
+		     "account del " T " bob\n"
+		     "undo: account del " T " alice\n"
+		     "undo: account add " T " alice <secret> = secretsecret01\n"
+		     "undo: account del " T " carol\n"
+		     "undo: portal add " T " 0.0.0.0:3260\n", k.log);
+	ktgt_plan_free(&plan);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
 }
 
 /* Before a load, store paths become what the kernel opens. */
