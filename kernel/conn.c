@@ -749,6 +749,8 @@ static void ktgt_conn_release_work(struct work_struct *w)
 
 	if (conn->logout_rsp)
 		ktgt_pdu_free(conn->logout_rsp);
+	if (conn->tmf_rsp)
+		ktgt_pdu_free(conn->tmf_rsp);
 	if (conn->tx_cur)
 		ktgt_pdu_free(conn->tx_cur);
 	list_for_each_entry_safe(pdu, tmp, &conn->tx_queue, node) {

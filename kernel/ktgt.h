@@ -255,6 +255,9 @@ struct ktgt_conn {
 	u32 ping_ttt;
 	bool login_pending;		/* counted in ktgt_nr_logins */
 	struct ktgt_pdu *logout_rsp;	/* held until the I/O in flight is done */
+	struct ktgt_pdu *tmf_rsp;	/* held until aborted tasks leave the backend */
+	u32 tmf_waiting;		/* aborted tasks still in the backend */
+	bool tmf_close;			/* TARGET COLD RESET: close after the response */
 };
 
 /* one outstanding R2T */
@@ -299,6 +302,7 @@ struct ktgt_cmd {
 	bool failed;			/* status decided, data is drained */
 	bool holds_slot;		/* counted in the session's window */
 	bool in_backend;
+	bool aborted;			/* by task management: no response */
 	u64 xfer;			/* bytes the CDB moves, for residuals */
 	u32 io_len;			/* bytes read or written on the backend */
 	struct work_struct work;	/* file backend */
@@ -398,6 +402,7 @@ void ktgt_cmdsn_release(struct ktgt_session *sess);
 void ktgt_sessions_kill(struct ktgt_target *t);
 void ktgt_send_async_logout(struct ktgt_conn *conn);
 void ktgt_logout_flush(struct ktgt_conn *conn);
+void ktgt_tmf_task_done(struct ktgt_conn *conn);
 int ktgt_sendtargets(struct ktgt_conn *conn, const char *value, struct ktgt_text_buf *out);
 
 /* scsi.c */
@@ -410,6 +415,8 @@ void ktgt_cmd_complete(struct ktgt_cmd *cmd);
 void ktgt_cmd_put(struct ktgt_cmd *cmd);
 void ktgt_cmds_abort(struct ktgt_conn *conn);
 struct ktgt_cmd *ktgt_cmd_find(struct ktgt_conn *conn, u32 itt);
+u64 ktgt_lun_decode(const u8 *lun);
+u32 ktgt_tmf_abort(struct ktgt_conn *conn, u64 lun, u32 itt);
 int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len);
 void ktgt_cmd_copy_in(struct ktgt_cmd *cmd, const u8 *src, u32 len);
 void ktgt_cmd_check(struct ktgt_cmd *cmd, u8 key, u16 asc);

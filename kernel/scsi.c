@@ -148,8 +148,13 @@ static void ktgt_sense_from_blk_status(struct ktgt_cmd *cmd, blk_status_t status
 	}
 }
 
-/* single-level LUN, peripheral or flat addressing (SAM-5 4.7) */
-static u64 lun_decode(const u8 *lun)
+/**
+ * ktgt_lun_decode() - a single-level LUN, peripheral or flat (SAM-5 4.7)
+ * @lun: the 8-byte LUN field
+ *
+ * Return: the LUN number, or U64_MAX for anything else.
+ */
+u64 ktgt_lun_decode(const u8 *lun)
 {
 	if (get_unaligned_be16(lun + 2) || get_unaligned_be32(lun + 4))
 		return U64_MAX;
@@ -188,7 +193,7 @@ static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
 	u64 nr_blocks = 0;
 	int ret;
 
-	cmd->lun_id = lun_decode(req->lun);
+	cmd->lun_id = ktgt_lun_decode(req->lun);
 	cmd->lun = ktgt_lun_get(conn->sess->target, cmd->lun_id);
 	lun = cmd->lun;
 	if (lun) {
@@ -639,9 +644,51 @@ void ktgt_cmd_io_done(struct ktgt_cmd *cmd, blk_status_t status)
  */
 void ktgt_cmd_complete(struct ktgt_cmd *cmd)
 {
+	struct ktgt_conn *conn = cmd->conn;
+
 	cmd->in_backend = false;
+	if (cmd->aborted) {
+		/* task management took it: no response */
+		cmd_drop(cmd);
+		ktgt_tmf_task_done(conn);
+		return;
+	}
 	ktgt_sense_from_blk_status(cmd, cmd->io_status);
 	cmd_respond(cmd);
+}
+
+/**
+ * ktgt_tmf_abort() - abort tasks for task management
+ * @conn: connection
+ * @lun: LUN whose tasks go, or U64_MAX for every LUN
+ * @itt: the one task (ABORT TASK), or ISCSI_RSVD_TAG for all of them
+ *
+ * Tasks still waiting for data are freed at once. Tasks in the backend
+ * cannot be called back: they are marked, get no response, and each counts
+ * down conn->tmf_waiting as it completes, so the TMF response can wait
+ * for them and nothing is freed under I/O.
+ *
+ * Context: io_work.
+ * Return: the number of tasks found.
+ */
+u32 ktgt_tmf_abort(struct ktgt_conn *conn, u64 lun, u32 itt)
+{
+	struct ktgt_cmd *cmd, *tmp;
+	u32 found = 0;
+
+	list_for_each_entry_safe(cmd, tmp, &conn->cmds, node) {
+		if ((itt != ISCSI_RSVD_TAG && cmd->itt != itt) ||
+		    (lun != U64_MAX && cmd->lun_id != lun))
+			continue;
+		found++;
+		if (!cmd->in_backend) {
+			cmd_drop(cmd);
+		} else if (!cmd->aborted) {
+			cmd->aborted = true;
+			conn->tmf_waiting++;
+		}
+	}
+	return found;
 }
 
 /**

@@ -476,31 +476,104 @@ void ktgt_logout_flush(struct ktgt_conn *conn)
 	set_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags);
 }
 
+enum ktgt_tmf_function {
+	TMF_ABORT_TASK = 1,
+	TMF_ABORT_TASK_SET,
+	TMF_CLEAR_ACA,
+	TMF_CLEAR_TASK_SET,
+	TMF_LUN_RESET,
+	TMF_TARGET_WARM_RESET,
+	TMF_TARGET_COLD_RESET,
+	TMF_TASK_REASSIGN,
+};
+
+static void tmf_send(struct ktgt_conn *conn)
+{
+	ktgt_pdu_queue(conn, conn->tmf_rsp);
+	conn->tmf_rsp = NULL;
+	if (conn->tmf_close) {
+		conn->state = KTGT_CONN_LOGOUT;
+		set_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags);
+	}
+}
+
+/**
+ * ktgt_tmf_task_done() - an aborted task left the backend
+ * @conn: connection
+ *
+ * Context: io_work.
+ */
+void ktgt_tmf_task_done(struct ktgt_conn *conn)
+{
+	if (!--conn->tmf_waiting && conn->tmf_rsp)
+		tmf_send(conn);
+}
+
+/*
+ * Task management (RFC 7143 section 11.5). The scope is this session's
+ * tasks; the response waits until every aborted task has left the
+ * backend.
+ */
+static u8 tmf_run(struct ktgt_conn *conn, const struct iscsi_bhs *h, u8 func)
+{
+	u64 lun = ktgt_lun_decode(h->lun);
+	struct ktgt_lun *l;
+
+	switch (func) {
+	case TMF_ABORT_TASK:
+		return ktgt_tmf_abort(conn, lun, be32_to_cpu(h->ttt)) ? ISCSI_TMF_COMPLETE :
+									ISCSI_TMF_NO_TASK;
+	case TMF_ABORT_TASK_SET:
+	case TMF_CLEAR_TASK_SET:
+	case TMF_LUN_RESET:
+		l = ktgt_lun_get(conn->sess->target, lun);
+		if (!l)
+			return ISCSI_TMF_NO_LUN;
+		ktgt_lun_put(l);
+		ktgt_tmf_abort(conn, lun, ISCSI_RSVD_TAG);
+		return ISCSI_TMF_COMPLETE;
+	case TMF_TARGET_COLD_RESET:
+		conn->tmf_close = true;
+		fallthrough;
+	case TMF_TARGET_WARM_RESET:
+		ktgt_tmf_abort(conn, U64_MAX, ISCSI_RSVD_TAG);
+		return ISCSI_TMF_COMPLETE;
+	case TMF_TASK_REASSIGN:
+		return ISCSI_TMF_NO_REASSIGN;	/* ERL 0 */
+	case TMF_CLEAR_ACA:
+		return ISCSI_TMF_NOT_SUPPORTED;	/* NACA is not supported */
+	default:
+		return ISCSI_TMF_REJECTED;
+	}
+}
+
 static int handle_tmf(struct ktgt_conn *conn)
 {
 	const struct iscsi_bhs *h = &conn->rx_bhs;
 	u8 func = h->flags & ISCSI_TMF_FUNC_MASK;
-	u8 response = ISCSI_TMF_NOT_SUPPORTED;
 	struct ktgt_pdu *pdu;
+	u8 response;
 
 	if (!ktgt_cmdsn_accept(conn->sess, h, false))
 		return 0;
-	/*
-	 * ABORT TASK for a task that is not (or no longer) here is answered
-	 * as such; aborting live tasks and resets are not implemented yet, and
-	 * the initiator escalates to session recovery.
-	 */
-	if (func == 1 && !ktgt_cmd_find(conn, be32_to_cpu(h->ttt)))
-		response = ISCSI_TMF_NO_TASK;
-	pr_info_ratelimited("task management function %u from %pISpc: response %u\n",
-			    func, &conn->peer, response);
-
 	pdu = ktgt_pdu_alloc(ISCSI_OP_TMF_RSP, KTGT_SN_NEXT, GFP_KERNEL);
 	if (!pdu)
 		return -ENOMEM;
+	/* one function at a time: initiators wait for each answer */
+	response = conn->tmf_rsp ? ISCSI_TMF_REJECTED : tmf_run(conn, h, func);
+	pr_info_ratelimited("task management function %u from %pISpc: response %u\n",
+			    func, &conn->peer, response);
 	pdu->bhs.rsvd2[0] = response;
 	pdu->bhs.itt = h->itt;
-	ktgt_pdu_queue(conn, pdu);
+	if (response == ISCSI_TMF_REJECTED || !conn->tmf_waiting) {
+		ktgt_pdu_queue(conn, pdu);
+		if (conn->tmf_close && !conn->tmf_rsp) {
+			conn->state = KTGT_CONN_LOGOUT;
+			set_bit(KTGT_CONN_CLOSE_AFTER_TX, &conn->flags);
+		}
+		return 0;
+	}
+	conn->tmf_rsp = pdu;
 	return 0;
 }
 

@@ -291,6 +291,76 @@ def data_digest_error_gets_reject_0x02():
     expect(c.closed(5), "no session recovery after a data digest error (ERL 0)")
 
 
+def tmf(c, func, lun=1, rtt=r.RSVD):
+    itt = c.next_itt()
+    lunb = bytes([0, lun]) + b"\0" * 6
+    c.send(r.bhs(r.OP_TMF | r.IMMEDIATE, 0x80 | func, lun=lunb, itt=itt, w5=rtt, w6=c.cmdsn,
+                 w7=c.exp_statsn))
+    p = c.wait_for(r.OP_TMF_RSP)
+    expect(p.itt == itt, "TMF response for another ITT: %r" % p)
+    return p.bhs[2]
+
+
+def pending_write(c):
+    """a WRITE the target asks data for (R2T) and never gets"""
+    cdb = struct.pack(">BBIBHB", 0x2A, 0, 16, 0, 64, 0)
+    itt = c.scsi_cmd(cdb, edtl=64 * 512, write=True)
+    r2t = c.wait_for(r.OP_R2T)
+    expect(r2t.itt == itt, "R2T for another task")
+    return itt
+
+
+@case
+def abort_task_of_a_write_waiting_for_data():
+    c = logged_in()
+    itt = pending_write(c)
+    expect(tmf(c, 1, rtt=itt) == 0, "not function complete")
+    c.nop_out(b"after", immediate=False)
+    p = c.wait_for(r.OP_NOOP_IN)
+    expect(p.data == b"after", "connection not usable after abort")
+
+
+@case
+def abort_task_that_does_not_exist():
+    c = logged_in()
+    expect(tmf(c, 1, rtt=0x4242) == 1, "expected task does not exist")
+
+
+@case
+def lun_reset_of_an_unmapped_lun():
+    c = logged_in()
+    expect(tmf(c, 5, lun=99) == 2, "expected LUN does not exist")
+
+
+@case
+def lun_reset_with_a_task_in_progress():
+    c = logged_in()
+    pending_write(c)
+    expect(tmf(c, 5) == 0, "LUN reset not complete")
+    c.nop_out(b"x", immediate=False)
+    expect(c.wait_for(r.OP_NOOP_IN).data == b"x", "not usable after reset")
+
+
+@case
+def task_reassign_is_refused_at_erl0():
+    c = logged_in()
+    expect(tmf(c, 8, rtt=0x10) == 4, "expected reassignment not supported")
+
+
+@case
+def unknown_task_management_function_is_rejected():
+    c = logged_in()
+    expect(tmf(c, 0x55) == 255, "expected function rejected")
+
+
+@case
+def target_cold_reset_closes_the_connection():
+    c = logged_in()
+    pending_write(c)
+    expect(tmf(c, 7) == 0, "cold reset not complete")
+    expect(c.closed(5), "connection open after cold reset")
+
+
 def chap_status(**kw):
     c = conn()
     p = c.chap_login(CHAP_IQN, kw.pop("user", USER), kw.pop("secret", SECRET), **kw)
