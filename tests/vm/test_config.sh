@@ -6,7 +6,10 @@
 # /dev/sdb and /dev/sdc and a portal on 127.0.0.1, loaded, shown, reloaded
 # (nothing to do), changed (a LUN less, an ACL more), saved and loaded back
 # (nothing to do); a load that fails midway is rolled back; open-iscsi logs
-# in to a loaded target; an empty file deletes every target. Prints TAP.
+# in to a loaded target; a target with incominguser and outgoinguser is
+# loaded, shown without its secrets, saved with them, logged in to with
+# one-way and mutual CHAP, and given a new secret; an empty file deletes
+# every target. Prints TAP.
 set -uo pipefail
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,6 +23,7 @@ fi
 H1=iqn.2012-11.li.cudd.router:htpc1
 H2=iqn.2012-11.li.cudd.router:htpc2
 H3=iqn.2012-11.li.cudd.router:htpc3
+H4=iqn.2012-11.li.cudd.router:chap
 INITIATOR=iqn.2024-01.org.example:client
 DIR=/tmp/ktgt-config
 SDB=$DIR/sdb.img
@@ -29,6 +33,11 @@ CONF=$DIR/targets.conf
 CHANGED=$DIR/changed.conf
 BROKEN=$DIR/broken.conf
 SAVED=$DIR/saved.conf
+CHAP=$DIR/chap.conf
+CHAP2=$DIR/chap2.conf
+CHAP_SAVED=$DIR/chap-saved.conf
+CUSER=alice CSECRET=alice-secret-1 CSECRET2=alice-secret-2
+TUSER=target TSECRET=target-secret-1
 SEED=$KTGT_REPO/tests/unit/data/seed.conf
 
 diag "kernel $(uname -r)"
@@ -124,14 +133,16 @@ check "a load whose last step fails reports it" load_fails
 same_output "and leaves the running targets as they were" "$(cat "$SAVED")" ktgtctl save
 
 # Errors: every one, with its line, and nothing changes.
-printf '<target %s>\n    frobnicate\n    incominguser a secretsecret12\n' "$H3" >"$DIR/bad.conf"
+printf '<target %s>\n    frobnicate\n    initiator-address 192.0.2.1\n    incominguser a short\n' \
+	"$H3" >"$DIR/bad.conf"
 bad_file() {
 	local out
 	out=$(ktgtctl load "$DIR/bad.conf" 2>&1) && { echo "$out"; return 1; }
 	echo "$out"
 	grep -qx "$DIR/bad.conf:2: unknown directive 'frobnicate'" <<<"$out" &&
 		grep -qx "$DIR/bad.conf:1: <target $H3> is missing </target>" <<<"$out" &&
-		grep -qx "$DIR/bad.conf:3: incominguser is not supported by this ktgt yet (no CHAP)" <<<"$out"
+		grep -qx "$DIR/bad.conf:3: initiator-address is not supported by this ktgt yet (ACLs name initiators only)" <<<"$out" &&
+		grep -qx "$DIR/bad.conf:4: incominguser a: the secret has 5 characters (expected 12 to 255)" <<<"$out"
 }
 check "a bad file is refused with file:line errors" bad_file
 same_output "and changes nothing" "$(cat "$SAVED")" ktgtctl save
@@ -153,6 +164,107 @@ disk_size() {
 }
 check "$H1 LUN 1 is a 64 MiB disk" disk_size
 check "logout $H1" iscsi_logout "$H1"
+
+# CHAP: a fourth target with two incoming users and an outgoing one.
+{
+	cat "$CHANGED"
+	printf '<target %s>\n    portal 127.0.0.1:3260\n    backing-store %s\n' "$H4" "$EXTRA"
+	printf '    incominguser %s %s\n    incominguser bob "bob secret 01"\n' "$CUSER" "$CSECRET"
+	printf '    outgoinguser %s %s\n</target>\n' "$TUSER" "$TSECRET"
+} >"$CHAP"
+same_output "CHAP target: accounts before ACL and portal, secrets left out of the plan" \
+	"target add $H4
+lun add $H4 1 $EXTRA
+account add $H4 $CUSER <secret>
+account add $H4 bob <secret>
+account add $H4 $TUSER <secret> outgoing
+acl add $H4 ALL
+portal add $H4 127.0.0.1:3260" ktgtctl -n load "$CHAP"
+check "load $CHAP" ktgtctl load "$CHAP"
+
+no_secrets() { # TEXT
+	local s
+	for s in "$CSECRET" "bob secret 01" "$TSECRET"; do
+		! grep -qF -- "$s" <<<"$1" || { echo "secret $s shown"; return 1; }
+	done
+}
+show_chap() {
+	local out
+	out=$(ktgtctl show "$H4") || return
+	echo "$out"
+	no_secrets "$out" || return
+	[ "$(sed -n '/^    Account information:$/,/^    ACL information:$/p' <<<"$out")" = \
+		"    Account information:
+        $CUSER
+        bob
+        $TUSER (outgoing)
+    ACL information:" ] || { echo "no account section as tgtadm's"; return 1; }
+}
+check "show: the accounts, the outgoing one last, no secret" show_chap
+show_chap_json() {
+	local out
+	out=$(ktgtctl -j show "$H4") || return
+	echo "$out"
+	no_secrets "$out" && ! grep -q secret <<<"$out" &&
+		python3 -c '
+import json, sys
+t = json.load(sys.stdin)[0]
+want = [{"user": sys.argv[1], "outgoing": False}, {"user": "bob", "outgoing": False},
+        {"user": sys.argv[2], "outgoing": True}]
+sys.exit(sorted(t["accounts"], key=str) != sorted(want, key=str))' "$CUSER" "$TUSER" <<<"$out"
+}
+check "show -j: accounts with user and outgoing, no secret" show_chap_json
+same_output "reloading the CHAP file: empty plan" "" ktgtctl -n load "$CHAP"
+check "save $CHAP_SAVED" ktgtctl save "$CHAP_SAVED"
+saved_chap() {
+	cat "$CHAP_SAVED"
+	[ "$(stat -c %a "$CHAP_SAVED")" = 600 ] || { echo "mode is not 600"; return 1; }
+	grep -qxF "    incominguser $CUSER $CSECRET" "$CHAP_SAVED" &&
+		grep -qxF '    incominguser bob "bob secret 01"' "$CHAP_SAVED" &&
+		grep -qxF "    outgoinguser $TUSER $TSECRET" "$CHAP_SAVED"
+}
+check "save writes the accounts with their secrets, mode 600" saved_chap
+same_output "loading the saved CHAP file: empty plan" "" ktgtctl -n load "$CHAP_SAVED"
+
+node_set() { # IQN NAME VALUE...
+	local iqn=$1 n v
+	shift
+	while [ $# -ge 2 ]; do
+		n=$1 v=$2
+		shift 2
+		timeout 30 iscsiadm -m node -T "$iqn" -p "$PORTAL" -o update \
+			-n "node.session.auth.$n" -v "$v" || return
+	done
+}
+login_read_logout() { # IQN
+	local disk
+	iscsi_login "$1" || return
+	disk=$(iscsi_disk "$1" 1) || { iscsi_logout "$1"; return 1; }
+	dd if="$disk" of=/dev/null bs=64k count=16 iflag=direct || { iscsi_logout "$1"; return 1; }
+	iscsi_logout "$1"
+}
+discover_chap() {
+	local out
+	out=$(iscsi_discover "$PORTAL") || return
+	echo "$out"
+	grep -qE "^$PORTAL,[0-9]+ $H4\$" <<<"$out"
+}
+check "discovery lists $H4" discover_chap
+check "$H4 without CHAP: refused" eval '! iscsi_login "$H4"'
+node_set "$H4" authmethod CHAP username "$CUSER" password "$CSECRET"
+check "$H4 one-way CHAP: login, read, logout" login_read_logout "$H4"
+node_set "$H4" username_in "$TUSER" password_in "$TSECRET"
+check "$H4 mutual CHAP: login, read, logout" login_read_logout "$H4"
+
+# A new secret: the account is replaced, the old secret stops working.
+sed "s|$CSECRET|$CSECRET2|" "$CHAP" >"$CHAP2"
+same_output "a changed secret: the plan replaces that account" \
+	"account del $H4 $CUSER
+account add $H4 $CUSER <secret>" ktgtctl -n load "$CHAP2"
+check "load $CHAP2" ktgtctl load "$CHAP2"
+check "$H4 with the old secret: refused" eval '! iscsi_login "$H4"'
+node_set "$H4" password "$CSECRET2"
+check "$H4 with the new secret: login, read, logout" login_read_logout "$H4"
 stop_iscsid
 
 printf 'default-driver iscsi\n' >"$DIR/empty.conf"
