@@ -376,6 +376,8 @@ static int cmd_load(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	struct ktgt_plan plan = { };
 	int ret;
 
+	if (!*argv[0])
+		return cli_error(CLI_USAGE, "empty file name");
 	ktgt_conf_init(&want);
 	ktgt_conf_init(&cur);
 	ret = read_config(&want, argv[0]);
@@ -445,6 +447,8 @@ static int cmd_save(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	FILE *f;
 	int ret;
 
+	if (argc && !*argv[0])
+		return cli_error(CLI_USAGE, "empty file name");
 	ktgt_conf_init(&cur);
 	ret = read_running(ctx, &cur);
 	if (!ret) {

@@ -5,8 +5,12 @@
  * one "ktgtctl: " line on stderr, and that help goes to stdout. Bad command
  * lines fail before ktgtctl talks to the kernel, so none of this needs the
  * module; the cases that do need it to be absent skip if it is loaded.
+ * load and save have their own cases at the end: a file with errors gets
+ * one "file:line: message" line on stderr per error, then the "ktgtctl: "
+ * line (the fixture files are in tests/unit/data/cli/).
  */
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,6 +234,39 @@ FIXTURE_VARIANT_ADD(cli, show_bad_name) {
 FIXTURE_VARIANT_ADD(cli, show_two_names) {
 	.args = { "show", IQN, IQN }, .code = 2, .err = "usage: ktgtctl show [IQN]",
 };
+FIXTURE_VARIANT_ADD(cli, load_no_file) {
+	.args = { "load" }, .code = 2, .err = "usage: ktgtctl load FILE",
+};
+FIXTURE_VARIANT_ADD(cli, load_two_files) {
+	.args = { "load", "a.conf", "b.conf" }, .code = 2, .err = "usage: ktgtctl load FILE",
+};
+FIXTURE_VARIANT_ADD(cli, load_empty_name) {
+	.args = { "load", "" }, .code = 2, .err = "ktgtctl: empty file name",
+};
+FIXTURE_VARIANT_ADD(cli, load_unknown_option) {
+	.args = { "load", "--force", "a.conf" }, .code = 2, .err = "unknown option '--force'",
+};
+FIXTURE_VARIANT_ADD(cli, load_ambiguous_prefix) {
+	.args = { "l", "a.conf" }, .code = 2, .err = "ambiguous",
+};
+FIXTURE_VARIANT_ADD(cli, save_two_files) {
+	.args = { "save", "a.conf", "b.conf" }, .code = 2, .err = "usage: ktgtctl save [FILE]",
+};
+FIXTURE_VARIANT_ADD(cli, save_empty_name) {
+	.args = { "save", "" }, .code = 2, .err = "ktgtctl: empty file name",
+};
+FIXTURE_VARIANT_ADD(cli, account_short_secret) {
+	.args = { "account", "add", IQN, "alice", "short" }, .code = 2,
+	.err = "a CHAP secret has 12 to 255 characters",
+};
+FIXTURE_VARIANT_ADD(cli, account_bad_option) {
+	.args = { "account", "add", IQN, "alice", "secretsecret12", "incoming" }, .code = 2,
+	.err = "unknown option 'incoming' (expected outgoing)",
+};
+FIXTURE_VARIANT_ADD(cli, account_del_missing_user) {
+	.args = { "account", "del", IQN }, .code = 2,
+	.err = "usage: ktgtctl account del IQN USER [outgoing]",
+};
 FIXTURE_VARIANT_ADD(cli, unknown_long_option) {
 	.args = { "--bogus", "show" }, .code = 2, .err = "unknown option '--bogus'",
 };
@@ -287,6 +324,19 @@ FIXTURE_VARIANT_ADD(cli, help_command_word) {
 FIXTURE_VARIANT_ADD(cli, help_before_bad_args) {
 	.args = { "-h", "portal", "add", "x" }, .code = 0, .out = "Usage: ktgtctl portal add",
 };
+FIXTURE_VARIANT_ADD(cli, help_load) {
+	.args = { "load", "--help" }, .code = 0, .out = "Usage: ktgtctl load FILE",
+};
+FIXTURE_VARIANT_ADD(cli, help_save) {
+	.args = { "save", "help" }, .code = 0, .out = "Usage: ktgtctl save [FILE]",
+};
+FIXTURE_VARIANT_ADD(cli, save_no_module) {
+	.args = { "save" }, .code = 1, .err = NOT_LOADED, .without_module = true,
+};
+FIXTURE_VARIANT_ADD(cli, account_no_module) {
+	.args = { "account", "add", IQN, "tgt", "secretsecret12", "outgoing" }, .code = 1,
+	.err = NOT_LOADED, .without_module = true,
+};
 FIXTURE_VARIANT_ADD(cli, version) {
 	.args = { "--version" }, .code = 0, .out = "ktgtctl ",
 };
@@ -317,6 +367,133 @@ TEST_F(cli, run)
 	} else {
 		EXPECT_STREQ("", err);
 	}
+	free(out);
+	free(err);
+}
+
+/* tests/unit/data/cli, wherever the test runs from */
+static void data_dir(char *buf, size_t len)
+{
+	char src[PATH_MAX];
+
+	snprintf(src, sizeof(src), "%s", __FILE__);
+	snprintf(buf, len, "%s/data/cli", dirname(src));
+}
+
+/* @text with each '@' replaced by @dir, to be freed */
+static char *expand(const char *text, const char *dir)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (; *text; text++) {
+		if (*text == '@')
+			fputs(dir, f);
+		else
+			fputc(*text, f);
+	}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * load and save, with files: '@' in the arguments and in the expected
+ * output stands for tests/unit/data/cli. A load checks the file before it
+ * talks to the kernel, so a bad file fails the same with or without the
+ * module.
+ */
+FIXTURE(file) {
+	char path[PATH_MAX];
+	char dir[PATH_MAX];
+	const char *prog;
+};
+
+FIXTURE_SETUP(file)
+{
+	self->prog = ktgtctl_path(self->path, sizeof(self->path));
+	if (!self->prog || access(self->prog, X_OK))
+		SKIP(return, "no ktgtctl binary (make ktgtctl, or set KTGTCTL)");
+	data_dir(self->dir, sizeof(self->dir));
+}
+
+FIXTURE_TEARDOWN(file) {}
+
+FIXTURE_VARIANT(file) {
+	const char *args[6];
+	int code;
+	const char *err;	/* all of stderr */
+	const char *absent;	/* a file that must not exist afterwards */
+	bool without_module;
+};
+
+#define BAD_ERRORS \
+	"@/bad.conf:4: unknown directive 'frobnicate'\n" \
+	"@/bad.conf:5: incominguser alice: the secret has 5 characters (expected 12 to 255)\n" \
+	"@/bad.conf:7: only one outgoinguser per target (the first is on line 6)\n" \
+	"@/bad.conf:8: initiator-address is not supported by this ktgt yet (ACLs name initiators only)\n" \
+	"@/bad.conf:9: @/missing.img: No such file or directory\n" \
+	"@/bad-include.conf:1: duplicate target iqn.2024-01.org.example:bad (first at @/bad.conf:3)\n" \
+	"@/bad-include.conf:3: <target iqn.2024-01.org.example:other> is missing </target>\n" \
+	"@/bad-include.conf:4: invalid port in portal '192.0.2.1:0' (expected 1..65535)\n" \
+	"ktgtctl: @/bad.conf: 8 errors, nothing changed\n"
+
+FIXTURE_VARIANT_ADD(file, load_bad) {
+	.args = { "load", "@/bad.conf" }, .code = 1, .err = BAD_ERRORS,
+};
+FIXTURE_VARIANT_ADD(file, load_bad_dry_run) {
+	.args = { "--dry-run", "load", "@/bad.conf" }, .code = 1, .err = BAD_ERRORS,
+};
+FIXTURE_VARIANT_ADD(file, load_missing) {
+	.args = { "load", "@/missing.conf" }, .code = 1,
+	.err = "@/missing.conf: No such file or directory\n"
+	       "ktgtctl: @/missing.conf: 1 error, nothing changed\n",
+};
+FIXTURE_VARIANT_ADD(file, load_directory) {
+	.args = { "-n", "load", "@" }, .code = 1,
+	.err = "@: Is a directory\nktgtctl: @: 1 error, nothing changed\n",
+};
+FIXTURE_VARIANT_ADD(file, load_good_no_module) {
+	.args = { "-n", "load", "@/good.conf" }, .code = 1, .err = NOT_LOADED "\n",
+	.without_module = true,
+};
+FIXTURE_VARIANT_ADD(file, save_no_module) {
+	.args = { "save", "@/never-written.conf" }, .code = 1, .err = NOT_LOADED "\n",
+	.absent = "@/never-written.conf", .without_module = true,
+};
+
+TEST_F(file, run)
+{
+	char *args[ARRAY_SIZE(variant->args)] = { };
+	char *out = NULL, *err = NULL, *want;
+	size_t i;
+	int code;
+
+	if (variant->without_module && ktgt_loaded())
+		SKIP(return, "the ktgt module is loaded");
+	for (i = 0; i < ARRAY_SIZE(variant->args) && variant->args[i]; i++) {
+		args[i] = expand(variant->args[i], self->dir);
+		ASSERT_NE(NULL, args[i]);
+	}
+	code = run(self->prog, (const char *const *)args, &out, &err);
+	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, err);
+	EXPECT_EQ(variant->code, code);
+	EXPECT_STREQ("", out);
+	want = expand(variant->err, self->dir);
+	ASSERT_NE(NULL, want);
+	EXPECT_STREQ(want, err);
+	free(want);
+	if (variant->absent) {
+		want = expand(variant->absent, self->dir);
+		ASSERT_NE(NULL, want);
+		EXPECT_NE(0, access(want, F_OK)) TH_LOG("%s exists", want);
+		free(want);
+	}
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		free(args[i]);
 	free(out);
 	free(err);
 }
