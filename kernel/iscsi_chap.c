@@ -35,17 +35,6 @@ u32 ktgt_chap_digest_len(u8 alg)
 	return 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int b64_digit(char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -72,10 +61,10 @@ static int decode_hex(const char *s, size_t n, u8 *out, u32 max)
 	for (i = 0; i < len; i++) {
 		if (i == 0 && (n & 1)) {
 			hi = 0;
-			lo = hex_digit(*s++);
+			lo = ktgt_hex_digit(*s++);
 		} else {
-			hi = hex_digit(*s++);
-			lo = hex_digit(*s++);
+			hi = ktgt_hex_digit(*s++);
+			lo = ktgt_hex_digit(*s++);
 		}
 		if (hi < 0 || lo < 0)
 			return -EINVAL;

@@ -248,17 +248,6 @@ int ktgt_text_add_u32(struct ktgt_text_buf *tb, const char *key, u32 value)
 	return ktgt_text_add(tb, key, num);
 }
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /**
  * ktgt_parse_number() - parse an RFC 7143 numerical value (decimal or 0x hex)
  * @s: the string
@@ -280,7 +269,7 @@ int ktgt_parse_number(const char *s, u64 max, u64 *out)
 	if (!*s)
 		return -EINVAL;
 	for (; *s; s++) {
-		d = base == 16 ? hex_val(*s) : (*s >= '0' && *s <= '9' ? *s - '0' : -1);
+		d = base == 16 ? ktgt_hex_digit(*s) : (*s >= '0' && *s <= '9' ? *s - '0' : -1);
 		/* checked before it can wrap */
 		if (d < 0 || (u64)d > max || v > (max - d) / base)
 			return -EINVAL;

@@ -17,6 +17,17 @@
 #include "compat.h"
 #endif
 
+static inline int ktgt_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static inline u32 ktgt_get_be24(const u8 *p)
 {
 	return (u32)p[0] << 16 | (u32)p[1] << 8 | p[2];

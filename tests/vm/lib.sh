@@ -79,6 +79,20 @@ check() {
 	return $rc
 }
 
+# tap_import FILE: fold the TAP of a case runner (tests/vm/*_cases.py) into
+# this script's numbering; a runner that did not finish counts as a failure.
+tap_import() {
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) ok "${line#ok * - }" ;;
+		"not ok "*) not_ok "${line#not ok * - }" ;;
+		"#"*) diag "${line#\# }" ;;
+		esac
+	done <"$1"
+	grep -q '^1\.\.' "$1" || not_ok "${1##*/}: the cases did not finish"
+}
+
 bail_out() {
 	echo "Bail out! $*"
 	_tap_done=1

@@ -8,6 +8,7 @@ import sys
 import time
 
 import iscsi_raw as r
+from tap import case, expect, report
 
 IQN = sys.argv[1]
 HOST = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
@@ -16,22 +17,6 @@ PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 3260
 CHAP_IQN = IQN + "-chap"
 USER, SECRET = "alice", "alice-secret-1"
 TUSER, TSECRET = "target", "target-secret-1"
-results = []
-
-
-def case(fn):
-    name = fn.__name__.replace("_", " ")
-    try:
-        fn()
-        results.append((True, name, ""))
-    except Exception as e:  # a failed check or a protocol surprise
-        results.append((False, name, "%s: %s" % (type(e).__name__, e)))
-    return fn
-
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 def conn():
@@ -506,9 +491,4 @@ def discovery_lists_the_target():
     expect(b"TargetAddress=" in p.data, "%r" % p.data)
 
 
-print("1..%d" % len(results))
-for i, (good, name, why) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-    if why:
-        print("# " + why)
-sys.exit(0 if all(g for g, _, _ in results) else 1)
+report()

@@ -9,25 +9,11 @@ import sys
 import time
 
 import iscsi_raw as r
+from tap import case, expect, report
 
 IQN = sys.argv[1]
 CYCLES = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 OBJECTS = "/sys/kernel/debug/ktgt/objects"
-results = []
-
-
-def case(fn):
-    try:
-        fn()
-        results.append((True, fn.__name__.replace("_", " "), ""))
-    except Exception as e:
-        results.append((False, fn.__name__.replace("_", " "), "%s: %s" % (type(e).__name__, e)))
-    return fn
-
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 def objects():
@@ -127,9 +113,4 @@ def dropped_connections_leave_nothing_behind():
     settle(BASE, timeout=60)
 
 
-print("1..%d" % len(results))
-for i, (good, name, why) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-    if why:
-        print("# " + why)
-sys.exit(0 if all(g for g, _, _ in results) else 1)
+report()

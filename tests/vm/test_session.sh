@@ -44,14 +44,7 @@ check "logout" iscsi_logout "$IQN"
 stop_iscsid
 
 python3 "$(dirname "${BASH_SOURCE[0]}")/session_cases.py" "$IQN" 200 >"$LOGDIR/session.tap" 2>&1
-while read -r line; do
-	case "$line" in
-	"ok "*) ok "${line#ok * - }" ;;
-	"not ok "*) not_ok "${line#not ok * - }" ;;
-	"#"*) diag "${line#\# }" ;;
-	esac
-done <"$LOGDIR/session.tap"
-grep -q '^1\.\.' "$LOGDIR/session.tap" || not_ok "session cases ran"
+tap_import "$LOGDIR/session.tap"
 
 check "target del $IQN" tgt_target_del "$IQN"
 check "$(tgt_unload_desc)" tgt_unload
