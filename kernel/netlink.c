@@ -41,6 +41,26 @@ static const struct nla_policy ktgt_account_policy[KTGT_A_ACCOUNT_MAX + 1] = {
 	[KTGT_A_ACCOUNT_OUTGOING] = { .type = NLA_FLAG },
 };
 
+/* 512..2^24-1 is past what min/max hold; not const, as 6.1 wants it */
+static struct netlink_range_validation ktgt_dsl_range = {
+	.min = 512,
+	.max = ISCSI_MAX_DSL,
+};
+
+static const struct nla_policy ktgt_params_policy[KTGT_A_PARAMS_MAX + 1] = {
+	[KTGT_A_PARAMS_HEADER_DIGEST] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
+	[KTGT_A_PARAMS_DATA_DIGEST] = NLA_POLICY_RANGE(NLA_U32, 1, 3),
+	[KTGT_A_PARAMS_MAX_RECV_DSL] = NLA_POLICY_FULL_RANGE(NLA_U32, &ktgt_dsl_range),
+	[KTGT_A_PARAMS_MAX_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32, &ktgt_dsl_range),
+	[KTGT_A_PARAMS_FIRST_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32, &ktgt_dsl_range),
+	[KTGT_A_PARAMS_INITIAL_R2T] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KTGT_A_PARAMS_IMMEDIATE_DATA] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KTGT_A_PARAMS_MAX_OUTSTANDING_R2T] = NLA_POLICY_RANGE(NLA_U32, 1, KTGT_MAX_R2T),
+	[KTGT_A_PARAMS_TIME2WAIT] = NLA_POLICY_MAX(NLA_U32, 3600),
+	[KTGT_A_PARAMS_TIME2RETAIN] = NLA_POLICY_MAX(NLA_U32, 3600),
+	[KTGT_A_PARAMS_MAX_XMIT_DSL] = { .type = NLA_REJECT },
+};
+
 static const struct nla_policy ktgt_target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_NAME] = { .type = NLA_NUL_STRING, .len = KTGT_NAME_MAX },
 	[KTGT_A_TARGET_TID] = { .type = NLA_REJECT },
@@ -49,6 +69,7 @@ static const struct nla_policy ktgt_target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_ACL] = NLA_POLICY_NESTED(ktgt_acl_policy),
 	[KTGT_A_TARGET_SESSION] = { .type = NLA_REJECT },
 	[KTGT_A_TARGET_ACCOUNT] = NLA_POLICY_NESTED(ktgt_account_policy),
+	[KTGT_A_TARGET_PARAMS] = NLA_POLICY_NESTED(ktgt_params_policy),
 };
 
 static const struct nla_policy ktgt_policy[KTGT_A_MAX + 1] = {
@@ -132,6 +153,28 @@ static int put_addr(struct sk_buff *skb, int attr_addr, int attr_port,
 	return 0;
 }
 
+/* the keys of a target (offers) or of a session (negotiated) */
+static int fill_params(struct sk_buff *skb, int attr, const struct ktgt_params *p, bool session)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+
+	if (!nest ||
+	    nla_put_u32(skb, KTGT_A_PARAMS_HEADER_DIGEST, p->header_digest) ||
+	    nla_put_u32(skb, KTGT_A_PARAMS_DATA_DIGEST, p->data_digest) ||
+	    nla_put_u32(skb, KTGT_A_PARAMS_MAX_RECV_DSL, p->max_recv_dsl) ||
+	    nla_put_u32(skb, KTGT_A_PARAMS_MAX_BURST, p->max_burst) ||
+	    nla_put_u32(skb, KTGT_A_PARAMS_FIRST_BURST, p->first_burst) ||
+	    nla_put_u8(skb, KTGT_A_PARAMS_INITIAL_R2T, p->initial_r2t) ||
+	    nla_put_u8(skb, KTGT_A_PARAMS_IMMEDIATE_DATA, p->immediate_data) ||
+	    nla_put_u32(skb, KTGT_A_PARAMS_MAX_OUTSTANDING_R2T, p->max_outstanding_r2t) ||
+	    nla_put_u32(skb, KTGT_A_PARAMS_TIME2WAIT, p->time2wait) ||
+	    nla_put_u32(skb, KTGT_A_PARAMS_TIME2RETAIN, p->time2retain) ||
+	    (session && nla_put_u32(skb, KTGT_A_PARAMS_MAX_XMIT_DSL, p->max_xmit_dsl)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int fill_luns(struct sk_buff *skb, struct ktgt_target *t)
 {
 	struct ktgt_lun *lun;
@@ -164,7 +207,8 @@ static int fill_session(struct sk_buff *skb, struct ktgt_session *sess)
 	if (!nest ||
 	    nla_put_u16(skb, KTGT_A_SESSION_TSIH, sess->tsih) ||
 	    nla_put_u64_64bit(skb, KTGT_A_SESSION_ISID, sess->isid, KTGT_A_SESSION_PAD) ||
-	    nla_put_string(skb, KTGT_A_SESSION_INITIATOR, sess->initiator))
+	    nla_put_string(skb, KTGT_A_SESSION_INITIATOR, sess->initiator) ||
+	    fill_params(skb, KTGT_A_SESSION_PARAMS, &sess->params, true))
 		return -EMSGSIZE;
 	cnest = nla_nest_start(skb, KTGT_A_SESSION_CONN);
 	if (!cnest || nla_put_u16(skb, KTGT_A_CONN_CID, conn->cid) ||
@@ -193,7 +237,8 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, KTGT_A_TARGET);
 	if (!nest || nla_put_string(skb, KTGT_A_TARGET_NAME, t->name) ||
-	    nla_put_u32(skb, KTGT_A_TARGET_TID, t->tid))
+	    nla_put_u32(skb, KTGT_A_TARGET_TID, t->tid) ||
+	    fill_params(skb, KTGT_A_TARGET_PARAMS, &t->params, false))
 		goto out_cancel;
 
 	list_for_each_entry(tp, &t->portals, node) {
@@ -497,6 +542,57 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 				nla_len(at[KTGT_A_ACCOUNT_SECRET]), outgoing, info->extack);
 }
 
+static void set_u32(struct nlattr **pt, int attr, u32 *field)
+{
+	if (pt[attr])
+		*field = nla_get_u32(pt[attr]);
+}
+
+static void set_u8(struct nlattr **pt, int attr, u32 *field)
+{
+	if (pt[attr])
+		*field = nla_get_u8(pt[attr]);
+}
+
+static int ktgt_nl_target_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *pt[KTGT_A_PARAMS_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	struct ktgt_params p = t->params;
+	int ret;
+
+	ret = parse_target(info, tb);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb,
+			      KTGT_A_TARGET_PARAMS)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "parameters missing");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(pt, KTGT_A_PARAMS_MAX, tb[KTGT_A_TARGET_PARAMS],
+			       ktgt_params_policy, info->extack);
+	if (ret)
+		return ret;
+	set_u32(pt, KTGT_A_PARAMS_HEADER_DIGEST, &p.header_digest);
+	set_u32(pt, KTGT_A_PARAMS_DATA_DIGEST, &p.data_digest);
+	set_u32(pt, KTGT_A_PARAMS_MAX_RECV_DSL, &p.max_recv_dsl);
+	set_u32(pt, KTGT_A_PARAMS_MAX_BURST, &p.max_burst);
+	set_u32(pt, KTGT_A_PARAMS_FIRST_BURST, &p.first_burst);
+	set_u8(pt, KTGT_A_PARAMS_INITIAL_R2T, &p.initial_r2t);
+	set_u8(pt, KTGT_A_PARAMS_IMMEDIATE_DATA, &p.immediate_data);
+	set_u32(pt, KTGT_A_PARAMS_MAX_OUTSTANDING_R2T, &p.max_outstanding_r2t);
+	set_u32(pt, KTGT_A_PARAMS_TIME2WAIT, &p.time2wait);
+	set_u32(pt, KTGT_A_PARAMS_TIME2RETAIN, &p.time2retain);
+	if (p.first_burst > p.max_burst) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pt[KTGT_A_PARAMS_FIRST_BURST] ?:
+				    tb[KTGT_A_TARGET_PARAMS],
+				    "FirstBurstLength exceeds MaxBurstLength");
+		return -EINVAL;
+	}
+	t->params = p;
+	return 0;
+}
+
 static const struct genl_ops ktgt_ops[] = {
 	{
 		.cmd = KTGT_CMD_TARGET_ADD,
@@ -564,6 +660,12 @@ static const struct genl_ops ktgt_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 		.internal_flags = KTGT_NL_NEED_TARGET,
 	},
+	{
+		.cmd = KTGT_CMD_TARGET_SET,
+		.doit = ktgt_nl_target_set,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
 };
 
 static const struct genl_multicast_group ktgt_mcgrps[] = {
@@ -582,7 +684,7 @@ static struct genl_family ktgt_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = ktgt_ops,
 	.n_ops = ARRAY_SIZE(ktgt_ops),
-	.resv_start_op = KTGT_CMD_ACCOUNT_DEL + 1,
+	.resv_start_op = KTGT_CMD_TARGET_SET + 1,
 	.mcgrps = ktgt_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(ktgt_mcgrps),
 };

@@ -30,6 +30,7 @@ enum ktgt_nl_cmd {
 	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR}} */
 	KTGT_CMD_ACCOUNT_ADD,	/* TARGET{NAME, ACCOUNT{USER, SECRET, [OUTGOING]}} */
 	KTGT_CMD_ACCOUNT_DEL,	/* TARGET{NAME, ACCOUNT{USER, [OUTGOING]}} */
+	KTGT_CMD_TARGET_SET,	/* TARGET{NAME, PARAMS{...}}: what logins are offered */
 
 	__KTGT_CMD_MAX,
 	KTGT_CMD_MAX = (__KTGT_CMD_MAX - 1)
@@ -52,6 +53,7 @@ enum ktgt_a_target {
 	KTGT_A_TARGET_ACL,	/* nest: enum ktgt_a_acl (repeated in replies) */
 	KTGT_A_TARGET_SESSION,	/* nest: enum ktgt_a_session (replies only) */
 	KTGT_A_TARGET_ACCOUNT,	/* nest: enum ktgt_a_account (repeated in replies) */
+	KTGT_A_TARGET_PARAMS,	/* nest: enum ktgt_a_params, the target's offers */
 
 	__KTGT_A_TARGET_MAX,
 	KTGT_A_TARGET_MAX = (__KTGT_A_TARGET_MAX - 1)
@@ -114,6 +116,32 @@ enum ktgt_a_account {
 	KTGT_A_ACCOUNT_MAX = (__KTGT_A_ACCOUNT_MAX - 1)
 };
 
+/* digest masks in KTGT_A_PARAMS_*_DIGEST */
+#define KTGT_DIGEST_MASK_NONE	(1 << 0)
+#define KTGT_DIGEST_MASK_CRC32C	(1 << 1)
+
+/*
+ * Login keys (RFC 7143 section 13). In a target, what its logins offer and
+ * accept; in a session, what was negotiated.
+ */
+enum ktgt_a_params {
+	KTGT_A_PARAMS_UNSPEC,
+	KTGT_A_PARAMS_HEADER_DIGEST,		/* u32 mask: digests allowed / the one in use */
+	KTGT_A_PARAMS_DATA_DIGEST,		/* u32 mask */
+	KTGT_A_PARAMS_MAX_RECV_DSL,		/* u32, 512..16777215: what the target receives */
+	KTGT_A_PARAMS_MAX_BURST,		/* u32, 512..16777215 */
+	KTGT_A_PARAMS_FIRST_BURST,		/* u32, 512..16777215, <= MAX_BURST */
+	KTGT_A_PARAMS_INITIAL_R2T,		/* u8 0/1 */
+	KTGT_A_PARAMS_IMMEDIATE_DATA,		/* u8 0/1 */
+	KTGT_A_PARAMS_MAX_OUTSTANDING_R2T,	/* u32, 1..65535 */
+	KTGT_A_PARAMS_TIME2WAIT,		/* u32, 0..3600 */
+	KTGT_A_PARAMS_TIME2RETAIN,		/* u32, 0..3600 */
+	KTGT_A_PARAMS_MAX_XMIT_DSL,		/* u32, sessions only: what the initiator receives */
+
+	__KTGT_A_PARAMS_MAX,
+	KTGT_A_PARAMS_MAX = (__KTGT_A_PARAMS_MAX - 1)
+};
+
 enum ktgt_a_session {
 	KTGT_A_SESSION_UNSPEC,
 	KTGT_A_SESSION_TSIH,		/* u16 */
@@ -121,6 +149,7 @@ enum ktgt_a_session {
 	KTGT_A_SESSION_INITIATOR,	/* string */
 	KTGT_A_SESSION_CONN,		/* nest: enum ktgt_a_conn (repeated) */
 	KTGT_A_SESSION_PAD,
+	KTGT_A_SESSION_PARAMS,		/* nest: enum ktgt_a_params, as negotiated */
 
 	__KTGT_A_SESSION_MAX,
 	KTGT_A_SESSION_MAX = (__KTGT_A_SESSION_MAX - 1)
