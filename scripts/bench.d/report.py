@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""scripts/bench's figures: fio JSON and /proc/stat deltas to tables and JSON.
+
+  report.py summarize RAWDIR [--kernel REL] [--runtime S] [--json OUT]
+                             [--note TEXT]...
+      Reads RAWDIR/manifest.tsv (written by scripts/bench.d/lib.sh) and the
+      fio JSON files next to it; prints one set of tables per backend, with
+      the targets side by side and the ratios ktgt/LIO and ktgt/tgt; writes
+      the raw numbers and the ratios to OUT.
+  report.py check FIO_JSON
+      Exit 0 if fio finished the job without error and moved data (the
+      smoke test's assertion); prints MiB/s and IOPS.
+
+The benchmark reports; it asserts no speed.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+KINDS = ["ktgt", "lio", "tgt", "local"]
+NAMES = {"ktgt": "ktgt", "lio": "LIO", "tgt": "tgt", "local": "local"}
+PEERS = ["lio", "tgt"]
+MiB = 1 << 20
+GiB = 1 << 30
+# /proc/stat "cpu" fields: user nice system idle iowait irq softirq steal ...
+BUSY = (0, 1, 2, 5, 6)
+
+
+def load_fio(path):
+    """fio's JSON; fio may print warnings before it in the same file."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    start = text.find("{")
+    if start < 0:
+        raise ValueError(f"{path}: no JSON")
+    return json.loads(text[start:])
+
+
+def direction(d):
+    pct = d.get("clat_ns", {}).get("percentile", {}) or {}
+    return {
+        "io_bytes": d.get("io_bytes", 0),
+        "bw_bytes": d.get("bw_bytes", 0),
+        "iops": d.get("iops", 0.0),
+        "total_ios": d.get("total_ios", 0),
+        "clat_mean_us": d.get("clat_ns", {}).get("mean", 0.0) / 1000,
+        "lat_mean_us": d.get("lat_ns", {}).get("mean", 0.0) / 1000,
+        "clat_p50_us": pct.get("50.000000", 0) / 1000,
+        "clat_p99_us": pct.get("99.000000", 0) / 1000,
+        "clat_p999_us": pct.get("99.900000", 0) / 1000,
+    }
+
+
+def fio_metrics(path):
+    data = load_fio(path)
+    job = data["jobs"][0]  # group_reporting: one entry for all jobs
+    rd, wr = direction(job["read"]), direction(job["write"])
+    main = rd if rd["total_ios"] else wr
+    return {
+        "error": job.get("error", 0),
+        "runtime_ms": job.get("job_runtime", 0),
+        "mib_s": (rd["bw_bytes"] + wr["bw_bytes"]) / MiB,
+        "iops": rd["iops"] + wr["iops"],
+        "p50_us": main["clat_p50_us"],
+        "p99_us": main["clat_p99_us"],
+        "bytes": rd["io_bytes"] + wr["io_bytes"],
+        "read": rd,
+        "write": wr,
+        "usr_cpu_pct": job.get("usr_cpu"),
+        "sys_cpu_pct": job.get("sys_cpu"),
+    }
+
+
+def cpu_fields(s):
+    return [int(x) for x in s.split(",")] if s else []
+
+
+def read_manifest(rawdir):
+    runs = []
+    with open(os.path.join(rawdir, "manifest.tsv"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            p = line.split("\t")
+            p += [""] * (10 - len(p))
+            be, kind, row, status, before, after, hz, jobs, msk, label = p[:10]
+            run = {
+                "backend": be, "kind": kind, "row": row, "label": label or row,
+                "status": int(status), "jobs": int(jobs or 0),
+                "max_sectors_kb": None if msk in ("", "-") else int(msk),
+                "fio_json": f"{be}-{kind}-{row}.json",
+            }
+            run["ok"] = False
+            if run["status"] == 0:
+                try:
+                    run.update(fio_metrics(os.path.join(rawdir, run["fio_json"])))
+                    run["ok"] = run["error"] == 0 and run["bytes"] > 0
+                except (OSError, ValueError, KeyError, IndexError) as e:
+                    run["parse_error"] = str(e)
+            b, a = cpu_fields(before), cpu_fields(after)
+            if run["ok"] and b and a and hz:
+                d = [y - x for x, y in zip(b, a)]
+                busy = sum(d[i] for i in BUSY if i < len(d))
+                total = sum(d[:8])
+                run["cpu_busy_s"] = busy / int(hz)
+                run["cpu_util"] = busy / total if total else None
+                run["cpu_s_per_gib"] = run["cpu_busy_s"] / (run["bytes"] / GiB)
+            runs.append(run)
+    return runs
+
+
+def ratio(a, b):
+    if a is None or b is None or not b:
+        return None
+    return a / b
+
+
+def build(runs):
+    """{backend: {row: {"label", "targets": {kind: run}, "ratios": {...}}}}"""
+    out = {}
+    for r in runs:
+        row = out.setdefault(r["backend"], {}).setdefault(
+            r["row"], {"label": r["label"], "targets": {}, "ratios": {}})
+        row["targets"][r["kind"]] = r
+    for rows in out.values():
+        for row in rows.values():
+            k = row["targets"].get("ktgt")
+            for peer in PEERS + ["local"]:
+                p = row["targets"].get(peer)
+                if not (k and p and k["ok"] and p["ok"]):
+                    continue
+                row["ratios"][f"ktgt/{peer}"] = {
+                    m: ratio(k.get(m), p.get(m))
+                    for m in ("mib_s", "iops", "p50_us", "p99_us", "cpu_s_per_gib")
+                }
+    return out
+
+
+def fmt_num(x, digits=3):
+    if x is None:
+        return "-"
+    if x >= 10000:
+        return f"{x / 1000:.0f}k"
+    if x >= 1000:
+        return f"{x / 1000:.1f}k"
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.{digits - 1}f}"
+
+
+def fmt_ms(us):
+    if us is None:
+        return "-"
+    ms = us / 1000
+    for lim, d in ((100, 0), (10, 1), (1, 2)):
+        if ms >= lim:
+            return f"{ms:.{d}f}"
+    return f"{ms:.3f}"
+
+
+def fmt_ratio(x):
+    return "-" if x is None else f"{x:.2f}x"
+
+
+TABLES = [
+    ("throughput: MiB/s (IOPS)", "mib_s", lambda r: f"{fmt_num(r['mib_s'])} ({fmt_num(r['iops'])})"),
+    ("latency: completion latency p50/p99, ms (ratios: p99)", "p99_us",
+     lambda r: f"{fmt_ms(r['p50_us'])}/{fmt_ms(r['p99_us'])}"),
+    ("guest CPU seconds per GiB moved, and CPU busy % of 2 vCPUs (lower is better)",
+     "cpu_s_per_gib",
+     lambda r: f"{fmt_num(r.get('cpu_s_per_gib'))} ({100 * (r.get('cpu_util') or 0):.0f}%)"),
+]
+
+
+def print_tables(data, kinds, file=sys.stdout):
+    for be, rows in data.items():
+        present = [k for k in kinds if any(k in r["targets"] for r in rows.values())]
+        ratio_cols = [f"ktgt/{p}" for p in PEERS
+                      if "ktgt" in present and p in present]
+        for title, metric, cell in TABLES:
+            head = ["row"] + [NAMES[k] for k in present] + \
+                [c.replace("lio", "LIO") for c in ratio_cols]
+            lines = [head]
+            for row in rows.values():
+                line = [row["label"]]
+                for k in present:
+                    r = row["targets"].get(k)
+                    if r is None:
+                        line.append("")
+                    elif not r["ok"]:
+                        line.append("FAIL" if r["status"] != -1 else "no setup")
+                    else:
+                        line.append(cell(r))
+                for c in ratio_cols:
+                    line.append(fmt_ratio(row["ratios"].get(c, {}).get(metric)))
+                lines.append(line)
+            w = [max(len(l[i]) for l in lines) for i in range(len(head))]
+            print(f"\n{be} -- {title}", file=file)
+            for n, l in enumerate(lines):
+                print("  ".join([l[0].ljust(w[0])] + [c.rjust(w[i + 1]) for i, c in enumerate(l[1:])]),
+                      file=file)
+                if n == 0:
+                    print("  ".join("-" * x for x in w), file=file)
+
+
+def summarize(args):
+    runs = read_manifest(args.rawdir)
+    data = build(runs)
+    failed = [f"{r['backend']} {r['kind']} {r['row']} (status {r['status']})"
+              for r in runs if not r["ok"]]
+    print(f"kernel {args.kernel or '?'}, {args.runtime or '?'} s per row; "
+          "ratios > 1 are ktgt ahead for throughput, behind for latency and CPU")
+    for n in args.note:
+        print(n)
+    print_tables(data, KINDS)
+    if failed:
+        print("\nfailed or not run: " + "; ".join(failed))
+    if args.json:
+        doc = {
+            "kernel": args.kernel,
+            "runtime_s": args.runtime,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "notes": args.note,
+            "units": {"mib_s": "MiB/s", "iops": "I/O per s", "p50_us": "clat p50, us",
+                      "p99_us": "clat p99, us",
+                      "cpu_s_per_gib": "guest CPU s (user+nice+system+irq+softirq) per GiB"},
+            "backends": data,
+            "failed": failed,
+        }
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=1, sort_keys=False)
+            f.write("\n")
+    return 0
+
+
+def check(args):
+    try:
+        m = fio_metrics(args.fio_json)
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        print(f"cannot read {args.fio_json}: {e}")
+        return 1
+    print(f"{m['mib_s']:.1f} MiB/s, {m['iops']:.0f} IOPS, p99 {m['p99_us']:.0f} us, "
+          f"error {m['error']}, {m['bytes']} bytes")
+    return 0 if m["error"] == 0 and m["bytes"] > 0 else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("summarize")
+    s.add_argument("rawdir")
+    s.add_argument("--kernel")
+    s.add_argument("--runtime", type=float)
+    s.add_argument("--json")
+    s.add_argument("--note", action="append", default=[])
+    c = sub.add_parser("check")
+    c.add_argument("fio_json")
+    args = ap.parse_args()
+    return summarize(args) if args.cmd == "summarize" else check(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
