@@ -91,6 +91,47 @@ static int cmd_target(const struct cli_cmd *cmd, int argc, char **argv, void *ct
 	return send_request(ctx, cmd, "target", &req);
 }
 
+/* KEY VALUE [KEY VALUE...]; a key given twice takes its last value */
+static int parse_param_args(int argc, char **argv, struct ktgt_params *p)
+{
+	const struct ktgt_param_key *k;
+	char range[64];
+	uint32_t val;
+	int i, err;
+
+	if (argc % 2)
+		return cli_error(CLI_USAGE, "missing value after '%s'", argv[argc - 1]);
+	for (i = 0; i < argc; i += 2) {
+		k = ktgt_param_lookup(argv[i]);
+		if (!k || k->session_only)
+			return cli_error(CLI_USAGE,
+					 "unknown login key '%s' (try 'ktgtctl target set --help')",
+					 argv[i]);
+		err = ktgt_param_parse(k, argv[i + 1], &val);
+		if (err) {
+			ktgt_param_range(k, range, sizeof(range));
+			return cli_error(CLI_USAGE, "invalid value '%s' for %s (expected %s)",
+					 argv[i + 1], k->name, range);
+		}
+		ktgt_params_set(p, k->attr, val);
+	}
+	return CLI_OK;
+}
+
+/* target set IQN KEY VALUE [KEY VALUE...] */
+static int cmd_target_set(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgt_params params = { };
+	struct ktgt_request req = { .name = argv[0], .params = &params };
+	int err = check_target_arg(argv[0]);
+
+	if (!err)
+		err = parse_param_args(argc - 1, argv + 1, &params);
+	if (err)
+		return err;
+	return send_request(ctx, cmd, "target", &req);
+}
+
 /* portal add|del IQN IP[:PORT] */
 static int cmd_portal(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
@@ -472,6 +513,21 @@ static const struct cli_cmd target_cmds[] = {
 	}, {
 		.name = "del", .args = "IQN", .help = "delete a target and everything in it",
 		.run = cmd_target, .id = KTGT_CMD_TARGET_DEL, .min_args = 1, .max_args = 1,
+	}, {
+		.name = "set", .args = "IQN KEY VALUE [KEY VALUE...]",
+		.help = "change the login keys the target offers",
+		.details = "KEY is an RFC 7143 login key, in any case:\n"
+			   "  HeaderDigest, DataDigest        None, CRC32C or CRC32C,None\n"
+			   "  MaxRecvDataSegmentLength        512..16777215\n"
+			   "  MaxBurstLength                  512..16777215\n"
+			   "  FirstBurstLength                512..MaxBurstLength\n"
+			   "  InitialR2T, ImmediateData       Yes or No\n"
+			   "  MaxOutstandingR2T               1..65535 (the kernel may allow fewer)\n"
+			   "  DefaultTime2Wait                0..3600\n"
+			   "  DefaultTime2Retain              0..3600\n"
+			   "Sessions already logged in keep what they negotiated; later logins\n"
+			   "get the new offers. show lists both.\n",
+		.run = cmd_target_set, .id = KTGT_CMD_TARGET_SET, .min_args = 3, .max_args = 63,
 	},
 	{ }
 };

@@ -65,6 +65,7 @@ static const struct nla_policy target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_ACL]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_SESSION]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_ACCOUNT]		= { .type = NLA_NESTED },
+	[KTGT_A_TARGET_PARAMS]		= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy portal_policy[KTGT_A_PORTAL_MAX + 1] = {
@@ -97,6 +98,7 @@ static const struct nla_policy session_policy[KTGT_A_SESSION_MAX + 1] = {
 	[KTGT_A_SESSION_ISID]		= { .type = NLA_U64 },
 	[KTGT_A_SESSION_INITIATOR]	= { .type = NLA_STRING },
 	[KTGT_A_SESSION_CONN]		= { .type = NLA_NESTED },
+	[KTGT_A_SESSION_PARAMS]		= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy conn_policy[KTGT_A_CONN_MAX + 1] = {
@@ -228,6 +230,39 @@ static int parse_account(struct nlattr *nest, struct ktgt_account_info *acct)
 	return 0;
 }
 
+/* The type of each key's attribute, from the table of keys. */
+static int param_nla_type(const struct ktgt_param_key *k)
+{
+	return k->type == KTGT_PARAM_BOOL ? NLA_U8 : NLA_U32;
+}
+
+/* A PARAMS nest, if present: an older kernel sends none. */
+static int parse_params(struct nlattr *nest, struct ktgt_params *p)
+{
+	struct nla_policy policy[KTGT_A_PARAMS_MAX + 1] = { };
+	struct nlattr *tb[KTGT_A_PARAMS_MAX + 1];
+	const struct ktgt_param_key *k;
+	size_t i;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (!nest)
+		return 0;
+	for (i = 0; i < ktgt_nr_param_keys; i++)
+		policy[ktgt_param_keys[i].attr].type = param_nla_type(&ktgt_param_keys[i]);
+	err = parse_nest(tb, KTGT_A_PARAMS_MAX, nest, policy);
+	if (err)
+		return err;
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		k = &ktgt_param_keys[i];
+		if (!tb[k->attr])
+			continue;
+		ktgt_params_set(p, k->attr, k->type == KTGT_PARAM_BOOL ?
+				nla_get_u8(tb[k->attr]) : nla_get_u32(tb[k->attr]));
+	}
+	return 0;
+}
+
 static int parse_conn(struct nlattr *nest, struct ktgt_conn_info *c)
 {
 	struct nlattr *tb[KTGT_A_CONN_MAX + 1];
@@ -272,6 +307,9 @@ static int parse_session(struct nlattr *nest, struct ktgt_session_info *s)
 	s->tsih = get_u16(tb[KTGT_A_SESSION_TSIH], 0);
 	s->isid = get_u64(tb[KTGT_A_SESSION_ISID], 0);
 	s->initiator = get_str(tb[KTGT_A_SESSION_INITIATOR]);
+	err = parse_params(tb[KTGT_A_SESSION_PARAMS], &s->params);
+	if (err)
+		return err;
 	s->nr_conns = 0;
 	s->conns = calloc(n, sizeof(*s->conns));
 	if (n && !s->conns)
@@ -384,6 +422,9 @@ int ktgt_nl_parse_target(struct nlmsghdr *nlh, struct ktgt_target *t)
 		return err;
 	t->name = get_str(tt[KTGT_A_TARGET_NAME]);
 	t->tid = get_u32(tt[KTGT_A_TARGET_TID], 0);
+	err = parse_params(tt[KTGT_A_TARGET_PARAMS], &t->params);
+	if (err)
+		return err;
 
 	err = alloc_lists(t, nest);
 	if (err)
@@ -443,6 +484,28 @@ static int put_account(struct nl_msg *msg, const struct ktgt_account_spec *a)
 	return nla_nest_end(msg, nest);
 }
 
+/* The keys present in @p, each as its type in the table says. */
+static int put_params(struct nl_msg *msg, const struct ktgt_params *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_PARAMS | NLA_F_NESTED);
+	const struct ktgt_param_key *k;
+	size_t i;
+	int err;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		k = &ktgt_param_keys[i];
+		if (!ktgt_params_has(p, k->attr))
+			continue;
+		err = k->type == KTGT_PARAM_BOOL ? nla_put_u8(msg, k->attr, p->val[k->attr]) :
+						   nla_put_u32(msg, k->attr, p->val[k->attr]);
+		if (err)
+			return -EMSGSIZE;
+	}
+	return nla_nest_end(msg, nest);
+}
+
 /**
  * ktgt_nl_put_request() - append the KTGT_A_TARGET nest of a request
  * @msg: the message, after its genetlink header
@@ -458,7 +521,8 @@ int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req)
 	    (req->portal && put_portal(msg, req->portal)) ||
 	    (req->lun && put_lun(msg, req->lun)) ||
 	    (req->initiator && put_acl(msg, req->initiator)) ||
-	    (req->account && put_account(msg, req->account)))
+	    (req->account && put_account(msg, req->account)) ||
+	    (req->params && put_params(msg, req->params)))
 		return -EMSGSIZE;
 	return nla_nest_end_keep_empty(msg, nest) ? -EMSGSIZE : 0;
 }

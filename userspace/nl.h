@@ -51,6 +51,7 @@ struct ktgt_account_spec {
  * @lun: a LUN nest, or NULL
  * @initiator: an ACL nest with this initiator, or NULL
  * @account: an ACCOUNT nest, or NULL
+ * @params: a PARAMS nest with the keys present in it, or NULL
  */
 struct ktgt_request {
 	const char *name;
@@ -58,6 +59,7 @@ struct ktgt_request {
 	const struct ktgt_lun_spec *lun;
 	const char *initiator;
 	const struct ktgt_account_spec *account;
+	const struct ktgt_params *params;
 };
 
 /* Called once per target in a reply; a nonzero return stops and is returned. */

@@ -42,6 +42,26 @@ static const char *backend_name(uint32_t backend)
 	return "unknown";
 }
 
+/* One "Key: value" line per key present; nothing if the kernel sent none. */
+static void text_params(FILE *f, const char *indent, const char *title,
+			const struct ktgt_params *p)
+{
+	const struct ktgt_param_key *k;
+	char val[32];
+	size_t i;
+
+	if (!p->present)
+		return;
+	fprintf(f, "%s%s:\n", indent, title);
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		k = &ktgt_param_keys[i];
+		if (!ktgt_params_has(p, k->attr))
+			continue;
+		ktgt_param_format(k, p->val[k->attr], val, sizeof(val));
+		fprintf(f, "%s" TAB1 "%s: %s\n", indent, k->name, val);
+	}
+}
+
 static void text_sessions(FILE *f, const struct ktgt_target *t)
 {
 	char addr[KTGT_ADDR_STRLEN];
@@ -54,6 +74,7 @@ static void text_sessions(FILE *f, const struct ktgt_target *t)
 		fprintf(f, TAB2 "I_T nexus: %u\n", s->tsih);
 		fprintf(f, TAB3 "Initiator: %s\n", or_none(s->initiator));
 		fprintf(f, TAB3 "ISID: 0x%" PRIx64 "\n", s->isid);
+		text_params(f, TAB3, "Negotiated parameters", &s->params);
 		for (j = 0; j < s->nr_conns; j++) {
 			const struct ktgt_conn_info *c = &s->conns[j];
 
@@ -134,6 +155,7 @@ void ktgt_show_text(FILE *f, const struct ktgt_target *t)
 	fputs(TAB1 "System information:\n", f);
 	fprintf(f, TAB2 "Driver: %s\n", KTGT_DRIVER);
 	fprintf(f, TAB2 "State: %s\n", KTGT_STATE);
+	text_params(f, TAB1, "Login parameters", &t->params);
 	text_sessions(f, t);
 	text_portals(f, t);
 	text_luns(f, t);
@@ -153,6 +175,39 @@ static void json_addr(struct json_writer *w, const char *key, const struct ktgt_
 	json_end_object(w);
 }
 
+/*
+ * "params": {"HeaderDigest": "None", "MaxBurstLength": 262144,
+ * "ImmediateData": true, ...}, left out if the kernel sent none
+ */
+static void json_params(struct json_writer *w, const struct ktgt_params *p)
+{
+	const struct ktgt_param_key *k;
+	char val[32];
+	size_t i;
+
+	if (!p->present)
+		return;
+	json_begin_object(w, "params");
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		k = &ktgt_param_keys[i];
+		if (!ktgt_params_has(p, k->attr))
+			continue;
+		switch (k->type) {
+		case KTGT_PARAM_DIGEST:
+			ktgt_param_format(k, p->val[k->attr], val, sizeof(val));
+			json_string(w, k->name, val);
+			break;
+		case KTGT_PARAM_BOOL:
+			json_bool(w, k->name, p->val[k->attr]);
+			break;
+		case KTGT_PARAM_NUMBER:
+			json_uint(w, k->name, p->val[k->attr]);
+			break;
+		}
+	}
+	json_end_object(w);
+}
+
 static void json_session(struct json_writer *w, const struct ktgt_session_info *s)
 {
 	size_t i;
@@ -161,6 +216,7 @@ static void json_session(struct json_writer *w, const struct ktgt_session_info *
 	json_uint(w, "tsih", s->tsih);
 	json_string(w, "initiator", s->initiator);
 	json_uint(w, "isid", s->isid);
+	json_params(w, &s->params);
 	json_begin_array(w, "connections");
 	for (i = 0; i < s->nr_conns; i++) {
 		const struct ktgt_conn_info *c = &s->conns[i];
@@ -205,6 +261,7 @@ void ktgt_show_json(struct json_writer *w, const struct ktgt_target *t)
 	json_string(w, "name", t->name);
 	json_string(w, "driver", KTGT_DRIVER);
 	json_string(w, "state", KTGT_STATE);
+	json_params(w, &t->params);
 	json_begin_array(w, "sessions");
 	for (i = 0; i < t->nr_sessions; i++)
 		json_session(w, &t->sessions[i]);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "params.h"
 #include "parse.h"
 
 /* KTGT_A_LUN_BACKEND was absent */
@@ -40,6 +41,7 @@ struct ktgt_session_info {
 	const char *initiator;
 	struct ktgt_conn_info *conns;
 	size_t nr_conns;
+	struct ktgt_params params;	/* as negotiated; none from older kernels */
 };
 
 /*
@@ -66,6 +68,7 @@ struct ktgt_target {
 	size_t nr_accounts;
 	struct ktgt_session_info *sessions;
 	size_t nr_sessions;
+	struct ktgt_params params;	/* what logins offer; none from older kernels */
 };
 
 #endif /* KTGTCTL_TARGET_H */

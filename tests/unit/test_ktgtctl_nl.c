@@ -14,6 +14,7 @@
 #include <linux/genetlink.h>
 
 #include "nl.c"
+#include "params.c"
 #include "parse.c"
 
 #include "kselftest_harness.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "params.c"
 #include "parse.c"
 #include "json.c"
 #include "show.c"
