@@ -437,7 +437,9 @@ static void cmd_advance(struct ktgt_cmd *cmd)
 	if (!cmd->unsol_done)
 		return;		/* unsolicited Data-Out still to come */
 	if (cmd->failed) {
-		cmd_respond(cmd);
+		/* answer once the initiator has ended every sequence */
+		if (!cmd->nr_r2t)
+			cmd_respond(cmd);
 		return;
 	}
 	if (cmd->cdb.dir == KTGT_DIR_WRITE && cmd->received < cmd->data_len) {
@@ -534,15 +536,48 @@ static struct ktgt_r2t *r2t_find(struct ktgt_cmd *cmd, u32 ttt)
 	return NULL;
 }
 
+/* why a Data-Out cannot be taken for its command, or NULL */
+static const char *data_out_check(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 ttt,
+				  u32 datasn, u32 off, u32 end)
+{
+	struct ktgt_r2t *r2t;
+
+	if (ttt == ISCSI_RSVD_TAG) {
+		if (conn->params.initial_r2t || cmd->unsol_done)
+			return "unsolicited data not allowed";
+		if (datasn != cmd->exp_unsol_datasn)
+			return "DataSN";
+		if (end > cmd->unsol_limit || end < off)
+			return "beyond FirstBurstLength";
+		cmd->exp_unsol_datasn++;
+	} else {
+		r2t = r2t_find(cmd, ttt);
+		if (!r2t)
+			return "unknown TTT";
+		if (datasn != r2t->exp_datasn)
+			return "DataSN";
+		if (end > r2t->offset + r2t->len || end < off)
+			return "beyond the R2T";
+		r2t->exp_datasn++;
+	}
+	if (off != cmd->received)
+		return "offset out of order";
+	return NULL;
+}
+
 /**
  * ktgt_cmd_data_out_hdr() - a Data-Out header arrived: check it, route its data
  * @conn: connection
  *
  * Data must arrive in order (DataPDUInOrder and DataSequenceInOrder are
- * Yes), inside the burst it answers, with the expected DataSN. Anything
- * else would put wrong data on disk, so at ERL 0 the connection drops.
+ * Yes), inside the burst it answers, with the expected DataSN. A Data-Out
+ * that breaks a rule fails its command with CHECK CONDITION, ABORTED
+ * COMMAND: its data and the rest of the command's are dropped, nothing is
+ * written, and the session stays up. The command is answered once the
+ * initiator has ended every sequence it started (F bit).
  *
- * Return: 0, or -EPROTO to drop the connection.
+ * Return: 0, or -EPROTO to drop the connection (data for a command that
+ * is already executing).
  */
 int ktgt_cmd_data_out_hdr(struct ktgt_conn *conn)
 {
@@ -550,8 +585,7 @@ int ktgt_cmd_data_out_hdr(struct ktgt_conn *conn)
 	u32 ttt = be32_to_cpu(h->ttt), off = be32_to_cpu(h->word10);
 	u32 datasn = be32_to_cpu(h->word9), dlen = conn->rx_dlen;
 	struct ktgt_cmd *cmd;
-	struct ktgt_r2t *r2t;
-	u32 end = off + dlen;
+	const char *why;
 
 	conn->rx_sink = KTGT_SINK_DISCARD;
 	conn->rx_cmd = NULL;
@@ -561,22 +595,20 @@ int ktgt_cmd_data_out_hdr(struct ktgt_conn *conn)
 		pr_debug("Data-Out for unknown ITT 0x%x\n", be32_to_cpu(h->itt));
 		return 0;
 	}
-	if (cmd->in_backend || (!cmd->failed && cmd->cdb.dir != KTGT_DIR_WRITE))
-		goto bad;
-
-	if (ttt == ISCSI_RSVD_TAG) {
-		if (conn->params.initial_r2t || cmd->unsol_done ||
-		    datasn != cmd->exp_unsol_datasn || end > cmd->unsol_limit)
-			goto bad;
-		cmd->exp_unsol_datasn++;
-	} else {
-		r2t = r2t_find(cmd, ttt);
-		if (!r2t || datasn != r2t->exp_datasn || end > r2t->offset + r2t->len)
-			goto bad;
-		r2t->exp_datasn++;
+	if (cmd->in_backend) {
+		pr_warn_ratelimited("Data-Out from %pISpc for ITT 0x%x, which is executing\n",
+				    &conn->peer, cmd->itt);
+		return -EPROTO;
 	}
-	if (off != cmd->received || end < off)
-		goto bad;
+
+	why = cmd->cdb.dir != KTGT_DIR_WRITE && !cmd->failed ? "not a write" :
+	      data_out_check(conn, cmd, ttt, datasn, off, off + dlen);
+	if (why) {
+		pr_warn_ratelimited("bad Data-Out from %pISpc (%s): ITT 0x%x TTT 0x%x DataSN %u offset %u length %u\n",
+				    &conn->peer, why, cmd->itt, ttt, datasn, off, dlen);
+		if (!cmd->failed)
+			ktgt_cmd_check(cmd, SK_ABORTED_COMMAND, ASC_DATA_PHASE_ERROR);
+	}
 
 	conn->rx_cmd = cmd;
 	if (!cmd->failed) {
@@ -584,10 +616,6 @@ int ktgt_cmd_data_out_hdr(struct ktgt_conn *conn)
 		conn->rx_data_off = off;
 	}
 	return 0;
-bad:
-	pr_warn_ratelimited("bad Data-Out from %pISpc: ITT 0x%x TTT 0x%x DataSN %u offset %u length %u\n",
-			    &conn->peer, cmd->itt, ttt, datasn, off, dlen);
-	return -EPROTO;
 }
 
 /**
@@ -598,18 +626,21 @@ void ktgt_cmd_data_out_done(struct ktgt_conn *conn)
 {
 	struct ktgt_cmd *cmd = conn->rx_cmd;
 	u32 ttt = be32_to_cpu(conn->rx_bhs.ttt);
+	bool final = conn->rx_bhs.flags & ISCSI_FLAG_FINAL;
 	struct ktgt_r2t *r2t;
 
 	conn->rx_cmd = NULL;
 	if (!cmd)
 		return;
-	cmd->received += conn->rx_dlen;
+	if (!cmd->failed)
+		cmd->received += conn->rx_dlen;
 	if (ttt == ISCSI_RSVD_TAG) {
-		if (conn->rx_bhs.flags & ISCSI_FLAG_FINAL)
+		if (final)
 			cmd->unsol_done = true;
 	} else {
+		/* a sequence ends with its last byte, or with the F bit */
 		r2t = r2t_find(cmd, ttt);
-		if (r2t && cmd->received >= r2t->offset + r2t->len)
+		if (r2t && (final || cmd->received >= r2t->offset + r2t->len))
 			*r2t = cmd->r2t[--cmd->nr_r2t];
 	}
 	cmd_advance(cmd);

@@ -21,6 +21,10 @@ SUITES=(
 	SCSI.ReportLuns
 	SCSI.Read10
 	SCSI.Write10
+	iSCSI.iSCSIcmdsn
+	iSCSI.iSCSIdatasn
+	iSCSI.iSCSIResiduals
+	iSCSI.iSCSITMF
 )
 
 diag "target $TARGET_KIND, kernel $(uname -r)"
