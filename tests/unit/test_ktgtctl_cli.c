@@ -267,6 +267,57 @@ FIXTURE_VARIANT_ADD(cli, account_del_missing_user) {
 	.args = { "account", "del", IQN }, .code = 2,
 	.err = "usage: ktgtctl account del IQN USER [outgoing]",
 };
+FIXTURE_VARIANT_ADD(cli, set_no_key) {
+	.args = { "target", "set", IQN }, .code = 2,
+	.err = "usage: ktgtctl target set IQN KEY VALUE [KEY VALUE...]",
+};
+FIXTURE_VARIANT_ADD(cli, set_missing_value) {
+	.args = { "target", "set", IQN, "MaxBurstLength", "65536", "ImmediateData" },
+	.code = 2, .err = "ktgtctl: missing value after 'ImmediateData'",
+};
+FIXTURE_VARIANT_ADD(cli, set_unknown_key) {
+	.args = { "target", "set", IQN, "MaxConnections", "2" }, .code = 2,
+	.err = "unknown login key 'MaxConnections'",
+};
+FIXTURE_VARIANT_ADD(cli, set_session_only_key) {
+	.args = { "target", "set", IQN, "MaxXmitDataSegmentLength", "8192" }, .code = 2,
+	.err = "unknown login key 'MaxXmitDataSegmentLength'",
+};
+FIXTURE_VARIANT_ADD(cli, set_too_small) {
+	.args = { "target", "set", IQN, "maxburstlength", "511" }, .code = 2,
+	.err = "invalid value '511' for MaxBurstLength (expected 512..16777215)",
+};
+FIXTURE_VARIANT_ADD(cli, set_too_big) {
+	.args = { "target", "set", IQN, "FirstBurstLength", "16777216" }, .code = 2,
+	.err = "invalid value '16777216' for FirstBurstLength (expected 512..16777215)",
+};
+FIXTURE_VARIANT_ADD(cli, set_time2wait) {
+	.args = { "target", "set", IQN, "DefaultTime2Wait", "3601" }, .code = 2,
+	.err = "(expected 0..3600)",
+};
+FIXTURE_VARIANT_ADD(cli, set_not_a_number) {
+	.args = { "target", "set", IQN, "MaxOutstandingR2T", "0x10" }, .code = 2,
+	.err = "invalid value '0x10' for MaxOutstandingR2T",
+};
+FIXTURE_VARIANT_ADD(cli, set_bad_bool) {
+	.args = { "target", "set", IQN, "InitialR2T", "on" }, .code = 2,
+	.err = "invalid value 'on' for InitialR2T (expected Yes or No)",
+};
+FIXTURE_VARIANT_ADD(cli, set_bad_digest) {
+	.args = { "target", "set", IQN, "DataDigest", "CRC32C,CRC32C" }, .code = 2,
+	.err = "invalid value 'CRC32C,CRC32C' for DataDigest",
+};
+FIXTURE_VARIANT_ADD(cli, set_bad_target) {
+	.args = { "target", "set", "mytarget", "InitialR2T", "Yes" }, .code = 2,
+	.err = "invalid target name 'mytarget'",
+};
+FIXTURE_VARIANT_ADD(cli, set_no_module) {
+	.args = { "target", "set", IQN, "headerdigest", "crc32c,none", "ImmediateData", "no" },
+	.code = 1, .err = NOT_LOADED, .without_module = true,
+};
+FIXTURE_VARIANT_ADD(cli, help_set) {
+	.args = { "target", "set", "--help" }, .code = 0, .out = "DefaultTime2Retain",
+};
 FIXTURE_VARIANT_ADD(cli, unknown_long_option) {
 	.args = { "--bogus", "show" }, .code = 2, .err = "unknown option '--bogus'",
 };

@@ -325,6 +325,35 @@ TEST_F(account_request, encode)
 	nlmsg_free(msg);
 }
 
+/* Only the keys set go out, booleans as u8 and the rest as u32. */
+TEST(request_params)
+{
+	struct ktgt_params params = { };
+	struct ktgt_request req = { .name = "iqn.2024-01.org.example:t1", .params = &params };
+	struct nlattr *t, *p;
+	struct nl_msg *msg;
+
+	ktgt_params_set(&params, KTGT_A_PARAMS_MAX_BURST, 131072);
+	ktgt_params_set(&params, KTGT_A_PARAMS_IMMEDIATE_DATA, 0);
+	ktgt_params_set(&params, KTGT_A_PARAMS_HEADER_DIGEST, KTGT_DIGEST_MASK_CRC32C);
+	t = encode(_metadata, &msg, KTGT_CMD_TARGET_SET, &req);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(2, count_attrs(t));
+	p = only(t, KTGT_A_TARGET_PARAMS);
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(p->nla_type & NLA_F_NESTED);
+	EXPECT_EQ(3, count_attrs(p));
+	ASSERT_NE(NULL, only(p, KTGT_A_PARAMS_MAX_BURST));
+	EXPECT_EQ(4, nla_len(only(p, KTGT_A_PARAMS_MAX_BURST)));
+	EXPECT_EQ(131072U, nla_get_u32(only(p, KTGT_A_PARAMS_MAX_BURST)));
+	ASSERT_NE(NULL, only(p, KTGT_A_PARAMS_IMMEDIATE_DATA));
+	EXPECT_EQ(1, nla_len(only(p, KTGT_A_PARAMS_IMMEDIATE_DATA)));
+	EXPECT_EQ(0, nla_get_u8(only(p, KTGT_A_PARAMS_IMMEDIATE_DATA)));
+	ASSERT_NE(NULL, only(p, KTGT_A_PARAMS_HEADER_DIGEST));
+	EXPECT_EQ(2U, nla_get_u32(only(p, KTGT_A_PARAMS_HEADER_DIGEST)));
+	nlmsg_free(msg);
+}
+
 /* Helpers that play the kernel: each returns nonzero if the message is full. */
 static struct nlattr *nest(struct nl_msg *msg, int type)
 {
@@ -366,6 +395,27 @@ static int put_reply_conn(struct nl_msg *msg, uint16_t cid, const void *peer, in
 	return nla_nest_end(msg, c);
 }
 
+/* A PARAMS nest of @type: u8 for the booleans, u32 for the rest. */
+static int put_reply_params(struct nl_msg *msg, int type, bool session)
+{
+	struct nlattr *p = nest(msg, type);
+
+	if (!p || nla_put_u32(msg, KTGT_A_PARAMS_HEADER_DIGEST, 3) ||
+	    nla_put_u32(msg, KTGT_A_PARAMS_DATA_DIGEST, session ? 2 : 1) ||
+	    nla_put_u32(msg, KTGT_A_PARAMS_MAX_RECV_DSL, 262144) ||
+	    nla_put_u32(msg, KTGT_A_PARAMS_MAX_BURST, session ? 131072 : 1048576) ||
+	    nla_put_u32(msg, KTGT_A_PARAMS_FIRST_BURST, 65536) ||
+	    nla_put_u8(msg, KTGT_A_PARAMS_INITIAL_R2T, 1) ||
+	    nla_put_u8(msg, KTGT_A_PARAMS_IMMEDIATE_DATA, session ? 0 : 1) ||
+	    nla_put_u32(msg, KTGT_A_PARAMS_MAX_OUTSTANDING_R2T, 16) ||
+	    nla_put_u32(msg, KTGT_A_PARAMS_TIME2WAIT, 2) ||
+	    nla_put_u32(msg, KTGT_A_PARAMS_TIME2RETAIN, 3600) ||
+	    (session && nla_put_u32(msg, KTGT_A_PARAMS_MAX_XMIT_DSL, 8192)) ||
+	    nla_put_u32(msg, KTGT_A_PARAMS_MAX + 1, 7))	/* a key from the future */
+		return -1;
+	return nla_nest_end(msg, p);
+}
+
 /* A target with everything, plus attributes this ktgtctl does not know. */
 static struct nl_msg *full_reply(void)
 {
@@ -379,6 +429,7 @@ static struct nl_msg *full_reply(void)
 	t = nest(msg, KTGT_A_TARGET);
 	if (!t || nla_put_string(msg, KTGT_A_TARGET_NAME, "iqn.2024-01.org.example:t1") ||
 	    nla_put_u32(msg, KTGT_A_TARGET_TID, 7) ||
+	    put_reply_params(msg, KTGT_A_TARGET_PARAMS, false) ||
 	    put_reply_portal(msg, v4, 4, 3261) || put_reply_portal(msg, v6, 16, -1))
 		goto fail;
 
@@ -415,7 +466,8 @@ static struct nl_msg *full_reply(void)
 	    nla_put_u64(msg, KTGT_A_SESSION_ISID, 0x23d000000ULL) ||
 	    nla_put_string(msg, KTGT_A_SESSION_INITIATOR, "iqn.1993-08.org.debian:01:abc") ||
 	    put_reply_conn(msg, 0, peer, 4, 51000) || put_reply_conn(msg, 1, v6, 16, 52000) ||
-	    put_reply_conn(msg, 2, NULL, 0, 0))
+	    put_reply_conn(msg, 2, NULL, 0, 0) ||
+	    put_reply_params(msg, KTGT_A_SESSION_PARAMS, true))
 		goto fail;
 	nla_nest_end(msg, s);
 
@@ -499,6 +551,24 @@ TEST(reply_full)
 	EXPECT_EQ(52000, s->conns[1].peer.port);
 	EXPECT_FALSE(s->conns[2].has_peer);
 
+	/* every key but the session's own, and nothing from the future */
+	EXPECT_EQ(0x7feU, t.params.present);
+	EXPECT_EQ(3U, t.params.val[KTGT_A_PARAMS_HEADER_DIGEST]);
+	EXPECT_EQ(1U, t.params.val[KTGT_A_PARAMS_DATA_DIGEST]);
+	EXPECT_EQ(262144U, t.params.val[KTGT_A_PARAMS_MAX_RECV_DSL]);
+	EXPECT_EQ(1048576U, t.params.val[KTGT_A_PARAMS_MAX_BURST]);
+	EXPECT_EQ(65536U, t.params.val[KTGT_A_PARAMS_FIRST_BURST]);
+	EXPECT_EQ(1U, t.params.val[KTGT_A_PARAMS_INITIAL_R2T]);
+	EXPECT_EQ(1U, t.params.val[KTGT_A_PARAMS_IMMEDIATE_DATA]);
+	EXPECT_EQ(16U, t.params.val[KTGT_A_PARAMS_MAX_OUTSTANDING_R2T]);
+	EXPECT_EQ(2U, t.params.val[KTGT_A_PARAMS_TIME2WAIT]);
+	EXPECT_EQ(3600U, t.params.val[KTGT_A_PARAMS_TIME2RETAIN]);
+	EXPECT_EQ(0xffeU, s->params.present);
+	EXPECT_EQ(2U, s->params.val[KTGT_A_PARAMS_DATA_DIGEST]);
+	EXPECT_EQ(131072U, s->params.val[KTGT_A_PARAMS_MAX_BURST]);
+	EXPECT_EQ(0U, s->params.val[KTGT_A_PARAMS_IMMEDIATE_DATA]);
+	EXPECT_EQ(8192U, s->params.val[KTGT_A_PARAMS_MAX_XMIT_DSL]);
+
 	ktgt_target_free(&t);
 	nlmsg_free(msg);
 }
@@ -529,6 +599,8 @@ TEST(reply_skips_keyless_entries)
 	EXPECT_EQ(0U, tt.nr_luns);
 	EXPECT_EQ(0U, tt.nr_acls);
 	EXPECT_EQ(0U, tt.nr_accounts);
+	/* no PARAMS nest, as from a kernel before TARGET_SET */
+	EXPECT_EQ(0U, tt.params.present);
 	ktgt_target_free(&tt);
 	nlmsg_free(msg);
 }
@@ -606,6 +678,20 @@ static int put_account_not_nested(struct nl_msg *msg)
 	return nla_put_u32(msg, KTGT_A_TARGET_ACCOUNT, 1);
 }
 
+static int put_short_max_burst(struct nl_msg *msg)
+{
+	struct nlattr *p = nest(msg, KTGT_A_TARGET_PARAMS);
+
+	return !p || nla_put_u16(msg, KTGT_A_PARAMS_MAX_BURST, 1) || nla_nest_end(msg, p);
+}
+
+static int put_session_params_not_nested(struct nl_msg *msg)
+{
+	struct nlattr *s = nest(msg, KTGT_A_TARGET_SESSION);
+
+	return !s || nla_put_u32(msg, KTGT_A_SESSION_PARAMS, 1) || nla_nest_end(msg, s);
+}
+
 static int put_nothing(struct nl_msg *msg)
 {
 	return 0;
@@ -628,6 +714,12 @@ FIXTURE_VARIANT_ADD(bad_reply, unterminated_user) {
 };
 FIXTURE_VARIANT_ADD(bad_reply, account_not_nested) {
 	.put = put_account_not_nested, .err = -EPROTO,
+};
+FIXTURE_VARIANT_ADD(bad_reply, short_max_burst) {
+	.put = put_short_max_burst, .err = -EPROTO,
+};
+FIXTURE_VARIANT_ADD(bad_reply, session_params_not_nested) {
+	.put = put_session_params_not_nested, .err = -EPROTO,
 };
 FIXTURE_VARIANT_ADD(bad_reply, control) { .put = put_nothing, .err = 0 };
 

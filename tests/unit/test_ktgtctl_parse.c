@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "params.c"
 #include "parse.c"
 #include "json.c"
 #include "cli.c"
@@ -608,6 +609,102 @@ TEST(error_one_line)
 	err[n] = '\0';
 	fclose(tmp);
 	EXPECT_STREQ("ktgtctl: kernel said 'a??b?'\n", err);
+}
+
+/* Login keys: RFC 7143 names in any case, values by type and range. */
+FIXTURE(param) {};
+FIXTURE_SETUP(param) {}
+FIXTURE_TEARDOWN(param) {}
+
+FIXTURE_VARIANT(param) {
+	const char *key;
+	const char *in;
+	int err;
+	uint32_t val;
+	const char *out;
+};
+
+FIXTURE_VARIANT_ADD(param, digest_none) {
+	.key = "HeaderDigest", .in = "None", .val = 1, .out = "None",
+};
+FIXTURE_VARIANT_ADD(param, digest_crc) {
+	.key = "datadigest", .in = "crc32c", .val = 2, .out = "CRC32C",
+};
+FIXTURE_VARIANT_ADD(param, digest_both) {
+	.key = "DataDigest", .in = "CRC32C,None", .val = 3, .out = "None,CRC32C",
+};
+FIXTURE_VARIANT_ADD(param, digest_both_other_order) {
+	.key = "DataDigest", .in = "None,CRC32C", .val = 3, .out = "None,CRC32C",
+};
+FIXTURE_VARIANT_ADD(param, digest_twice) { .key = "DataDigest", .in = "None,None", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(param, digest_empty) { .key = "DataDigest", .in = "", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(param, digest_trailing_comma) {
+	.key = "DataDigest", .in = "None,", .err = -EINVAL,
+};
+FIXTURE_VARIANT_ADD(param, digest_unknown) { .key = "DataDigest", .in = "MD5", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(param, bool_yes) { .key = "IMMEDIATEDATA", .in = "yes", .val = 1, .out = "Yes" };
+FIXTURE_VARIANT_ADD(param, bool_no) { .key = "InitialR2T", .in = "No", .val = 0, .out = "No" };
+FIXTURE_VARIANT_ADD(param, bool_one) { .key = "InitialR2T", .in = "1", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(param, dsl_min) {
+	.key = "MaxRecvDataSegmentLength", .in = "512", .val = 512, .out = "512",
+};
+FIXTURE_VARIANT_ADD(param, dsl_max) {
+	.key = "MaxBurstLength", .in = "16777215", .val = 16777215, .out = "16777215",
+};
+FIXTURE_VARIANT_ADD(param, dsl_below) { .key = "FirstBurstLength", .in = "511", .err = -ERANGE };
+FIXTURE_VARIANT_ADD(param, dsl_above) {
+	.key = "FirstBurstLength", .in = "16777216", .err = -ERANGE,
+};
+FIXTURE_VARIANT_ADD(param, huge) {
+	.key = "FirstBurstLength", .in = "99999999999999999999999", .err = -ERANGE,
+};
+FIXTURE_VARIANT_ADD(param, r2t_zero) { .key = "MaxOutstandingR2T", .in = "0", .err = -ERANGE };
+FIXTURE_VARIANT_ADD(param, time2wait_zero) {
+	.key = "DefaultTime2Wait", .in = "0", .val = 0, .out = "0",
+};
+FIXTURE_VARIANT_ADD(param, time2retain_above) {
+	.key = "DefaultTime2Retain", .in = "3601", .err = -ERANGE,
+};
+FIXTURE_VARIANT_ADD(param, negative) { .key = "DefaultTime2Retain", .in = "-1", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(param, hex) { .key = "MaxBurstLength", .in = "0x1000", .err = -EINVAL };
+
+TEST_F(param, parse)
+{
+	const struct ktgt_param_key *k = ktgt_param_lookup(variant->key);
+	uint32_t val = 12345;
+	char buf[32];
+
+	ASSERT_NE(NULL, k);
+	EXPECT_EQ(0, strcasecmp(variant->key, k->name));
+	ASSERT_EQ(variant->err, ktgt_param_parse(k, variant->in, &val));
+	if (variant->err) {
+		EXPECT_EQ(12345U, val);
+		return;
+	}
+	EXPECT_EQ(variant->val, val);
+	ktgt_param_format(k, val, buf, sizeof(buf));
+	EXPECT_STREQ(variant->out, buf);
+}
+
+/* One entry per attribute, each with a distinct name. */
+TEST(param_table)
+{
+	uint32_t seen = 0;
+	size_t i;
+
+	EXPECT_EQ((size_t)KTGT_A_PARAMS_MAX, ktgt_nr_param_keys);
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		const struct ktgt_param_key *k = &ktgt_param_keys[i];
+
+		EXPECT_EQ(k, ktgt_param_lookup(k->name));
+		EXPECT_GT(k->attr, 0);
+		EXPECT_LE(k->attr, KTGT_A_PARAMS_MAX);
+		EXPECT_FALSE(seen & (1u << k->attr));
+		seen |= 1u << k->attr;
+		EXPECT_EQ(k->attr == KTGT_A_PARAMS_MAX_XMIT_DSL, k->session_only);
+	}
+	EXPECT_EQ(NULL, ktgt_param_lookup("MaxConnections"));
+	EXPECT_EQ(NULL, ktgt_param_lookup(""));
 }
 
 TEST_HARNESS_MAIN

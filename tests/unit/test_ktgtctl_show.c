@@ -28,11 +28,50 @@ static struct ktgt_conn_info conns[] = {
 	{ .cid = 2 },
 };
 
+#define P(attr)	(1u << KTGT_A_PARAMS_##attr)
+#define TARGET_KEYS (P(HEADER_DIGEST) | P(DATA_DIGEST) | P(MAX_RECV_DSL) | P(MAX_BURST) | \
+		     P(FIRST_BURST) | P(INITIAL_R2T) | P(IMMEDIATE_DATA) |		  \
+		     P(MAX_OUTSTANDING_R2T) | P(TIME2WAIT) | P(TIME2RETAIN))
+
+/* What a TARGET_GET reply holds: every key but MAX_XMIT_DSL, the session's */
+static const struct ktgt_params offers = {
+	.val = {
+		[KTGT_A_PARAMS_HEADER_DIGEST] = KTGT_DIGEST_MASK_NONE | KTGT_DIGEST_MASK_CRC32C,
+		[KTGT_A_PARAMS_DATA_DIGEST] = KTGT_DIGEST_MASK_CRC32C,
+		[KTGT_A_PARAMS_MAX_RECV_DSL] = 262144,
+		[KTGT_A_PARAMS_MAX_BURST] = 1048576,
+		[KTGT_A_PARAMS_FIRST_BURST] = 262144,
+		[KTGT_A_PARAMS_INITIAL_R2T] = 0,
+		[KTGT_A_PARAMS_IMMEDIATE_DATA] = 1,
+		[KTGT_A_PARAMS_MAX_OUTSTANDING_R2T] = 16,
+		[KTGT_A_PARAMS_TIME2WAIT] = 2,
+		[KTGT_A_PARAMS_TIME2RETAIN] = 20,
+	},
+	.present = TARGET_KEYS,
+};
+
+static const struct ktgt_params negotiated = {
+	.val = {
+		[KTGT_A_PARAMS_HEADER_DIGEST] = KTGT_DIGEST_MASK_CRC32C,
+		[KTGT_A_PARAMS_DATA_DIGEST] = KTGT_DIGEST_MASK_NONE,
+		[KTGT_A_PARAMS_MAX_RECV_DSL] = 262144,
+		[KTGT_A_PARAMS_MAX_BURST] = 131072,
+		[KTGT_A_PARAMS_FIRST_BURST] = 32768,
+		[KTGT_A_PARAMS_INITIAL_R2T] = 1,
+		[KTGT_A_PARAMS_IMMEDIATE_DATA] = 0,
+		[KTGT_A_PARAMS_MAX_OUTSTANDING_R2T] = 1,
+		[KTGT_A_PARAMS_TIME2WAIT] = 0,
+		[KTGT_A_PARAMS_TIME2RETAIN] = 0,
+		[KTGT_A_PARAMS_MAX_XMIT_DSL] = 65536,
+	},
+	.present = TARGET_KEYS | P(MAX_XMIT_DSL),
+};
+
 static struct ktgt_session_info sessions[] = {
 	{
 		.tsih = 1, .isid = 0x23d000000ULL,
 		.initiator = "iqn.1993-08.org.debian:01:4d3ee1b5f6a",
-		.conns = conns, .nr_conns = 3,
+		.conns = conns, .nr_conns = 3, .params = negotiated,
 	},
 };
 
@@ -72,6 +111,7 @@ static const struct ktgt_target full = {
 	.acls = acls, .nr_acls = 2,
 	.accounts = accounts, .nr_accounts = 3,
 	.sessions = sessions, .nr_sessions = 1,
+	.params = offers,
 };
 
 static const struct ktgt_target empty = { .tid = 4294967295U };
@@ -81,10 +121,33 @@ static const char full_text[] =
 	"    System information:\n"
 	"        Driver: iscsi\n"
 	"        State: ready\n"
+	"    Login parameters:\n"
+	"        HeaderDigest: None,CRC32C\n"
+	"        DataDigest: CRC32C\n"
+	"        MaxRecvDataSegmentLength: 262144\n"
+	"        MaxBurstLength: 1048576\n"
+	"        FirstBurstLength: 262144\n"
+	"        InitialR2T: No\n"
+	"        ImmediateData: Yes\n"
+	"        MaxOutstandingR2T: 16\n"
+	"        DefaultTime2Wait: 2\n"
+	"        DefaultTime2Retain: 20\n"
 	"    I_T nexus information:\n"
 	"        I_T nexus: 1\n"
 	"            Initiator: iqn.1993-08.org.debian:01:4d3ee1b5f6a\n"
 	"            ISID: 0x23d000000\n"
+	"            Negotiated parameters:\n"
+	"                HeaderDigest: CRC32C\n"
+	"                DataDigest: None\n"
+	"                MaxRecvDataSegmentLength: 262144\n"
+	"                MaxBurstLength: 131072\n"
+	"                FirstBurstLength: 32768\n"
+	"                InitialR2T: Yes\n"
+	"                ImmediateData: No\n"
+	"                MaxOutstandingR2T: 1\n"
+	"                DefaultTime2Wait: 0\n"
+	"                DefaultTime2Retain: 0\n"
+	"                MaxXmitDataSegmentLength: 65536\n"
 	"            Connection: 0\n"
 	"                IP Address: 172.16.1.13\n"
 	"            Connection: 1\n"
@@ -141,11 +204,36 @@ static const char both_json[] =
 	"    \"name\": \"iqn.2012-11.li.cudd.router:htpc1\",\n"
 	"    \"driver\": \"iscsi\",\n"
 	"    \"state\": \"ready\",\n"
+	"    \"params\": {\n"
+	"      \"HeaderDigest\": \"None,CRC32C\",\n"
+	"      \"DataDigest\": \"CRC32C\",\n"
+	"      \"MaxRecvDataSegmentLength\": 262144,\n"
+	"      \"MaxBurstLength\": 1048576,\n"
+	"      \"FirstBurstLength\": 262144,\n"
+	"      \"InitialR2T\": false,\n"
+	"      \"ImmediateData\": true,\n"
+	"      \"MaxOutstandingR2T\": 16,\n"
+	"      \"DefaultTime2Wait\": 2,\n"
+	"      \"DefaultTime2Retain\": 20\n"
+	"    },\n"
 	"    \"sessions\": [\n"
 	"      {\n"
 	"        \"tsih\": 1,\n"
 	"        \"initiator\": \"iqn.1993-08.org.debian:01:4d3ee1b5f6a\",\n"
 	"        \"isid\": 9613344768,\n"
+	"        \"params\": {\n"
+	"          \"HeaderDigest\": \"CRC32C\",\n"
+	"          \"DataDigest\": \"None\",\n"
+	"          \"MaxRecvDataSegmentLength\": 262144,\n"
+	"          \"MaxBurstLength\": 131072,\n"
+	"          \"FirstBurstLength\": 32768,\n"
+	"          \"InitialR2T\": true,\n"
+	"          \"ImmediateData\": false,\n"
+	"          \"MaxOutstandingR2T\": 1,\n"
+	"          \"DefaultTime2Wait\": 0,\n"
+	"          \"DefaultTime2Retain\": 0,\n"
+	"          \"MaxXmitDataSegmentLength\": 65536\n"
+	"        },\n"
 	"        \"connections\": [\n"
 	"          {\n"
 	"            \"cid\": 0,\n"
@@ -289,6 +377,30 @@ TEST(json_list)
 	EXPECT_STREQ(both_json, out);
 	EXPECT_TRUE(!strstr(out, SECRET));
 	EXPECT_TRUE(!strstr(out, "secret"));
+	free(out);
+}
+
+/* Only the keys the kernel sent are listed, in the table's order. */
+TEST(text_some_params)
+{
+	struct ktgt_target t = { .tid = 3 };
+	char *out;
+
+	ktgt_params_set(&t.params, KTGT_A_PARAMS_TIME2RETAIN, 7);
+	ktgt_params_set(&t.params, KTGT_A_PARAMS_DATA_DIGEST, 0);
+	out = CAPTURE(f, ktgt_show_text(f, &t));
+	EXPECT_STREQ("Target 3: None\n"
+		     "    System information:\n"
+		     "        Driver: iscsi\n"
+		     "        State: ready\n"
+		     "    Login parameters:\n"
+		     "        DataDigest: 0x0\n"
+		     "        DefaultTime2Retain: 7\n"
+		     "    I_T nexus information:\n"
+		     "    Portal information:\n"
+		     "    LUN information:\n"
+		     "    Account information:\n"
+		     "    ACL information:\n", out);
 	free(out);
 }
 
