@@ -346,6 +346,41 @@ def target_cold_reset_closes_the_connection():
     expect(c.closed(5), "connection open after cold reset")
 
 
+@case
+def several_r2ts_outstanding_and_answered_in_order():
+    c = conn()
+    p = c.login(IQN, extra=[("MaxOutstandingR2T", "4"), ("MaxBurstLength", "8192"),
+                            ("FirstBurstLength", "8192"), ("InitialR2T", "Yes"),
+                            ("ImmediateData", "No")])
+    expect(p.status == 0 and c.keys.get("MaxOutstandingR2T") == "4", "%r" % c.keys)
+    data = bytes(range(256)) * 256          # 64 KiB: 8 bursts of 8 KiB
+    cdb = struct.pack(">BBIBHB", 0x2A, 0, 256, 0, len(data) // 512, 0)
+    itt = c.scsi_cmd(cdb, edtl=len(data), write=True)
+    done = 0
+    while done < len(data):
+        r2ts = [c.wait_for(r.OP_R2T)]
+        while len(r2ts) < 4 and r2ts[-1].w10 + r2ts[-1].w11 < len(data):
+            r2ts.append(c.wait_for(r.OP_R2T))
+        expect(len(r2ts) == min(4, (len(data) - done) // 8192), "%d R2Ts at once" % len(r2ts))
+        for q in r2ts:
+            expect(q.itt == itt and q.w10 == done and q.w11 == 8192, "R2T %r" % q)
+            for sn, off in enumerate(range(q.w10, q.w10 + q.w11, 4096)):
+                last = off + 4096 == q.w10 + q.w11
+                c.send(r.bhs(r.OP_DATA_OUT, 0x80 if last else 0, dlen=4096,
+                             lun=bytes([0, 1]) + bytes(6), itt=itt, w5=q.ttt,
+                             w7=c.exp_statsn, rest=bytes(4) + struct.pack(">III", sn, off, 0)),
+                       data[off:off + 4096])
+            done += q.w11
+    p = c.wait_for(r.OP_SCSI_RSP)
+    expect(p.itt == itt and p.bhs[3] == 0, "write status %d" % p.bhs[3])
+    cdb = struct.pack(">BBIBHB", 0x28, 0, 256, 0, len(data) // 512, 0)
+    c.scsi_cmd(cdb, edtl=len(data), read=True)
+    got = b""
+    while len(got) < len(data):
+        got += c.wait_for(r.OP_DATA_IN).data
+    expect(got == data, "read back differs")
+
+
 def chap_status(**kw):
     c = conn()
     p = c.chap_login(CHAP_IQN, kw.pop("user", USER), kw.pop("secret", SECRET), **kw)
