@@ -429,6 +429,18 @@ static void negotiate(struct ktgt_neg *neg, u32 idx, const char *value)
 	}
 }
 
+/* the key's index in ktgt_keys[], or -1 */
+static int kv_index(const struct ktgt_kv *kv)
+{
+	size_t kl = (size_t)(kv->value - 1 - kv->key);
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(ktgt_keys); i++)
+		if (strlen(ktgt_keys[i].name) == kl && !memcmp(ktgt_keys[i].name, kv->key, kl))
+			return i;
+	return -1;
+}
+
 /**
  * ktgt_neg_key() - negotiate one operational key
  * @neg: negotiation state
@@ -440,19 +452,26 @@ static void negotiate(struct ktgt_neg *neg, u32 idx, const char *value)
  */
 enum ktgt_neg_result ktgt_neg_key(struct ktgt_neg *neg, const struct ktgt_kv *kv)
 {
-	size_t kl = (size_t)(kv->value - 1 - kv->key);
-	u32 i;
+	int i = kv_index(kv);
 
-	for (i = 0; i < ARRAY_SIZE(ktgt_keys); i++) {
-		if (strlen(ktgt_keys[i].name) != kl || memcmp(ktgt_keys[i].name, kv->key, kl))
-			continue;
-		if (neg->offered & (1ull << i))
-			return KTGT_NEG_DUPLICATE;
-		neg->offered |= 1ull << i;
-		negotiate(neg, i, kv->value);
-		return KTGT_NEG_OK;
-	}
-	return KTGT_NEG_UNKNOWN;
+	if (i < 0)
+		return KTGT_NEG_UNKNOWN;
+	if (neg->offered & (1ull << i))
+		return KTGT_NEG_DUPLICATE;
+	neg->offered |= 1ull << i;
+	negotiate(neg, i, kv->value);
+	return KTGT_NEG_OK;
+}
+
+/**
+ * ktgt_neg_known() - is this an operational key that ktgt_neg_key() takes?
+ * @kv: the pair
+ *
+ * Return: true for the keys of RFC 7143 section 13 that are negotiated here.
+ */
+bool ktgt_neg_known(const struct ktgt_kv *kv)
+{
+	return kv_index(kv) >= 0;
 }
 
 static int key_index(const char *name)

@@ -109,6 +109,7 @@ int ktgt_parse_number(const char *s, u64 max, u64 *out);
 
 void ktgt_neg_init(struct ktgt_neg *neg, const struct ktgt_params *ours, bool discovery);
 enum ktgt_neg_result ktgt_neg_key(struct ktgt_neg *neg, const struct ktgt_kv *kv);
+bool ktgt_neg_known(const struct ktgt_kv *kv);
 int ktgt_neg_reply(struct ktgt_neg *neg, struct ktgt_text_buf *out, bool leaving_operational);
 
 #endif /* KTGT_ISCSI_PARAM_H */

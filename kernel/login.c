@@ -165,8 +165,16 @@ static int login_key(struct ktgt_conn *conn, const struct ktgt_kv *kv,
 	return 0;
 }
 
+/* operational keys one request may carry; RFC 7143 defines fewer than 20 */
+#define KTGT_LOGIN_MAX_OPS	32
+
+/*
+ * The keys of one request. Operational keys are only collected: they are
+ * negotiated once the target, and so its offers, is known, since the
+ * request that names the target usually carries them too.
+ */
 static int login_keys(struct ktgt_conn *conn, char *data, u32 len,
-		      struct ktgt_text_buf *out)
+		      struct ktgt_text_buf *out, struct ktgt_kv *ops, u32 *nr_ops)
 {
 	struct ktgt_login *login = conn->login;
 	struct ktgt_text_iter it;
@@ -186,13 +194,11 @@ static int login_keys(struct ktgt_conn *conn, char *data, u32 len,
 			return ISCSI_LOGIN_INITIATOR_ERROR;
 		if (status)
 			continue;
-		switch (ktgt_neg_key(&login->neg, &kv)) {
-		case KTGT_NEG_OK:
+		if (ktgt_neg_known(&kv)) {
+			if (*nr_ops == KTGT_LOGIN_MAX_OPS)
+				return ISCSI_LOGIN_INITIATOR_ERROR;
+			ops[(*nr_ops)++] = kv;
 			continue;
-		case KTGT_NEG_DUPLICATE:
-			return ISCSI_LOGIN_INITIATOR_ERROR;
-		default:
-			break;
 		}
 		status = login_key(conn, &kv, out);
 		if (status)
@@ -405,8 +411,10 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 	u8 csg = ISCSI_LOGIN_CSG(h->flags), nsg = ISCSI_LOGIN_NSG(h->flags);
 	bool transit = h->flags & ISCSI_LOGIN_TRANSIT;
 	const char *why = "authentication";
+	struct ktgt_kv ops[KTGT_LOGIN_MAX_OPS];
 	struct ktgt_text_buf out;
 	struct ktgt_pdu *pdu;
+	u32 nr_ops = 0, i;
 	u8 flags;
 	int status;
 
@@ -457,26 +465,27 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 	}
 
 	ktgt_text_buf_init(&out, login->reply, sizeof(login->reply));
-	status = login_keys(conn, data, len, &out);
+	status = login_keys(conn, data, len, &out, ops, &nr_ops);
+	if (!status && !login->tpgt_sent) {
+		status = login_check_target(conn);
+		if (!status && !login->discovery) {
+			/* from here on, the target's own offers */
+			login->neg.ours = &login->ours;
+			login->neg.result.max_recv_dsl = login->ours.max_recv_dsl;
+			if (ktgt_text_add_u32(&out, "TargetPortalGroupTag", KTGT_TPGT))
+				status = ISCSI_LOGIN_TARGET_ERROR;
+		}
+		login->tpgt_sent = true;
+	}
+	for (i = 0; !status && i < nr_ops; i++)
+		if (ktgt_neg_key(&login->neg, &ops[i]) == KTGT_NEG_DUPLICATE)
+			status = ISCSI_LOGIN_INITIATOR_ERROR;
+	/* ops point into the text: free it only now */
 	kvfree(login->text);
 	login->text = NULL;
 	login->text_len = 0;
 	if (status)
-		return login_fail(conn, status, "bad keys");
-
-	if (!login->tpgt_sent) {
-		status = login_check_target(conn);
-		if (status)
-			return login_fail(conn, status, "target or access");
-		if (!login->discovery) {
-			/* ours may now be the target's own */
-			login->neg.ours = &login->ours;
-			login->neg.result.max_recv_dsl = login->ours.max_recv_dsl;
-			if (ktgt_text_add_u32(&out, "TargetPortalGroupTag", KTGT_TPGT))
-				return login_fail(conn, ISCSI_LOGIN_TARGET_ERROR, "reply too long");
-		}
-		login->tpgt_sent = true;
-	}
+		return login_fail(conn, status, "bad keys, or the target refuses");
 	status = login_auth(conn, csg, &transit, &out, &why);
 	if (status)
 		return login_fail(conn, status, why);
