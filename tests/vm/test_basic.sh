@@ -87,6 +87,14 @@ capacity() { # DEV BYTES
 	[ "$bytes" = "$2" ] || { echo "size $bytes, want $2"; return 1; }
 }
 
+# REPORT LUNS: exactly LUN 1 (peripheral addressing: 0001000000000000)
+report_luns() {
+	local out
+	out=$(sg_luns "$1") || return
+	echo "$out"
+	[ "$(grep -cE '^ +[0-9a-f]{16}' <<<"$out")" -eq 1 ] && grep -qE '^ +0001000000000000' <<<"$out"
+}
+
 # Every block, 256 KiB requests, 16 in flight, each block's crc32c checked
 # right after the write pass (do_verify) and again by a second, read-only run.
 fio_write_verify() { # FILE TAG DIRECT [FIO-ARG...]
@@ -105,13 +113,14 @@ for iqn in "${IQNS[@]}"; do
 	d=${DISK[$iqn]:-}
 	tag=${iqn##*:}
 	if [ -z "$d" ]; then
-		for t in "sg_inq" "sg_readcap" "fio write+verify" "fio verify pass"; do
+		for t in "sg_inq" "sg_readcap" "sg_luns" "fio write+verify" "fio verify pass"; do
 			not_ok "$t $iqn: no disk"
 		done
 		continue
 	fi
 	check "sg_inq $d ($iqn): a disk" inquiry "$d"
 	check "sg_readcap $d ($iqn): ${SIZE[$iqn]} bytes" capacity "$d" "${SIZE[$iqn]}"
+	check "sg_luns $d ($iqn): REPORT LUNS lists LUN 1" report_luns "$d"
 	check "fio write+verify all of $d ($iqn)" fio_write_verify "$d" "$tag-write" 1
 	check "fio read-verify all of $d ($iqn)" fio_write_verify "$d" "$tag-verify" 1 --verify_only
 done
