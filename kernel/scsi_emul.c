@@ -377,10 +377,8 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 		ret = emulate_report_opcodes(cmd, b, &len);
 		break;
 	case KTGT_OP_REPORT_TMFS:
-		/*
-		 * Nothing is reported: ABORT TASK only answers for tasks that
-		 * are gone, and no other function is implemented (session.c).
-		 */
+		/* session.c: ABORT TASK, ABORT TASK SET, CLEAR TASK SET, LU RESET */
+		b[0] = 0x80 | 0x40 | 0x10 | 0x08;
 		len = 4;
 		if (c->repd) {
 			b[3] = 0x0c;
