@@ -159,7 +159,9 @@ if true; then
 			sg_opcodes -o 0x9e,0x10 "$d"
 		check "sg_opcodes: an opcode with service actions needs one" \
 			not sg_opcodes -o 0x9e "$d"
-		check "sg_opcodes: task management functions" sg_opcodes -t "$d"
+		check "sg_opcodes: task management functions (abort task, LU reset)" \
+			eval 'out=$(sg_opcodes -t "$d") && echo "$out" &&
+			grep -qi "abort task" <<<"$out" && grep -qi "logical unit reset" <<<"$out"'
 	else
 		not_ok "LUN 1 has a disk"
 	fi
