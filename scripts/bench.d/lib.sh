@@ -258,7 +258,9 @@ bench_fio() {
 	# Verify in the same pass (verify_backlog): with time_based, fio's
 	# verify phase after the writes would never start.
 	if [ "$BENCH_VERIFY" = 1 ] && [[ $args == *--rw=write* || $args == *--rw=randwrite* ]]; then
-		verify=(--verify=crc32c --verify_backlog=8 --verify_fatal=1 --verify_dump=0)
+		# a backlog of 1 verifies each block soon after it is written, so even
+		# a run slowed to a few writes checks what it wrote
+		verify=(--verify=crc32c --verify_backlog=1 --verify_fatal=1 --verify_dump=0)
 	fi
 	before=$(_cpu_line)
 	# shellcheck disable=SC2086 # $args is a list of options
