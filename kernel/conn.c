@@ -476,8 +476,11 @@ static void ktgt_fill_sn(struct ktgt_conn *conn, struct ktgt_pdu *pdu)
 		pdu->bhs.sn = cpu_to_be32(conn->stat_sn);
 	/* login responses carry the values of the login itself */
 	if (sess && iscsi_bhs_opcode(&pdu->bhs) != ISCSI_OP_LOGIN_RSP) {
-		pdu->bhs.exp_sn = cpu_to_be32(ktgt_exp_cmdsn(sess));
-		pdu->bhs.max_sn = cpu_to_be32(ktgt_max_cmdsn(sess));
+		u32 exp, max;
+
+		ktgt_cmdsn_window(sess, &exp, &max);
+		pdu->bhs.exp_sn = cpu_to_be32(exp);
+		pdu->bhs.max_sn = cpu_to_be32(max);
 	}
 }
 

@@ -279,8 +279,6 @@ struct ktgt_cmd {
 	u64 lun_id;
 	u32 itt;
 	u32 edtl;
-	u8 iscsi_flags;
-	u8 cdb_bytes[16];
 	struct ktgt_cdb cdb;
 
 	struct bio_vec *bvec;		/* data buffer, page by page */
@@ -339,7 +337,6 @@ void ktgt_tsih_free(int tsih);
 
 /* target.c */
 struct ktgt_target *ktgt_target_find(const char *name);
-struct ktgt_target *ktgt_target_get_by_name(const char *name);
 int ktgt_target_add(const char *name, struct netlink_ext_ack *extack);
 int ktgt_target_del(struct ktgt_target *t);
 void ktgt_target_put(struct ktgt_target *t);
@@ -396,8 +393,7 @@ bool ktgt_cmdsn_accept(struct ktgt_session *sess, const struct iscsi_bhs *h, boo
 void ktgt_session_detach(struct ktgt_conn *conn);
 int ktgt_ffp_hdr(struct ktgt_conn *conn);
 int ktgt_ffp_data(struct ktgt_conn *conn);
-u32 ktgt_max_cmdsn(struct ktgt_session *sess);
-u32 ktgt_exp_cmdsn(struct ktgt_session *sess);
+void ktgt_cmdsn_window(struct ktgt_session *sess, u32 *exp_cmdsn, u32 *max_cmdsn);
 void ktgt_cmdsn_release(struct ktgt_session *sess);
 void ktgt_sessions_kill(struct ktgt_target *t);
 void ktgt_send_async_logout(struct ktgt_conn *conn);

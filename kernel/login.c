@@ -510,6 +510,7 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 
 	if (transit && nsg == ISCSI_STAGE_FULL_FEATURE) {
 		int ret = login_finish(conn);
+		u32 exp, max;
 
 		if (ret) {
 			ktgt_pdu_free(pdu);
@@ -517,7 +518,8 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len)
 					  ISCSI_LOGIN_NO_RESOURCES, "cannot create the session");
 		}
 		put_unaligned_be16(conn->sess->tsih, pdu->bhs.lun + 6);
-		pdu->bhs.max_sn = cpu_to_be32(ktgt_max_cmdsn(conn->sess));
+		ktgt_cmdsn_window(conn->sess, &exp, &max);
+		pdu->bhs.max_sn = cpu_to_be32(max);
 		ktgt_pdu_queue(conn, pdu);
 		ktgt_login_free(conn);
 		ktgt_conn_logged_in(conn);

@@ -483,8 +483,6 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	cmd->holds_slot = !(req->opcode & ISCSI_OP_IMMEDIATE);
 	cmd->itt = be32_to_cpu(req->itt);
 	cmd->edtl = be32_to_cpu(req->edtl);
-	cmd->iscsi_flags = req->flags;
-	memcpy(cmd->cdb_bytes, req->cdb, sizeof(cmd->cdb_bytes));
 	list_add_tail(&cmd->node, &conn->cmds);
 
 	if (dlen && (!p->immediate_data || dlen > cmd->edtl ||

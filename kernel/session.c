@@ -156,38 +156,20 @@ void ktgt_send_async_logout(struct ktgt_conn *conn)
 }
 
 /**
- * ktgt_exp_cmdsn() - the next CmdSN the session expects
+ * ktgt_cmdsn_window() - ExpCmdSN and MaxCmdSN, read together
  * @sess: session
- *
- * Return: ExpCmdSN.
- */
-u32 ktgt_exp_cmdsn(struct ktgt_session *sess)
-{
-	u32 v;
-
-	spin_lock(&sess->sn_lock);
-	v = sess->exp_cmdsn;
-	spin_unlock(&sess->sn_lock);
-	return v;
-}
-
-/**
- * ktgt_max_cmdsn() - the last CmdSN the session may send
- * @sess: session
+ * @exp_cmdsn: the next CmdSN the session expects
+ * @max_cmdsn: the last CmdSN the session may send
  *
  * The window shrinks by one for each command taken in and grows back when
  * it is answered, so MaxCmdSN never goes backwards.
- *
- * Return: MaxCmdSN.
  */
-u32 ktgt_max_cmdsn(struct ktgt_session *sess)
+void ktgt_cmdsn_window(struct ktgt_session *sess, u32 *exp_cmdsn, u32 *max_cmdsn)
 {
-	u32 v;
-
 	spin_lock(&sess->sn_lock);
-	v = sess->exp_cmdsn + KTGT_QUEUE_DEPTH - 1 - sess->outstanding;
+	*exp_cmdsn = sess->exp_cmdsn;
+	*max_cmdsn = sess->exp_cmdsn + KTGT_QUEUE_DEPTH - 1 - sess->outstanding;
 	spin_unlock(&sess->sn_lock);
-	return v;
 }
 
 /**

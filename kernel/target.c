@@ -31,24 +31,6 @@ struct ktgt_target *ktgt_target_find(const char *name)
 	return NULL;
 }
 
-/**
- * ktgt_target_get_by_name() - look a target up and take a reference
- * @name: IQN
- *
- * Return: the target, or NULL.
- */
-struct ktgt_target *ktgt_target_get_by_name(const char *name)
-{
-	struct ktgt_target *t;
-
-	mutex_lock(&ktgt_cfg_mutex);
-	t = ktgt_target_find(name);
-	if (t)
-		kref_get(&t->ref);
-	mutex_unlock(&ktgt_cfg_mutex);
-	return t;
-}
-
 static void ktgt_target_release(struct kref *ref)
 {
 	struct ktgt_target *t = container_of(ref, struct ktgt_target, ref);
