@@ -93,6 +93,28 @@ tap_import() {
 	grep -q '^1\.\.' "$1" || not_ok "${1##*/}: the cases did not finish"
 }
 
+# libiscsi_suite DESC URL SUITE LOG: one iscsi-test-cu suite as one TAP
+# line. It passes when CUnit ran at least one test and none failed (-d
+# allows the data-destroying tests). Checks that libiscsi skipped for a
+# missing feature count as passed there, so they are listed as diagnostics.
+libiscsi_suite() {
+	local desc=$1 url=$2 suite=$3 log=$4 rc=0 summary ran failed
+	timeout 300 iscsi-test-cu -d -t "$suite" "$url" >"$log" 2>&1 || rc=$?
+	# "  tests  12  12  10  2  0" (Type Total Ran Passed Failed Inactive)
+	summary=$(awk '$1 == "tests" && NF >= 5 { print $3, $5; exit }' "$log")
+	read -r ran failed <<<"${summary:-0 0}"
+	if [ "$rc" -eq 0 ] && [ "$ran" -gt 0 ] && [ "$failed" -eq 0 ]; then
+		ok "$desc ($ran tests)"
+	else
+		not_ok "$desc (exit $rc, $ran ran, $failed failed)"
+		# "Test: X ...FAILED", then "1. file.c:155  - CU_ASSERT...(...)"
+		diag "$(grep -E 'FAILED|CU_ASSERT|Assertion|^ +[0-9]+\. .*:[0-9]+' "$log" | head -20)"
+		diag "full output: ${log##*/}"
+	fi
+	grep -q SKIPPED "$log" && diag "$(grep -o '\[SKIPPED\].*' "$log" | sort -u | head -10)"
+	return 0
+}
+
 bail_out() {
 	echo "Bail out! $*"
 	_tap_done=1

@@ -35,25 +35,8 @@ tgt_serve "$IQN" 1 "$DEV" || bail_out "the target would not serve $DEV"
 
 known=$(iscsi-test-cu --list 2>&1)
 
-# run_suite SUITE: passes when CUnit ran at least one test and none failed.
-# -d allows the data-destroying tests (the ramdisk is ours).
 run_suite() {
-	local suite=$1 log=$LOGDIR/libiscsi-$1.log rc=0 summary ran failed
-	timeout 300 iscsi-test-cu -d -t "$suite" "$URL" >"$log" 2>&1 || rc=$?
-	# "  tests  12  12  10  2  0" (Type Total Ran Passed Failed Inactive)
-	summary=$(awk '$1 == "tests" && NF >= 5 { print $3, $5; exit }' "$log")
-	read -r ran failed <<<"${summary:-0 0}"
-	if [ "$rc" -eq 0 ] && [ "$ran" -gt 0 ] && [ "$failed" -eq 0 ]; then
-		ok "iscsi-test-cu $suite ($ran tests)"
-	else
-		not_ok "iscsi-test-cu $suite (exit $rc, $ran ran, $failed failed)"
-		# "Test: X ...FAILED", then "1. file.c:155  - CU_ASSERT...(...)"
-		diag "$(grep -E 'FAILED|CU_ASSERT|^ +[0-9]+\. .*:[0-9]+' "$log" | head -20)"
-		diag "full output: ${log##*/}"
-	fi
-	# Checks skipped for a missing feature pass; say what was missing.
-	grep -q SKIPPED "$log" && diag "$(grep -o '\[SKIPPED\].*' "$log" | sort -u | head -10)"
-	return 0
+	libiscsi_suite "iscsi-test-cu $1" "$URL" "$1" "$LOGDIR/libiscsi-$1.log"
 }
 
 for suite in "${SUITES[@]}"; do

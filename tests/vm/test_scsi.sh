@@ -59,23 +59,13 @@ known=$(iscsi-test-cu --list 2>&1)
 # run_suite LUN SUITE: passes when CUnit ran at least one test and none
 # failed. -d allows the data-destroying tests (both LUNs are ours).
 run_suite() {
-	local lun=$1 suite=$2 log=$LOGDIR/scsi-$1-$2.log rc=0 summary ran failed
-	local url=iscsi://$PORTAL/$IQN/$lun
+	local lun=$1 suite=$2
 	if ! grep -qx "$suite" <<<"$known"; then
 		skip "LUN $lun $suite" "not in this iscsi-test-cu's --list"
 		return
 	fi
-	timeout 300 iscsi-test-cu -d -t "$suite" "$url" >"$log" 2>&1 || rc=$?
-	# "  tests  12  12  10  2  0" (Type Total Ran Passed Failed Inactive)
-	summary=$(awk '$1 == "tests" && NF >= 5 { print $3, $5; exit }' "$log")
-	read -r ran failed <<<"${summary:-0 0}"
-	if [ "$rc" -eq 0 ] && [ "$ran" -gt 0 ] && [ "$failed" -eq 0 ]; then
-		ok "LUN $lun iscsi-test-cu $suite ($ran tests)"
-		return
-	fi
-	not_ok "LUN $lun iscsi-test-cu $suite (exit $rc, $ran ran, $failed failed)"
-	diag "$(grep -E 'FAILED|Assertion|failed|Failed' "$log" | head -20)"
-	diag "full output: ${log##*/}"
+	libiscsi_suite "LUN $lun iscsi-test-cu $suite" "iscsi://$PORTAL/$IQN/$lun" "$suite" \
+		"$LOGDIR/scsi-$lun-$suite.log"
 }
 
 for suite in "${BACKEND_SUITES[@]}"; do
