@@ -95,7 +95,7 @@ void ktgt_conn_shutdown(struct ktgt_conn *conn)
  */
 struct ktgt_pdu *ktgt_pdu_alloc(u8 opcode, u8 sn_kind, gfp_t gfp)
 {
-	struct ktgt_pdu *pdu = kzalloc(sizeof(*pdu), gfp);
+	struct ktgt_pdu *pdu = ktgt_pdu_zalloc(gfp);
 
 	if (!pdu)
 		return NULL;
@@ -115,8 +115,7 @@ void ktgt_pdu_free(struct ktgt_pdu *pdu)
 	atomic_dec(&ktgt_live.pdus);
 	if (pdu->cmd)
 		ktgt_cmd_put(pdu->cmd);
-	kfree(pdu->data);
-	kfree(pdu);
+	ktgt_pdu_release(pdu);
 }
 
 /**
@@ -234,7 +233,10 @@ static int recv_cmd_pages(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off,
 	iov_iter_advance(&msg.msg_iter, off);
 	iov_iter_truncate(&msg.msg_iter, len);
 	ret = recv_iter(conn, &msg, 0);
-	if (ret > 0 && conn->ddigest)
+	if (ret <= 0)
+		return ret;
+	this_cpu_add(ktgt_dp_stats.data_out_direct, ret);
+	if (conn->ddigest)
 		conn->rx_crc = crc_cmd_pages(conn->rx_crc, cmd, off, ret);
 	return ret;
 }
@@ -539,12 +541,17 @@ static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_pdu *pdu, bool more
 				ret = ktgt_send_pages(conn->sock, cmd->bvec, cmd->nr_pages,
 						      cmd->buf_len, pdu->cmd_off + off,
 						      len[i] - off, flags);
+				if (ret > 0)
+					this_cpu_add(ktgt_dp_stats.data_in_zerocopy, ret);
 			} else {
 				kv.iov_base = (u8 *)buf[i] + off;
 				kv.iov_len = len[i] - off;
 				iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, kv.iov_len);
 				msg.msg_flags = flags;
 				ret = sock_sendmsg(conn->sock, &msg);
+				if (ret > 0 && i == SEG_DATA &&
+				    iscsi_bhs_opcode(&pdu->bhs) == ISCSI_OP_DATA_IN)
+					this_cpu_add(ktgt_dp_stats.data_in_copied, ret);
 			}
 			if (ret == -EAGAIN)
 				return 0;
@@ -768,6 +775,7 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	kvfree(conn->rx_buf);
 	kfree(conn->rx_scratch);
 	kfree(conn->text_out);
+	ktgt_page_pool_destroy(&conn->pool);
 
 	spin_lock(&ktgt_conns_lock);
 	list_del(&conn->node);
@@ -820,9 +828,12 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 		ret = -ENOMEM;
 		goto out_put_portal;
 	}
-	ret = ktgt_login_start(conn);
+	ret = ktgt_page_pool_init(&conn->pool);
 	if (ret)
 		goto out_free_buf;
+	ret = ktgt_login_start(conn);
+	if (ret)
+		goto out_destroy_pool;
 
 	tcp_sock_set_nodelay(sk);
 	INIT_DELAYED_WORK(&conn->timeout_work, ktgt_conn_timeout);
@@ -864,6 +875,8 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 	queue_work(ktgt_io_wq, &conn->io_work);
 	return 0;
 
+out_destroy_pool:
+	ktgt_page_pool_destroy(&conn->pool);
 out_free_buf:
 	kvfree(conn->rx_buf);
 out_put_portal:

@@ -17,6 +17,8 @@
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
+#include <linux/percpu.h>
+#include <linux/sizes.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -54,6 +56,25 @@ struct ktgt_live_objects {
 };
 
 extern struct ktgt_live_objects ktgt_live;
+
+/* where payload bytes went, per CPU (debugfs ktgt/datapath) */
+struct ktgt_dp_stats {
+	u64 data_in_zerocopy;		/* sent from the command's pages */
+	u64 data_in_copied;		/* sent from a kernel buffer */
+	u64 data_out_direct;		/* received into the command's pages */
+	u64 pool_hits;
+	u64 pool_misses;
+};
+
+DECLARE_PER_CPU(struct ktgt_dp_stats, ktgt_dp_stats);
+
+/* free data pages a connection keeps for its next commands */
+struct ktgt_page_pool {
+	spinlock_t lock;		/* protects nr and pages */
+	u32 nr;
+	u32 cap;
+	struct page **pages;
+};
 
 struct ktgt_cmd;
 struct ktgt_lun;
@@ -245,6 +266,7 @@ struct ktgt_conn {
 
 	struct list_head cmds;		/* commands awaiting data or backend I/O */
 	struct llist_head done;		/* completed by the backend */
+	struct ktgt_page_pool pool;	/* data pages for this connection's commands */
 	atomic_t inflight;		/* commands in the backend; wake_up_var() */
 	u32 next_ttt;
 
@@ -269,6 +291,8 @@ struct ktgt_r2t {
 };
 
 #define KTGT_MAX_R2T	16
+/* data pages a command holds without a separate bio_vec array: 1 MiB */
+#define KTGT_INLINE_BVECS	(SZ_1M / PAGE_SIZE)
 
 struct ktgt_cmd {
 	struct list_head node;		/* conn->cmds */
@@ -282,6 +306,7 @@ struct ktgt_cmd {
 	struct ktgt_cdb cdb;
 
 	struct bio_vec *bvec;		/* data buffer, page by page */
+	struct bio_vec inline_bvec[KTGT_INLINE_BVECS];
 	u32 nr_pages;
 	u32 buf_len;			/* bytes in bvec */
 	u32 data_len;			/* bytes moved on the wire */
@@ -319,6 +344,7 @@ struct ktgt_pdu {
 	struct ktgt_cmd *cmd;		/* data from the command's pages */
 	u32 cmd_off;
 	void *data;			/* or from this buffer (kfree'd) */
+	u8 inline_data[2 + SCSI_SENSE_LEN];	/* or this one: sense data */
 	u32 dlen;
 	u32 sent;
 	__le32 hdigest;
@@ -334,6 +360,18 @@ enum ktgt_sn_kind {
 /* main.c */
 int ktgt_tsih_alloc(void);
 void ktgt_tsih_free(int tsih);
+
+/* pool.c */
+int ktgt_pool_init(struct dentry *debugfs);
+void ktgt_pool_exit(void);
+struct ktgt_cmd *ktgt_cmd_zalloc(void);
+void ktgt_cmd_release(struct ktgt_cmd *cmd);
+struct ktgt_pdu *ktgt_pdu_zalloc(gfp_t gfp);
+void ktgt_pdu_release(struct ktgt_pdu *pdu);
+int ktgt_page_pool_init(struct ktgt_page_pool *pp);
+void ktgt_page_pool_destroy(struct ktgt_page_pool *pp);
+struct page *ktgt_page_get(struct ktgt_page_pool *pp);
+void ktgt_page_put(struct ktgt_page_pool *pp, struct page *page);
 
 /* target.c */
 struct ktgt_target *ktgt_target_find(const char *name);

@@ -55,13 +55,18 @@ static int __init ktgt_init(void)
 		return -ENOMEM;
 
 	ktgt_debugfs_init();
-	ret = ktgt_netlink_init();
+	ret = ktgt_pool_init(ktgt_debugfs);
 	if (ret)
 		goto out_remove_debugfs;
+	ret = ktgt_netlink_init();
+	if (ret)
+		goto out_pool_exit;
 
 	pr_info("iSCSI target loaded\n");
 	return 0;
 
+out_pool_exit:
+	ktgt_pool_exit();
 out_remove_debugfs:
 	debugfs_remove(ktgt_debugfs);
 	destroy_workqueue(ktgt_io_wq);
@@ -76,6 +81,7 @@ static void __exit ktgt_exit(void)
 	ktgt_conns_destroy();
 	destroy_workqueue(ktgt_io_wq);
 	debugfs_remove(ktgt_debugfs);
+	ktgt_pool_exit();
 	ida_destroy(&ktgt_tsih_ida);
 	pr_info("iSCSI target unloaded\n");
 }

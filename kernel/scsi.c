@@ -15,11 +15,10 @@ static void cmd_free(struct ktgt_cmd *cmd)
 	u32 i;
 
 	for (i = 0; i < cmd->nr_pages; i++)
-		__free_page(cmd->bvec[i].bv_page);
-	kfree(cmd->bvec);
+		ktgt_page_put(&cmd->conn->pool, cmd->bvec[i].bv_page);
 	if (cmd->lun)
 		ktgt_lun_put(cmd->lun);
-	kfree(cmd);
+	ktgt_cmd_release(cmd);
 	atomic_dec(&ktgt_live.cmds);
 }
 
@@ -63,11 +62,13 @@ int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len)
 
 	if (!len)
 		return 0;
-	cmd->bvec = kcalloc(nr, sizeof(*cmd->bvec), GFP_KERNEL);
-	if (!cmd->bvec)
-		return -ENOMEM;
+	if (nr > ARRAY_SIZE(cmd->inline_bvec)) {
+		cmd->bvec = kvmalloc_array(nr, sizeof(*cmd->bvec), GFP_KERNEL);
+		if (!cmd->bvec)
+			return -ENOMEM;
+	}
 	for (i = 0; i < nr; i++) {
-		struct page *page = alloc_page(GFP_KERNEL);
+		struct page *page = ktgt_page_get(&cmd->conn->pool);
 
 		if (!page)
 			return -ENOMEM;	/* cmd_free() frees the pages so far */
@@ -337,8 +338,10 @@ static void queue_response(struct ktgt_cmd *cmd, u32 datasn)
 	if (!pdu)
 		return;
 	if (cmd->sense_len) {
-		u8 *data = kzalloc(2 + cmd->sense_len, GFP_KERNEL);
+		u8 *data = pdu->inline_data;
 
+		if (2 + cmd->sense_len > sizeof(pdu->inline_data))
+			data = kzalloc(2 + cmd->sense_len, GFP_KERNEL);
 		if (!data) {
 			ktgt_pdu_free(pdu);
 			return;
@@ -474,10 +477,11 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	if (!ktgt_cmdsn_accept(conn->sess, &conn->rx_bhs, true))
 		return 0;
 
-	cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
+	cmd = ktgt_cmd_zalloc();
 	if (!cmd)
 		return -ENOMEM;
 	atomic_inc(&ktgt_live.cmds);
+	cmd->bvec = cmd->inline_bvec;
 	refcount_set(&cmd->ref, 1);
 	cmd->conn = conn;
 	cmd->holds_slot = !(req->opcode & ISCSI_OP_IMMEDIATE);

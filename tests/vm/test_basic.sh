@@ -125,6 +125,29 @@ for iqn in "${IQNS[@]}"; do
 	check "fio read-verify all of $d ($iqn)" fio_write_verify "$d" "$tag-verify" 1 --verify_only
 done
 
+# Where the payload went (debugfs ktgt/datapath): every byte fio read left
+# from the commands' pages without a copy, every byte it wrote landed
+# straight in them, and the page pool served most pages.
+datapath() { # MIN-READ MIN-WRITTEN
+	local f=/sys/kernel/debug/ktgt/datapath out zc copied direct hits misses
+	out=$(cat "$f") || return
+	echo "$out"
+	zc=$(awk '$1 == "data_in_zerocopy_bytes" { print $2 }' <<<"$out")
+	copied=$(awk '$1 == "data_in_copied_bytes" { print $2 }' <<<"$out")
+	direct=$(awk '$1 == "data_out_direct_bytes" { print $2 }' <<<"$out")
+	hits=$(awk '$1 == "page_pool_hits" { print $2 }' <<<"$out")
+	misses=$(awk '$1 == "page_pool_misses" { print $2 }' <<<"$out")
+	[ "${zc:-0}" -ge "$1" ] || { echo "zero-copy Data-In $zc < $1"; return 1; }
+	[ "$copied" = 0 ] || { echo "copied Data-In: $copied bytes"; return 1; }
+	[ "${direct:-0}" -ge "$2" ] || { echo "direct Data-Out $direct < $2"; return 1; }
+	[ "${hits:-0}" -gt "${misses:-0}" ] || { echo "pool: $hits hits, $misses misses"; return 1; }
+}
+if [ "$TARGET_KIND" = ktgt ]; then
+	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+	check "datapath: Data-In sent zero-copy, Data-Out received in place" \
+		datapath $((2 * (RAM_SIZE + FILE_SIZE))) $((RAM_SIZE + FILE_SIZE))
+fi
+
 for iqn in "${IQNS[@]}"; do
 	check "logout $iqn" iscsi_logout "$iqn"
 done

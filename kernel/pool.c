@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory for the I/O path: commands and PDUs come from kmem caches, data
+ * pages from a per-connection pool, so a command in steady state costs no
+ * page allocation. Also the data-path counters that show where payload
+ * bytes went (debugfs ktgt/datapath).
+ */
+#include <linux/debugfs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "ktgt.h"
+
+static unsigned int pool_pages = 1024;
+module_param(pool_pages, uint, 0444);
+MODULE_PARM_DESC(pool_pages, "free data pages each connection keeps for reuse (default 1024)");
+
+static struct kmem_cache *ktgt_cmd_cache;
+static struct kmem_cache *ktgt_pdu_cache;
+
+DEFINE_PER_CPU(struct ktgt_dp_stats, ktgt_dp_stats);
+
+/**
+ * ktgt_cmd_zalloc() - a zeroed command from the command cache
+ *
+ * Return: the command, or NULL.
+ */
+struct ktgt_cmd *ktgt_cmd_zalloc(void)
+{
+	return kmem_cache_zalloc(ktgt_cmd_cache, GFP_KERNEL);
+}
+
+/**
+ * ktgt_cmd_release() - give a command's memory back to the cache
+ * @cmd: command from ktgt_cmd_zalloc(), its pages already returned
+ */
+void ktgt_cmd_release(struct ktgt_cmd *cmd)
+{
+	if (cmd->bvec != cmd->inline_bvec)
+		kvfree(cmd->bvec);
+	kmem_cache_free(ktgt_cmd_cache, cmd);
+}
+
+/**
+ * ktgt_pdu_zalloc() - a zeroed PDU from the PDU cache
+ * @gfp: allocation flags
+ *
+ * Return: the PDU, or NULL.
+ */
+struct ktgt_pdu *ktgt_pdu_zalloc(gfp_t gfp)
+{
+	return kmem_cache_zalloc(ktgt_pdu_cache, gfp);
+}
+
+/**
+ * ktgt_pdu_release() - give a PDU's memory back
+ * @pdu: PDU from ktgt_pdu_zalloc()
+ */
+void ktgt_pdu_release(struct ktgt_pdu *pdu)
+{
+	if (pdu->data != pdu->inline_data)
+		kfree(pdu->data);
+	kmem_cache_free(ktgt_pdu_cache, pdu);
+}
+
+/**
+ * ktgt_page_pool_init() - an empty pool
+ * @pp: pool, in its connection
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int ktgt_page_pool_init(struct ktgt_page_pool *pp)
+{
+	spin_lock_init(&pp->lock);
+	pp->nr = 0;
+	pp->cap = pool_pages;
+	pp->pages = kvmalloc_array(max(pp->cap, 1U), sizeof(*pp->pages), GFP_KERNEL);
+	return pp->pages ? 0 : -ENOMEM;
+}
+
+/**
+ * ktgt_page_pool_destroy() - free the pool's pages
+ * @pp: pool with no user left
+ */
+void ktgt_page_pool_destroy(struct ktgt_page_pool *pp)
+{
+	while (pp->nr)
+		__free_page(pp->pages[--pp->nr]);
+	kvfree(pp->pages);
+	pp->pages = NULL;
+}
+
+/**
+ * ktgt_page_get() - a data page, from the pool when it has one
+ * @pp: pool
+ *
+ * Return: a page (contents undefined), or NULL.
+ */
+struct page *ktgt_page_get(struct ktgt_page_pool *pp)
+{
+	struct page *page = NULL;
+
+	spin_lock(&pp->lock);
+	if (pp->nr)
+		page = pp->pages[--pp->nr];
+	spin_unlock(&pp->lock);
+	if (page) {
+		this_cpu_inc(ktgt_dp_stats.pool_hits);
+		return page;
+	}
+	this_cpu_inc(ktgt_dp_stats.pool_misses);
+	return alloc_page(GFP_KERNEL);
+}
+
+/**
+ * ktgt_page_put() - done with a data page
+ * @pp: pool
+ * @page: page from ktgt_page_get()
+ *
+ * A page sent with MSG_SPLICE_PAGES or sendpage may still be referenced by
+ * an skb waiting for its ACK; reusing it would change data TCP may have to
+ * retransmit. Only a page we hold the last reference to goes back in the
+ * pool; otherwise the stack's put frees it later.
+ */
+void ktgt_page_put(struct ktgt_page_pool *pp, struct page *page)
+{
+	if (page_ref_count(page) == 1) {
+		spin_lock(&pp->lock);
+		if (pp->nr < pp->cap) {
+			pp->pages[pp->nr++] = page;
+			page = NULL;
+		}
+		spin_unlock(&pp->lock);
+		if (!page)
+			return;
+	}
+	put_page(page);
+}
+
+static int datapath_show(struct seq_file *m, void *v)
+{
+	struct ktgt_dp_stats sum = {};
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct ktgt_dp_stats *s = per_cpu_ptr(&ktgt_dp_stats, cpu);
+
+		sum.data_in_zerocopy += s->data_in_zerocopy;
+		sum.data_in_copied += s->data_in_copied;
+		sum.data_out_direct += s->data_out_direct;
+		sum.pool_hits += s->pool_hits;
+		sum.pool_misses += s->pool_misses;
+	}
+	seq_printf(m, "data_in_zerocopy_bytes %llu\n", sum.data_in_zerocopy);
+	seq_printf(m, "data_in_copied_bytes %llu\n", sum.data_in_copied);
+	seq_printf(m, "data_out_direct_bytes %llu\n", sum.data_out_direct);
+	seq_printf(m, "page_pool_hits %llu\n", sum.pool_hits);
+	seq_printf(m, "page_pool_misses %llu\n", sum.pool_misses);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(datapath);
+
+/**
+ * ktgt_pool_init() - create the caches and the datapath debugfs file
+ * @debugfs: ktgt's debugfs directory
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int ktgt_pool_init(struct dentry *debugfs)
+{
+	ktgt_cmd_cache = KMEM_CACHE(ktgt_cmd, SLAB_HWCACHE_ALIGN);
+	if (!ktgt_cmd_cache)
+		return -ENOMEM;
+	ktgt_pdu_cache = KMEM_CACHE(ktgt_pdu, SLAB_HWCACHE_ALIGN);
+	if (!ktgt_pdu_cache)
+		goto out_destroy_cmd_cache;
+	debugfs_create_file("datapath", 0444, debugfs, NULL, &datapath_fops);
+	return 0;
+
+out_destroy_cmd_cache:
+	kmem_cache_destroy(ktgt_cmd_cache);
+	return -ENOMEM;
+}
+
+/**
+ * ktgt_pool_exit() - destroy the caches, once every object is back
+ */
+void ktgt_pool_exit(void)
+{
+	kmem_cache_destroy(ktgt_pdu_cache);
+	kmem_cache_destroy(ktgt_cmd_cache);
+}
