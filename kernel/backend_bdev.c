@@ -174,7 +174,7 @@ static void bdev_submit(struct ktgt_cmd *cmd)
 	case KTGT_OP_UNMAP:
 	case KTGT_OP_WRITE_SAME:
 		INIT_WORK(&cmd->work, bdev_work);
-		queue_work(ktgt_io_wq, &cmd->work);
+		ktgt_conn_queue(cmd->conn, &cmd->work);
 		return;
 	case KTGT_OP_SYNC_CACHE:
 		bio = bio_alloc(lun->bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH, GFP_NOIO);

@@ -147,7 +147,7 @@ static void file_work(struct work_struct *w)
 static void file_submit(struct ktgt_cmd *cmd)
 {
 	INIT_WORK(&cmd->work, file_work);
-	queue_work(ktgt_io_wq, &cmd->work);
+	ktgt_conn_queue(cmd->conn, &cmd->work);
 }
 
 const struct ktgt_backend_ops ktgt_file_ops = {

@@ -27,6 +27,19 @@ static DEFINE_SPINLOCK(ktgt_conns_lock);	/* protects ktgt_conns, ktgt_nr_logins 
 static DECLARE_WAIT_QUEUE_HEAD(ktgt_conns_wq);
 static unsigned int ktgt_nr_logins;		/* connections still logging in */
 
+/**
+ * ktgt_conn_queue() - queue work for a connection, on its CPU if it has one
+ * @conn: connection
+ * @work: its io_work, or one of its commands' backend work
+ *
+ * A target pinned to a CPU set (ktgtctl target set ... cpus) gives each
+ * connection one CPU of the set; everything the connection does runs there.
+ */
+void ktgt_conn_queue(struct ktgt_conn *conn, struct work_struct *work)
+{
+	queue_work_on(READ_ONCE(conn->cpu), ktgt_io_wq, work);
+}
+
 static void ktgt_conn_data_ready(struct sock *sk)
 {
 	struct ktgt_conn *conn;
@@ -34,7 +47,7 @@ static void ktgt_conn_data_ready(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = sk->sk_user_data;
 	if (conn)
-		queue_work(ktgt_io_wq, &conn->io_work);
+		ktgt_conn_queue(conn, &conn->io_work);
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -46,7 +59,7 @@ static void ktgt_conn_write_space(struct sock *sk)
 	conn = sk->sk_user_data;
 	if (conn && sk_stream_is_writeable(sk)) {
 		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		queue_work(ktgt_io_wq, &conn->io_work);
+		ktgt_conn_queue(conn, &conn->io_work);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
@@ -652,7 +665,7 @@ static void ktgt_conn_timeout(struct work_struct *w)
 		if (!ping_sent &&
 		    time_after(jiffies, READ_ONCE(conn->last_rx) + KTGT_NOP_INTERVAL)) {
 			set_bit(KTGT_CONN_WANT_PING, &conn->flags);
-			queue_work(ktgt_io_wq, &conn->io_work);
+			ktgt_conn_queue(conn, &conn->io_work);
 		}
 		break;
 	default:
@@ -700,6 +713,7 @@ static void ktgt_io_work(struct work_struct *w)
 	int rounds = KTGT_IO_BUDGET, ret;
 	bool pending;
 
+	this_cpu_inc(ktgt_dp_stats.io_work_runs);
 	do {
 		if (test_bit(KTGT_CONN_DYING, &conn->flags))
 			return;
@@ -723,7 +737,7 @@ static void ktgt_io_work(struct work_struct *w)
 
 	/* out of budget: let other connections run, then continue */
 	if (pending)
-		queue_work(ktgt_io_wq, &conn->io_work);
+		ktgt_conn_queue(conn, &conn->io_work);
 	return;
 fail:
 	if (ret != -ECONNRESET && ret != -EPIPE)
@@ -809,6 +823,7 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 	}
 	conn->portal = portal;
 	conn->sock = sock;
+	conn->cpu = WORK_CPU_UNBOUND;
 	INIT_WORK(&conn->io_work, ktgt_io_work);
 	INIT_WORK(&conn->release_work, ktgt_conn_release_work);
 	INIT_LIST_HEAD(&conn->tx_queue);
@@ -872,7 +887,7 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 	atomic_inc(&ktgt_live.conns);
 	pr_debug("connection from %pISpc on %pISpc\n", &conn->peer, &conn->local);
 	/* the login PDU may already be queued on the socket */
-	queue_work(ktgt_io_wq, &conn->io_work);
+	ktgt_conn_queue(conn, &conn->io_work);
 	return 0;
 
 out_destroy_pool:

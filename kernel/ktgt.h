@@ -13,6 +13,7 @@
 #define KTGT_H
 
 #include <linux/bvec.h>
+#include <linux/cpumask.h>
 #include <linux/kref.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
@@ -64,6 +65,7 @@ struct ktgt_dp_stats {
 	u64 data_out_direct;		/* received into the command's pages */
 	u64 pool_hits;
 	u64 pool_misses;
+	u64 io_work_runs;		/* per CPU: where connections ran */
 };
 
 DECLARE_PER_CPU(struct ktgt_dp_stats, ktgt_dp_stats);
@@ -162,6 +164,8 @@ struct ktgt_target {
 	struct list_head acls;		/* ktgt_acl */
 	struct list_head accounts;	/* ktgt_account */
 	struct ktgt_params params;	/* what this target offers */
+	cpumask_var_t cpus;		/* under sess_lock: where sessions run, or empty */
+	int last_cpu;			/* under sess_lock: round robin in cpus */
 
 	spinlock_t sess_lock;		/* protects sessions */
 	struct list_head sessions;
@@ -267,6 +271,7 @@ struct ktgt_conn {
 	struct list_head cmds;		/* commands awaiting data or backend I/O */
 	struct llist_head done;		/* completed by the backend */
 	struct ktgt_page_pool pool;	/* data pages for this connection's commands */
+	int cpu;			/* io_work runs here; WORK_CPU_UNBOUND: anywhere */
 	atomic_t inflight;		/* commands in the backend; wake_up_var() */
 	u32 next_ttt;
 
@@ -377,6 +382,8 @@ void ktgt_page_put(struct ktgt_page_pool *pp, struct page *page);
 struct ktgt_target *ktgt_target_find(const char *name);
 int ktgt_target_add(const char *name, struct netlink_ext_ack *extack);
 int ktgt_target_del(struct ktgt_target *t);
+int ktgt_target_next_cpu(struct ktgt_target *t);
+int ktgt_target_set_cpus(struct ktgt_target *t, const char *list, struct netlink_ext_ack *extack);
 void ktgt_target_put(struct ktgt_target *t);
 void ktgt_targets_destroy(void);
 int ktgt_target_portal_add(struct ktgt_target *t, const struct sockaddr_storage *ss,
@@ -414,6 +421,7 @@ void ktgt_conn_shutdown(struct ktgt_conn *conn);
 void ktgt_conn_logged_in(struct ktgt_conn *conn);
 void ktgt_conn_ping_answered(struct ktgt_conn *conn, u32 ttt);
 void ktgt_conns_destroy(void);
+void ktgt_conn_queue(struct ktgt_conn *conn, struct work_struct *work);
 struct ktgt_pdu *ktgt_pdu_alloc(u8 opcode, u8 sn_kind, gfp_t gfp);
 void ktgt_pdu_free(struct ktgt_pdu *pdu);
 void ktgt_pdu_queue(struct ktgt_conn *conn, struct ktgt_pdu *pdu);

@@ -70,6 +70,7 @@ static const struct nla_policy ktgt_target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_SESSION] = { .type = NLA_REJECT },
 	[KTGT_A_TARGET_ACCOUNT] = NLA_POLICY_NESTED(ktgt_account_policy),
 	[KTGT_A_TARGET_PARAMS] = NLA_POLICY_NESTED(ktgt_params_policy),
+	[KTGT_A_TARGET_CPUS] = { .type = NLA_NUL_STRING, .len = KTGT_CPULIST_MAX },
 };
 
 static const struct nla_policy ktgt_policy[KTGT_A_MAX + 1] = {
@@ -220,6 +221,22 @@ static int fill_session(struct sk_buff *skb, struct ktgt_session *sess)
 	return 0;
 }
 
+/* the CPU set as a list, when the target has one; ktgt_cfg_mutex keeps it */
+static int fill_cpus(struct sk_buff *skb, struct ktgt_target *t)
+{
+	char *list;
+	int ret;
+
+	if (cpumask_empty(t->cpus))
+		return 0;
+	list = kasprintf(GFP_KERNEL, "%*pbl", cpumask_pr_args(t->cpus));
+	if (!list)
+		return -ENOMEM;
+	ret = nla_put_string(skb, KTGT_A_TARGET_CPUS, list);
+	kfree(list);
+	return ret;
+}
+
 static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u32 seq,
 		       int flags)
 {
@@ -239,6 +256,9 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 	if (!nest || nla_put_string(skb, KTGT_A_TARGET_NAME, t->name) ||
 	    nla_put_u32(skb, KTGT_A_TARGET_TID, t->tid) ||
 	    fill_params(skb, KTGT_A_TARGET_PARAMS, &t->params, false))
+		goto out_cancel;
+
+	if (fill_cpus(skb, t))
 		goto out_cancel;
 
 	list_for_each_entry(tp, &t->portals, node) {
@@ -556,7 +576,7 @@ static void set_u8(struct nlattr **pt, int attr, u32 *field)
 
 static int ktgt_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *pt[KTGT_A_PARAMS_MAX + 1];
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *pt[KTGT_A_PARAMS_MAX + 1] = {};
 	struct ktgt_target *t = info->user_ptr[0];
 	struct ktgt_params p = t->params;
 	int ret;
@@ -564,15 +584,16 @@ static int ktgt_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 	ret = parse_target(info, tb);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb,
-			      KTGT_A_TARGET_PARAMS)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "parameters missing");
+	if (!tb[KTGT_A_TARGET_PARAMS] && !tb[KTGT_A_TARGET_CPUS]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "parameters or CPU list missing");
 		return -EINVAL;
 	}
-	ret = nla_parse_nested(pt, KTGT_A_PARAMS_MAX, tb[KTGT_A_TARGET_PARAMS],
-			       ktgt_params_policy, info->extack);
-	if (ret)
-		return ret;
+	if (tb[KTGT_A_TARGET_PARAMS]) {
+		ret = nla_parse_nested(pt, KTGT_A_PARAMS_MAX, tb[KTGT_A_TARGET_PARAMS],
+				       ktgt_params_policy, info->extack);
+		if (ret)
+			return ret;
+	}
 	set_u32(pt, KTGT_A_PARAMS_HEADER_DIGEST, &p.header_digest);
 	set_u32(pt, KTGT_A_PARAMS_DATA_DIGEST, &p.data_digest);
 	set_u32(pt, KTGT_A_PARAMS_MAX_RECV_DSL, &p.max_recv_dsl);
@@ -588,6 +609,13 @@ static int ktgt_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 				    tb[KTGT_A_TARGET_PARAMS],
 				    "FirstBurstLength exceeds MaxBurstLength");
 		return -EINVAL;
+	}
+	if (tb[KTGT_A_TARGET_CPUS]) {
+		ret = ktgt_target_set_cpus(t, nla_data(tb[KTGT_A_TARGET_CPUS]), info->extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(info->extack, tb[KTGT_A_TARGET_CPUS]);
+			return ret;
+		}
 	}
 	t->params = p;
 	return 0;

@@ -158,6 +158,9 @@ static int datapath_show(struct seq_file *m, void *v)
 	seq_printf(m, "data_out_direct_bytes %llu\n", sum.data_out_direct);
 	seq_printf(m, "page_pool_hits %llu\n", sum.pool_hits);
 	seq_printf(m, "page_pool_misses %llu\n", sum.pool_misses);
+	for_each_online_cpu(cpu)
+		seq_printf(m, "cpu%d_io_work_runs %llu\n", cpu,
+			   per_cpu_ptr(&ktgt_dp_stats, cpu)->io_work_runs);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(datapath);

@@ -663,7 +663,7 @@ void ktgt_cmd_io_done(struct ktgt_cmd *cmd, blk_status_t status)
 
 	cmd->io_status = status;
 	llist_add(&cmd->done_node, &conn->done);
-	queue_work(ktgt_io_wq, &conn->io_work);
+	ktgt_conn_queue(conn, &conn->io_work);
 	/* last: once this reaches zero the connection may be freed */
 	if (atomic_dec_and_test(&conn->inflight))
 		wake_up_var(&conn->inflight);

@@ -63,6 +63,7 @@ int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const cha
 			}
 		}
 		list_add_tail(&sess->node, &t->sessions);
+		WRITE_ONCE(conn->cpu, ktgt_target_next_cpu(t));
 		spin_unlock(&t->sess_lock);
 		pr_info("%s: session %u from %s (%pISpc)\n", t->name, sess->tsih,
 			initiator, &conn->peer);
@@ -120,7 +121,7 @@ void ktgt_sessions_kill(struct ktgt_target *t)
 	spin_lock(&t->sess_lock);
 	list_for_each_entry(sess, &t->sessions, node) {
 		set_bit(KTGT_CONN_WANT_ASYNC_LOGOUT, &sess->conn->flags);
-		queue_work(ktgt_io_wq, &sess->conn->io_work);
+		ktgt_conn_queue(sess->conn, &sess->conn->io_work);
 	}
 	spin_unlock(&t->sess_lock);
 	if (wait_event_timeout(t->sess_wq, sessions_gone(t), KTGT_ASYNC_LOGOUT_WAIT))

@@ -36,6 +36,7 @@ static void ktgt_target_release(struct kref *ref)
 	struct ktgt_target *t = container_of(ref, struct ktgt_target, ref);
 
 	xa_destroy(&t->luns);
+	free_cpumask_var(t->cpus);
 	kfree(t);
 }
 
@@ -67,6 +68,11 @@ int ktgt_target_add(const char *name, struct netlink_ext_ack *extack)
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
+	if (!zalloc_cpumask_var(&t->cpus, GFP_KERNEL)) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	t->last_cpu = -1;
 	kref_init(&t->ref);
 	strscpy(t->name, name, sizeof(t->name));
 	t->tid = ktgt_next_tid++;
@@ -81,6 +87,70 @@ int ktgt_target_add(const char *name, struct netlink_ext_ack *extack)
 	list_add_tail(&t->node, &ktgt_targets);
 	pr_info("target %u %s added\n", t->tid, t->name);
 	return 0;
+}
+
+/**
+ * ktgt_target_next_cpu() - the CPU for a target's next connection
+ * @t: the target
+ *
+ * Return: the next CPU of the target's set, round robin, or
+ * WORK_CPU_UNBOUND when the target is not pinned.
+ */
+int ktgt_target_next_cpu(struct ktgt_target *t)
+{
+	lockdep_assert_held(&t->sess_lock);
+	if (cpumask_empty(t->cpus))
+		return WORK_CPU_UNBOUND;
+	t->last_cpu = cpumask_next(t->last_cpu, t->cpus);
+	if (t->last_cpu >= nr_cpu_ids)
+		t->last_cpu = cpumask_first(t->cpus);
+	return t->last_cpu;
+}
+
+/**
+ * ktgt_target_set_cpus() - pin a target's connections to a CPU set
+ * @t: the target
+ * @list: CPU list ("0-3,6"), or "" for no pinning
+ * @extack: for error messages
+ *
+ * Sessions are spread over the set, one CPU each; those already logged in
+ * move at once.
+ *
+ * Return: 0, -EINVAL for a bad list or an offline CPU, or -ENOMEM.
+ */
+int ktgt_target_set_cpus(struct ktgt_target *t, const char *list, struct netlink_ext_ack *extack)
+{
+	struct ktgt_session *sess;
+	cpumask_var_t mask;
+	int ret = 0;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	ret = *list ? cpulist_parse(list, mask) : 0;
+	if (ret) {
+		if (ret == -ERANGE)
+			NL_SET_ERR_MSG_MOD(extack, "CPU list names a CPU that does not exist");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "bad CPU list");
+		ret = -EINVAL;
+		goto out_free_mask;
+	}
+	if (!cpumask_subset(mask, cpu_online_mask)) {
+		NL_SET_ERR_MSG_MOD(extack, "CPU list names a CPU that is not online");
+		ret = -EINVAL;
+		goto out_free_mask;
+	}
+
+	spin_lock(&t->sess_lock);
+	cpumask_copy(t->cpus, mask);
+	t->last_cpu = -1;
+	list_for_each_entry(sess, &t->sessions, node)
+		WRITE_ONCE(sess->conn->cpu, ktgt_target_next_cpu(t));
+	spin_unlock(&t->sess_lock);
+out_free_mask:
+	free_cpumask_var(mask);
+	return ret;
 }
 
 static void ktgt_lun_release(struct kref *ref)

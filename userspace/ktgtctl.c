@@ -5,6 +5,7 @@
  * Every argument is checked before the kernel is asked anything, so a bad
  * command line fails the same way with or without the module (exit 2).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -91,8 +92,22 @@ static int cmd_target(const struct cli_cmd *cmd, int argc, char **argv, void *ct
 	return send_request(ctx, cmd, "target", &req);
 }
 
+/* a CPU list as the kernel takes it: "0-3,6", or "none" */
+static int parse_cpus_arg(const char *arg, const char **cpus)
+{
+	if (!strcmp(arg, "none")) {
+		*cpus = "";
+		return CLI_OK;
+	}
+	if (!*arg || strspn(arg, "0123456789,-") != strlen(arg) || !isdigit((unsigned char)*arg))
+		return cli_error(CLI_USAGE, "invalid CPU list '%s' (expected e.g. 0-3,6 or none)",
+				 arg);
+	*cpus = arg;
+	return CLI_OK;
+}
+
 /* KEY VALUE [KEY VALUE...]; a key given twice takes its last value */
-static int parse_param_args(int argc, char **argv, struct ktgt_params *p)
+static int parse_param_args(int argc, char **argv, struct ktgt_params *p, const char **cpus)
 {
 	const struct ktgt_param_key *k;
 	char range[64];
@@ -102,6 +117,12 @@ static int parse_param_args(int argc, char **argv, struct ktgt_params *p)
 	if (argc % 2)
 		return cli_error(CLI_USAGE, "missing value after '%s'", argv[argc - 1]);
 	for (i = 0; i < argc; i += 2) {
+		if (!strcasecmp(argv[i], "cpus")) {
+			err = parse_cpus_arg(argv[i + 1], cpus);
+			if (err)
+				return err;
+			continue;
+		}
 		k = ktgt_param_lookup(argv[i]);
 		if (!k || k->session_only)
 			return cli_error(CLI_USAGE,
@@ -126,7 +147,7 @@ static int cmd_target_set(const struct cli_cmd *cmd, int argc, char **argv, void
 	int err = check_target_arg(argv[0]);
 
 	if (!err)
-		err = parse_param_args(argc - 1, argv + 1, &params);
+		err = parse_param_args(argc - 1, argv + 1, &params, &req.cpus);
 	if (err)
 		return err;
 	return send_request(ctx, cmd, "target", &req);
@@ -515,8 +536,8 @@ static const struct cli_cmd target_cmds[] = {
 		.run = cmd_target, .id = KTGT_CMD_TARGET_DEL, .min_args = 1, .max_args = 1,
 	}, {
 		.name = "set", .args = "IQN KEY VALUE [KEY VALUE...]",
-		.help = "change the login keys the target offers",
-		.details = "KEY is an RFC 7143 login key, in any case:\n"
+		.help = "change the login keys the target offers, or its CPU set",
+		.details = "KEY is an RFC 7143 login key, in any case, or cpus:\n"
 			   "  HeaderDigest, DataDigest        None, CRC32C or CRC32C,None\n"
 			   "  MaxRecvDataSegmentLength        512..16777215\n"
 			   "  MaxBurstLength                  512..16777215\n"
@@ -525,8 +546,10 @@ static const struct cli_cmd target_cmds[] = {
 			   "  MaxOutstandingR2T               1..65535 (the kernel may allow fewer)\n"
 			   "  DefaultTime2Wait                0..3600\n"
 			   "  DefaultTime2Retain              0..3600\n"
+			   "  cpus                            CPU list (0-3,6) or none\n"
 			   "Sessions already logged in keep what they negotiated; later logins\n"
-			   "get the new offers. show lists both.\n",
+			   "get the new offers. show lists both. With cpus, each session's\n"
+			   "work runs on one CPU of the list (round robin), at once.\n",
 		.run = cmd_target_set, .id = KTGT_CMD_TARGET_SET, .min_args = 3, .max_args = 63,
 	},
 	{ }

@@ -66,6 +66,7 @@ static const struct nla_policy target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_SESSION]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_ACCOUNT]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_PARAMS]		= { .type = NLA_NESTED },
+	[KTGT_A_TARGET_CPUS]		= { .type = NLA_STRING },
 };
 
 static const struct nla_policy portal_policy[KTGT_A_PORTAL_MAX + 1] = {
@@ -422,6 +423,7 @@ int ktgt_nl_parse_target(struct nlmsghdr *nlh, struct ktgt_target *t)
 		return err;
 	t->name = get_str(tt[KTGT_A_TARGET_NAME]);
 	t->tid = get_u32(tt[KTGT_A_TARGET_TID], 0);
+	t->cpus = get_str(tt[KTGT_A_TARGET_CPUS]);
 	err = parse_params(tt[KTGT_A_TARGET_PARAMS], &t->params);
 	if (err)
 		return err;
@@ -522,7 +524,8 @@ int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req)
 	    (req->lun && put_lun(msg, req->lun)) ||
 	    (req->initiator && put_acl(msg, req->initiator)) ||
 	    (req->account && put_account(msg, req->account)) ||
-	    (req->params && put_params(msg, req->params)))
+	    (req->params && put_params(msg, req->params)) ||
+	    (req->cpus && nla_put_string(msg, KTGT_A_TARGET_CPUS, req->cpus)))
 		return -EMSGSIZE;
 	return nla_nest_end_keep_empty(msg, nest) ? -EMSGSIZE : 0;
 }

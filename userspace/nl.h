@@ -52,6 +52,7 @@ struct ktgt_account_spec {
  * @initiator: an ACL nest with this initiator, or NULL
  * @account: an ACCOUNT nest, or NULL
  * @params: a PARAMS nest with the keys present in it, or NULL
+ * @cpus: a CPU list for the target ("" for none), or NULL
  */
 struct ktgt_request {
 	const char *name;
@@ -60,6 +61,7 @@ struct ktgt_request {
 	const char *initiator;
 	const struct ktgt_account_spec *account;
 	const struct ktgt_params *params;
+	const char *cpus;
 };
 
 /* Called once per target in a reply; a nonzero return stops and is returned. */

@@ -155,6 +155,8 @@ void ktgt_show_text(FILE *f, const struct ktgt_target *t)
 	fputs(TAB1 "System information:\n", f);
 	fprintf(f, TAB2 "Driver: %s\n", KTGT_DRIVER);
 	fprintf(f, TAB2 "State: %s\n", KTGT_STATE);
+	if (t->cpus)
+		fprintf(f, TAB2 "CPUs: %s\n", t->cpus);
 	text_params(f, TAB1, "Login parameters", &t->params);
 	text_sessions(f, t);
 	text_portals(f, t);
@@ -261,6 +263,8 @@ void ktgt_show_json(struct json_writer *w, const struct ktgt_target *t)
 	json_string(w, "name", t->name);
 	json_string(w, "driver", KTGT_DRIVER);
 	json_string(w, "state", KTGT_STATE);
+	if (t->cpus)
+		json_string(w, "cpus", t->cpus);
 	json_params(w, &t->params);
 	json_begin_array(w, "sessions");
 	for (i = 0; i < t->nr_sessions; i++)

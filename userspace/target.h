@@ -69,6 +69,7 @@ struct ktgt_target {
 	struct ktgt_session_info *sessions;
 	size_t nr_sessions;
 	struct ktgt_params params;	/* what logins offer; none from older kernels */
+	const char *cpus;		/* CPU list its connections run on, or NULL */
 };
 
 #endif /* KTGTCTL_TARGET_H */

@@ -291,6 +291,18 @@ FIXTURE_VARIANT_ADD(cli, set_too_big) {
 	.args = { "target", "set", IQN, "FirstBurstLength", "16777216" }, .code = 2,
 	.err = "invalid value '16777216' for FirstBurstLength (expected 512..16777215)",
 };
+FIXTURE_VARIANT_ADD(cli, set_cpus_letters) {
+	.args = { "target", "set", IQN, "cpus", "all" }, .code = 2,
+	.err = "invalid CPU list 'all' (expected e.g. 0-3,6 or none)",
+};
+FIXTURE_VARIANT_ADD(cli, set_cpus_leading_comma) {
+	.args = { "target", "set", IQN, "cpus", ",1" }, .code = 2,
+	.err = "invalid CPU list ',1'",
+};
+FIXTURE_VARIANT_ADD(cli, set_cpus_missing) {
+	.args = { "target", "set", IQN, "MaxBurstLength", "65536", "cpus" }, .code = 2,
+	.err = "ktgtctl: missing value after 'cpus'",
+};
 FIXTURE_VARIANT_ADD(cli, set_time2wait) {
 	.args = { "target", "set", IQN, "DefaultTime2Wait", "3601" }, .code = 2,
 	.err = "(expected 0..3600)",

@@ -573,6 +573,52 @@ TEST(reply_full)
 	nlmsg_free(msg);
 }
 
+/* target set: the CPU list goes as a string; "" clears it */
+TEST(request_cpus)
+{
+	static const char *const lists[] = { "0-3,6", "" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct ktgt_request req = { .name = "iqn.2024-01.org.example:t1",
+					    .cpus = lists[i] };
+		struct nl_msg *msg;
+		struct nlattr *t = encode(_metadata, &msg, KTGT_CMD_TARGET_SET, &req);
+
+		ASSERT_NE(NULL, t);
+		EXPECT_EQ(2, count_attrs(t));
+		ASSERT_NE(NULL, only(t, KTGT_A_TARGET_CPUS));
+		EXPECT_STREQ(lists[i], nla_data(only(t, KTGT_A_TARGET_CPUS)));
+		nlmsg_free(msg);
+	}
+}
+
+/* a reply's CPU list, and none when the target is not pinned */
+TEST(reply_cpus)
+{
+	struct nl_msg *msg = new_msg(KTGT_CMD_TARGET_GET);
+	struct ktgt_target tt;
+	struct nlattr *t;
+
+	ASSERT_NE(NULL, msg);
+	t = nest(msg, KTGT_A_TARGET);
+	ASSERT_NE(NULL, t);
+	ASSERT_EQ(0, nla_put_string(msg, KTGT_A_TARGET_NAME, "iqn.2024-01.org.example:t1"));
+	ASSERT_EQ(0, nla_put_string(msg, KTGT_A_TARGET_CPUS, "1,3-5"));
+	nla_nest_end(msg, t);
+	ASSERT_EQ(0, ktgt_nl_parse_target(nlmsg_hdr(msg), &tt));
+	EXPECT_STREQ("1,3-5", tt.cpus);
+	ktgt_target_free(&tt);
+	nlmsg_free(msg);
+
+	msg = full_reply();
+	ASSERT_NE(NULL, msg);
+	ASSERT_EQ(0, ktgt_nl_parse_target(nlmsg_hdr(msg), &tt));
+	EXPECT_EQ(NULL, tt.cpus);
+	ktgt_target_free(&tt);
+	nlmsg_free(msg);
+}
+
 /* Entries without their key attribute are skipped, not fatal. */
 TEST(reply_skips_keyless_entries)
 {

@@ -106,6 +106,47 @@ check "the session keeps its $WANT_BURST" json_is "$S.MaxBurstLength" "$WANT_BUR
 
 DISK=$(iscsi_disk "$IQN" 1)
 result $? "disk appears ($DISK)"
+# CPU pinning: with "cpus N" the session's work runs on CPU N alone. The
+# per-CPU io_work counters of debugfs ktgt/datapath must not move elsewhere
+# while fio reads.
+io_runs() { # CPU
+	awk -v k="cpu$1_io_work_runs" '$1 == k { print $2 }' /sys/kernel/debug/ktgt/datapath
+}
+pinned_to() { # CPU OTHER
+	local before_on before_off on off
+	sleep 1
+	before_on=$(io_runs "$1") before_off=$(io_runs "$2")
+	fio --name=pin --filename="$DISK" --direct=1 --ioengine=libaio --iodepth=8 \
+		--rw=randread --bs=4k --size=8m --time_based --runtime=3 --eta=never \
+		--output=/dev/null || return
+	on=$(io_runs "$1") off=$(io_runs "$2")
+	echo "cpu$1: $before_on -> $on, cpu$2: $before_off -> $off"
+	[ "$on" -gt "$before_on" ] && [ "$off" -eq "$before_off" ]
+}
+refuse_cpus() { # LIST MESSAGE
+	local err rc=0
+	err=$(ktgtctl target set "$IQN" cpus "$1" 2>&1) || rc=$?
+	echo "exit $rc: $err"
+	[ $rc -eq 1 ] && grep -q "$2" <<<"$err"
+}
+if [ "$(nproc)" -ge 2 ]; then
+	check "debugfs" eval 'mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug'
+	check "target set cpus 1" ktgtctl target set "$IQN" cpus 1
+	check "show lists CPUs: 1" show_has "CPUs: 1"
+	check "JSON cpus is 1" json_is '.[0].cpus' 1
+	check "the session's work runs on CPU 1 only" pinned_to 1 0
+	check "target set cpus 0 moves the logged-in session" ktgtctl target set "$IQN" cpus 0
+	check "the session's work runs on CPU 0 only" pinned_to 0 1
+	check "a CPU that does not exist is refused with the kernel's message" \
+		refuse_cpus 4095 'CPU that does not exist'
+	check "a malformed list is refused by the kernel" refuse_cpus 1-0 'bad CPU list'
+	check "JSON cpus is still 0" json_is '.[0].cpus' 0
+	check "target set cpus none" ktgtctl target set "$IQN" cpus none
+	check "JSON has no cpus" json_is '.[0].cpus' null
+else
+	not_ok "CPU pinning needs 2 CPUs in the guest, it has $(nproc)"
+fi
+
 check "fio write + crc32c verify of 8 MiB" \
 	fio --name=params --filename="$DISK" --direct=1 --ioengine=libaio --iodepth=8 \
 	--rw=randwrite --bsrange=4k-256k --size=8m --verify=crc32c --do_verify=1 \

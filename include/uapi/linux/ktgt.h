@@ -16,6 +16,7 @@
 #define KTGT_NAME_MAX		223
 #define KTGT_PATH_MAX		4096
 #define KTGT_DEFAULT_PORT	3260
+#define KTGT_CPULIST_MAX	1024
 
 enum ktgt_nl_cmd {
 	KTGT_CMD_UNSPEC,
@@ -30,7 +31,7 @@ enum ktgt_nl_cmd {
 	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR}} */
 	KTGT_CMD_ACCOUNT_ADD,	/* TARGET{NAME, ACCOUNT{USER, SECRET, [OUTGOING]}} */
 	KTGT_CMD_ACCOUNT_DEL,	/* TARGET{NAME, ACCOUNT{USER, [OUTGOING]}} */
-	KTGT_CMD_TARGET_SET,	/* TARGET{NAME, PARAMS{...}}: what logins are offered */
+	KTGT_CMD_TARGET_SET,	/* TARGET{NAME, [PARAMS{...}], [CPUS]}: offers, CPU set */
 
 	__KTGT_CMD_MAX,
 	KTGT_CMD_MAX = (__KTGT_CMD_MAX - 1)
@@ -54,6 +55,7 @@ enum ktgt_a_target {
 	KTGT_A_TARGET_SESSION,	/* nest: enum ktgt_a_session (replies only) */
 	KTGT_A_TARGET_ACCOUNT,	/* nest: enum ktgt_a_account (repeated in replies) */
 	KTGT_A_TARGET_PARAMS,	/* nest: enum ktgt_a_params, the target's offers */
+	KTGT_A_TARGET_CPUS,	/* string: CPU list ("0-3,6") its connections run on; "" none */
 
 	__KTGT_A_TARGET_MAX,
 	KTGT_A_TARGET_MAX = (__KTGT_A_TARGET_MAX - 1)
