@@ -297,6 +297,8 @@ static int ktgt_rx_hdr(struct ktgt_conn *conn)
 
 static int ktgt_rx_done(struct ktgt_conn *conn)
 {
+	int ret;
+
 	switch (conn->state) {
 	case KTGT_CONN_LOGIN:
 		if (conn->rx_sink != KTGT_SINK_BUF)
@@ -305,7 +307,10 @@ static int ktgt_rx_done(struct ktgt_conn *conn)
 	case KTGT_CONN_FULL_FEATURE:
 		if (conn->rx_sink == KTGT_SINK_NONE)
 			return 0;
-		return ktgt_ffp_data(conn);
+		ret = ktgt_ffp_data(conn);
+		if (!ret)
+			ktgt_cmds_release_held(conn);
+		return ret;
 	default:
 		return 0;
 	}

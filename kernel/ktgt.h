@@ -186,6 +186,8 @@ struct ktgt_session {
 	spinlock_t sn_lock;		/* protects the CmdSN window */
 	u32 exp_cmdsn;
 	u32 outstanding;		/* commands taken in, not answered */
+	u32 held;			/* of those, held for a gap in CmdSN */
+	DECLARE_BITMAP(ahead, KTGT_QUEUE_DEPTH);	/* bit d: ExpCmdSN + d arrived */
 	struct ktgt_conn *conn;		/* one connection per session */
 };
 
@@ -329,6 +331,8 @@ struct ktgt_cmd {
 	/* status */
 	bool failed;			/* status decided, data is drained */
 	bool holds_slot;		/* counted in the session's window */
+	bool held;			/* waits for a gap in CmdSN before it */
+	u32 cmdsn;
 	bool in_backend;
 	bool aborted;			/* by task management: no response */
 	u64 xfer;			/* bytes the CDB moves, for residuals */
@@ -354,6 +358,13 @@ struct ktgt_pdu {
 	u32 sent;
 	__le32 hdigest;
 	__le32 ddigest;
+};
+
+/* what the CmdSN window says of a request */
+enum ktgt_cmdsn_verdict {
+	KTGT_CMDSN_IGNORE,		/* outside the window, or a duplicate */
+	KTGT_CMDSN_RUN,
+	KTGT_CMDSN_HOLD,		/* ahead of a gap: wait for it */
 };
 
 enum ktgt_sn_kind {
@@ -436,11 +447,13 @@ int ktgt_login_pdu(struct ktgt_conn *conn, void *data, u32 len);
 int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const char *initiator,
 			u64 isid, bool discovery, u32 cmdsn);
 bool ktgt_cmdsn_accept(struct ktgt_session *sess, const struct iscsi_bhs *h, bool take_slot);
+enum ktgt_cmdsn_verdict ktgt_cmdsn_take_cmd(struct ktgt_session *sess, const struct iscsi_bhs *h);
+bool ktgt_cmdsn_unhold(struct ktgt_session *sess, u32 cmdsn);
 void ktgt_session_detach(struct ktgt_conn *conn);
 int ktgt_ffp_hdr(struct ktgt_conn *conn);
 int ktgt_ffp_data(struct ktgt_conn *conn);
 void ktgt_cmdsn_window(struct ktgt_session *sess, u32 *exp_cmdsn, u32 *max_cmdsn);
-void ktgt_cmdsn_release(struct ktgt_session *sess);
+void ktgt_cmdsn_release(struct ktgt_session *sess, bool held);
 void ktgt_sessions_kill(struct ktgt_target *t);
 void ktgt_send_async_logout(struct ktgt_conn *conn);
 void ktgt_logout_flush(struct ktgt_conn *conn);
@@ -456,6 +469,7 @@ void ktgt_cmd_io_done(struct ktgt_cmd *cmd, blk_status_t status);
 void ktgt_cmd_complete(struct ktgt_cmd *cmd);
 void ktgt_cmd_put(struct ktgt_cmd *cmd);
 void ktgt_cmds_abort(struct ktgt_conn *conn);
+void ktgt_cmds_release_held(struct ktgt_conn *conn);
 struct ktgt_cmd *ktgt_cmd_find(struct ktgt_conn *conn, u32 itt);
 u64 ktgt_lun_decode(const u8 *lun);
 u32 ktgt_tmf_abort(struct ktgt_conn *conn, u64 lun, u32 itt);

@@ -270,8 +270,9 @@ static void cmd_retire(struct ktgt_cmd *cmd)
 {
 	list_del_init(&cmd->node);
 	if (cmd->holds_slot)
-		ktgt_cmdsn_release(cmd->conn->sess);
+		ktgt_cmdsn_release(cmd->conn->sess, cmd->held);
 	cmd->holds_slot = false;
+	cmd->held = false;
 }
 
 static void cmd_residual(struct ktgt_cmd *cmd, u8 *flags, u32 *residual)
@@ -437,6 +438,8 @@ static void queue_r2ts(struct ktgt_cmd *cmd)
 /* move a command on once more of its data has arrived */
 static void cmd_advance(struct ktgt_cmd *cmd)
 {
+	if (cmd->held)
+		return;		/* a command before it in CmdSN order is missing */
 	if (!cmd->unsol_done)
 		return;		/* unsolicited Data-Out still to come */
 	if (cmd->failed) {
@@ -469,12 +472,14 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 {
 	const struct iscsi_scsi_cmd *req = (const void *)&conn->rx_bhs;
 	struct ktgt_params *p = &conn->params;
+	enum ktgt_cmdsn_verdict sn;
 	u32 dlen = conn->rx_dlen;
 	struct ktgt_cmd *cmd;
 	int ret;
 
 	conn->rx_sink = KTGT_SINK_NONE;	/* ignored unless taken below */
-	if (!ktgt_cmdsn_accept(conn->sess, &conn->rx_bhs, true))
+	sn = ktgt_cmdsn_take_cmd(conn->sess, &conn->rx_bhs);
+	if (sn == KTGT_CMDSN_IGNORE)
 		return 0;
 
 	cmd = ktgt_cmd_zalloc();
@@ -485,6 +490,8 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	refcount_set(&cmd->ref, 1);
 	cmd->conn = conn;
 	cmd->holds_slot = !(req->opcode & ISCSI_OP_IMMEDIATE);
+	cmd->held = sn == KTGT_CMDSN_HOLD;
+	cmd->cmdsn = be32_to_cpu(req->cmdsn);
 	cmd->itt = be32_to_cpu(req->itt);
 	cmd->edtl = be32_to_cpu(req->edtl);
 	list_add_tail(&cmd->node, &conn->cmds);
@@ -646,6 +653,32 @@ void ktgt_cmd_data_out_done(struct ktgt_conn *conn)
 			*r2t = cmd->r2t[--cmd->nr_r2t];
 	}
 	cmd_advance(cmd);
+}
+
+/**
+ * ktgt_cmds_release_held() - run the held commands that are in order now
+ * @conn: connection
+ *
+ * Called once a request is complete, so a command that filled a gap in
+ * CmdSN is delivered before those that waited for it, which then follow
+ * in CmdSN order.
+ *
+ * Context: io_work.
+ */
+void ktgt_cmds_release_held(struct ktgt_conn *conn)
+{
+	struct ktgt_cmd *cmd, *first;
+
+	while (READ_ONCE(conn->sess->held)) {
+		first = NULL;
+		list_for_each_entry(cmd, &conn->cmds, node)
+			if (cmd->held && (!first || (s32)(cmd->cmdsn - first->cmdsn) < 0))
+				first = cmd;
+		if (!first || !ktgt_cmdsn_unhold(conn->sess, first->cmdsn))
+			return;
+		first->held = false;
+		cmd_advance(first);
+	}
 }
 
 /* ---- completion and teardown ---- */

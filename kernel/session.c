@@ -163,58 +163,138 @@ void ktgt_send_async_logout(struct ktgt_conn *conn)
  * @max_cmdsn: the last CmdSN the session may send
  *
  * The window shrinks by one for each command taken in and grows back when
- * it is answered, so MaxCmdSN never goes backwards.
+ * it is answered, so MaxCmdSN never goes backwards. Commands held for a
+ * gap are inside the window already and do not shrink it.
  */
 void ktgt_cmdsn_window(struct ktgt_session *sess, u32 *exp_cmdsn, u32 *max_cmdsn)
 {
 	spin_lock(&sess->sn_lock);
 	*exp_cmdsn = sess->exp_cmdsn;
-	*max_cmdsn = sess->exp_cmdsn + KTGT_QUEUE_DEPTH - 1 - sess->outstanding;
+	*max_cmdsn = sess->exp_cmdsn + KTGT_QUEUE_DEPTH - 1 - (sess->outstanding - sess->held);
 	spin_unlock(&sess->sn_lock);
+}
+
+/*
+ * Where a non-immediate request falls in the window. Ahead of ExpCmdSN but
+ * inside the window, it is marked in the ahead bitmap; ExpCmdSN then moves
+ * past it once the gap before it is filled (RFC 7143 section 4.2.2.1).
+ */
+static enum ktgt_cmdsn_verdict cmdsn_take(struct ktgt_session *sess, u32 cmdsn)
+{
+	u32 d = cmdsn - sess->exp_cmdsn;
+
+	lockdep_assert_held(&sess->sn_lock);
+	if (!d) {
+		sess->exp_cmdsn++;
+		bitmap_shift_right(sess->ahead, sess->ahead, 1, KTGT_QUEUE_DEPTH);
+		/* the gap is filled: ExpCmdSN moves past what arrived early */
+		while (test_bit(0, sess->ahead)) {
+			sess->exp_cmdsn++;
+			bitmap_shift_right(sess->ahead, sess->ahead, 1, KTGT_QUEUE_DEPTH);
+		}
+		return KTGT_CMDSN_RUN;
+	}
+	/* beyond MaxCmdSN, behind ExpCmdSN (serial arithmetic), or a duplicate */
+	if (d > KTGT_QUEUE_DEPTH - 1 - (sess->outstanding - sess->held) ||
+	    test_bit(d, sess->ahead))
+		return KTGT_CMDSN_IGNORE;
+	set_bit(d, sess->ahead);
+	return KTGT_CMDSN_HOLD;
 }
 
 /**
  * ktgt_cmdsn_accept() - may this request run, by CmdSN?
  * @sess: session
- * @h: request header
+ * @h: request header, not a SCSI Command (see ktgt_cmdsn_take_cmd())
  * @take_slot: the request occupies a queue slot until answered
  *
- * Immediate requests always run and do not advance ExpCmdSN. Others must
- * carry exactly ExpCmdSN; one connection per session means TCP delivers
- * them in order, so anything else is outside the window or a duplicate
- * and is ignored (RFC 7143 section 3.2.2.1).
+ * Immediate requests always run and do not advance ExpCmdSN. Others inside
+ * the window run; one ahead of ExpCmdSN (a gap before it) runs too, since
+ * only SCSI commands are ordered, and counts as received for the gap.
+ * Requests outside the window and duplicates are ignored (RFC 7143 section
+ * 4.2.2.1).
  *
  * Return: true when the request is to be executed.
  */
 bool ktgt_cmdsn_accept(struct ktgt_session *sess, const struct iscsi_bhs *h, bool take_slot)
 {
 	u32 cmdsn = be32_to_cpu(h->sn);
-	bool ok;
+	enum ktgt_cmdsn_verdict v;
 
 	if (h->opcode & ISCSI_OP_IMMEDIATE)
 		return true;
 	spin_lock(&sess->sn_lock);
-	ok = cmdsn == sess->exp_cmdsn;
-	if (ok) {
-		sess->exp_cmdsn++;
-		if (take_slot)
-			sess->outstanding++;
-	}
+	v = cmdsn_take(sess, cmdsn);
+	if (v != KTGT_CMDSN_IGNORE && take_slot)
+		sess->outstanding++;
 	spin_unlock(&sess->sn_lock);
-	if (!ok)
+	if (v == KTGT_CMDSN_IGNORE)
 		pr_debug("ignoring CmdSN %u, expected %u\n", cmdsn, sess->exp_cmdsn);
-	return ok;
+	return v != KTGT_CMDSN_IGNORE;
 }
 
 /**
- * ktgt_cmdsn_release() - a command that took a slot was answered
+ * ktgt_cmdsn_take_cmd() - place a SCSI Command in CmdSN order
  * @sess: session
+ * @h: the command's header
+ *
+ * A command ahead of ExpCmdSN inside the window is held: it takes a slot
+ * and receives its data, but is not executed until every command before
+ * it has arrived (ktgt_cmds_release_held()).
+ *
+ * Return: whether to run, hold or ignore the command.
  */
-void ktgt_cmdsn_release(struct ktgt_session *sess)
+enum ktgt_cmdsn_verdict ktgt_cmdsn_take_cmd(struct ktgt_session *sess, const struct iscsi_bhs *h)
+{
+	u32 cmdsn = be32_to_cpu(h->sn);
+	enum ktgt_cmdsn_verdict v = KTGT_CMDSN_RUN;
+
+	spin_lock(&sess->sn_lock);
+	if (!(h->opcode & ISCSI_OP_IMMEDIATE)) {
+		v = cmdsn_take(sess, cmdsn);
+		if (v != KTGT_CMDSN_IGNORE)
+			sess->outstanding++;
+		if (v == KTGT_CMDSN_HOLD)
+			sess->held++;
+	}
+	spin_unlock(&sess->sn_lock);
+	if (v == KTGT_CMDSN_IGNORE)
+		pr_debug("ignoring CmdSN %u, expected %u\n", cmdsn, sess->exp_cmdsn);
+	return v;
+}
+
+/**
+ * ktgt_cmdsn_release() - a command that took a slot was answered or dropped
+ * @sess: session
+ * @held: it was still held for a gap
+ */
+void ktgt_cmdsn_release(struct ktgt_session *sess, bool held)
 {
 	spin_lock(&sess->sn_lock);
 	sess->outstanding--;
+	if (held)
+		sess->held--;
 	spin_unlock(&sess->sn_lock);
+}
+
+/**
+ * ktgt_cmdsn_unhold() - ExpCmdSN has passed a held command: it may run
+ * @sess: session
+ * @cmdsn: the command's CmdSN
+ *
+ * Return: true when @cmdsn is behind ExpCmdSN now (and no longer counted
+ * as held).
+ */
+bool ktgt_cmdsn_unhold(struct ktgt_session *sess, u32 cmdsn)
+{
+	bool passed;
+
+	spin_lock(&sess->sn_lock);
+	passed = (s32)(cmdsn - sess->exp_cmdsn) < 0;
+	if (passed)
+		sess->held--;
+	spin_unlock(&sess->sn_lock);
+	return passed;
 }
 
 static __be16 *sa_port(struct sockaddr_storage *ss)

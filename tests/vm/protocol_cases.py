@@ -203,6 +203,70 @@ def cmdsn_outside_the_window_is_ignored():
     expect(p.data == b"good", "answered an out-of-window command: %r" % p.data)
 
 
+def ready(c):
+    """TEST UNIT READY until GOOD: a new nexus may have unit attentions"""
+    for _ in range(8):
+        c.scsi_cmd(b"\0" * 6)
+        if c.wait_for(r.OP_SCSI_RSP).bhs[3] == 0:
+            return
+    expect(False, "TEST UNIT READY never GOOD")
+
+
+def no_pdu(c, opcode, wait=1.0):
+    try:
+        p = c.wait_for(opcode, timeout=wait)
+    except (TimeoutError, socket.timeout):
+        return True
+    expect(False, "unexpected %r" % p)
+    return False
+
+
+@case
+def command_ahead_of_a_gap_waits_for_it():
+    c = logged_in()
+    ready(c)
+    late = c.scsi_cmd(b"\0" * 6, cmdsn=c.cmdsn + 1)
+    expect(no_pdu(c, r.OP_SCSI_RSP), "ran before the command ahead of it")
+    first = c.scsi_cmd(b"\0" * 6, cmdsn=c.cmdsn)
+    got = [c.wait_for(r.OP_SCSI_RSP).itt, c.wait_for(r.OP_SCSI_RSP).itt]
+    expect(got == [first, late], "answered in order %r, want %r" % (got, [first, late]))
+    c.cmdsn += 2
+    c.nop_out(b"after", immediate=False)
+    p = c.wait_for(r.OP_NOOP_IN)
+    expect(p.data == b"after" and p.exp_sn == c.cmdsn, "ExpCmdSN %d, want %d" % (p.exp_sn, c.cmdsn))
+
+
+@case
+def duplicate_of_a_held_command_is_ignored():
+    c = logged_in()
+    ready(c)
+    late = c.scsi_cmd(b"\0" * 6, cmdsn=c.cmdsn + 1)
+    c.scsi_cmd(b"\0" * 6, cmdsn=c.cmdsn + 1)
+    first = c.scsi_cmd(b"\0" * 6, cmdsn=c.cmdsn)
+    got = [c.wait_for(r.OP_SCSI_RSP).itt, c.wait_for(r.OP_SCSI_RSP).itt]
+    expect(got == [first, late], "answered %r, want %r" % (got, [first, late]))
+    c.cmdsn += 2
+    c.nop_out(b"next", immediate=False)
+    p = c.wait_for(r.OP_NOOP_IN)
+    expect(p.data == b"next", "the duplicate was answered: %r" % p)
+
+
+@case
+def write_held_for_a_gap_lands_after_it():
+    c = logged_in()
+    ready(c)
+    lba, a, b = 300, b"A" * 512, b"B" * 512
+    write = struct.pack(">BBIBHB", 0x2A, 0, lba, 0, 1, 0)
+    c.scsi_cmd(write, edtl=512, write=True, data=a, cmdsn=c.cmdsn + 1)
+    c.scsi_cmd(write, edtl=512, write=True, data=b, cmdsn=c.cmdsn)
+    st = [c.wait_for(r.OP_SCSI_RSP).bhs[3], c.wait_for(r.OP_SCSI_RSP).bhs[3]]
+    expect(st == [0, 0], "write status %r" % st)
+    c.cmdsn += 2
+    c.scsi_cmd(struct.pack(">BBIBHB", 0x28, 0, lba, 0, 1, 0), edtl=512, read=True)
+    got = c.wait_for(r.OP_DATA_IN).data
+    expect(got == a, "block holds %r..., want the later CmdSN's A" % got[:4])
+
+
 @case
 def read_past_the_end_gets_lba_out_of_range():
     c = logged_in()
@@ -309,6 +373,21 @@ def abort_task_of_a_write_waiting_for_data():
 def abort_task_that_does_not_exist():
     c = logged_in()
     expect(tmf(c, 1, rtt=0x4242) == 1, "expected task does not exist")
+
+
+@case
+def abort_of_a_held_command_closes_its_gap():
+    c = logged_in()
+    ready(c)
+    late = c.scsi_cmd(b"\0" * 6, cmdsn=c.cmdsn + 1)
+    expect(tmf(c, 1, rtt=late) == 0, "abort of the held command not complete")
+    c.nop_out(b"fill", immediate=False)          # the gap: CmdSN n
+    expect(c.wait_for(r.OP_NOOP_IN).data == b"fill", "gap filler not answered")
+    c.cmdsn += 1                                 # n + 1 was the aborted one
+    c.scsi_cmd(b"\0" * 6)
+    p = c.wait_for(r.OP_SCSI_RSP)
+    expect(p.bhs[3] == 0 and p.exp_sn == c.cmdsn, "after the gap: status %d ExpCmdSN %d, want %d"
+           % (p.bhs[3], p.exp_sn, c.cmdsn))
 
 
 @case
