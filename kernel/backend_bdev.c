@@ -18,6 +18,9 @@ static int bdev_open(struct ktgt_lun *lun)
 
 	lun->bdev = bdev;
 	lun->block_shift = ilog2(bdev_logical_block_size(bdev));
+	lun->phys_exp = ilog2(bdev_physical_block_size(bdev)) - lun->block_shift;
+	/* what sd turns back into the same alignment_offset */
+	lun->lowest_aligned = bdev_alignment_offset(bdev) >> lun->block_shift;
 	lun->nr_blocks = bdev_nr_bytes(bdev) >> lun->block_shift;
 	/* without discard, UNMAP writes zeros */
 	lun->lbprz = !bdev_max_discard_sectors(bdev);

@@ -111,6 +111,8 @@ struct ktgt_lun {
 	struct block_device *bdev;	/* bdev backend only */
 	const struct ktgt_backend_ops *ops;
 	u32 block_shift;
+	u8 phys_exp;			/* physical block = logical << phys_exp */
+	u16 lowest_aligned;		/* first LBA on a physical block boundary */
 	u64 nr_blocks;
 	bool readonly;
 	bool write_cache;		/* WCE; MODE SELECT changes it: READ_ONCE */

@@ -78,7 +78,7 @@ static u32 vpd_device_id(struct ktgt_cmd *cmd, u8 *b)
 
 static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 {
-	static const u8 pages[] = { 0x00, 0x80, 0x83, 0xb0, 0xb1, 0xb2 };
+	static const u8 pages[] = { 0x00, 0x80, 0x83, 0x86, 0xb0, 0xb1, 0xb2 };
 	struct ktgt_lun *lun = cmd->lun;
 	u32 max_blocks;
 
@@ -99,6 +99,14 @@ static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		return 0;
 	case 0x83:
 		*len = vpd_device_id(cmd, b);
+		return 0;
+	case 0x86:	/* extended INQUIRY data */
+		b[3] = 0x3c;
+		b[5] = 0x01;		/* SIMPSUP: every task is SIMPLE */
+		b[6] = 0x01;		/* V_SUP: a volatile cache, SYNCHRONIZE CACHE */
+		b[7] = 0x01;		/* LUICLR: unit attentions clear per I_T nexus */
+		put_unaligned_be16(SCSI_SENSE_LEN, b + 10);	/* maximum sense length */
+		*len = 64;
 		return 0;
 	case 0xb0:
 		max_blocks = KTGT_MAX_IO_BYTES >> lun->block_shift;
@@ -411,7 +419,9 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 	case KTGT_OP_READ_CAPACITY16:
 		put_unaligned_be64(lun->nr_blocks - 1, b);
 		put_unaligned_be32(1u << lun->block_shift, b + 8);
-		b[14] = 0x80 | (lun->lbprz ? 0x40 : 0);	/* LBPME, LBPRZ */
+		b[13] = lun->phys_exp;			/* logical blocks per physical */
+		b[14] = 0x80 | (lun->lbprz ? 0x40 : 0) | (lun->lowest_aligned >> 8 & 0x3f);
+		b[15] = lun->lowest_aligned & 0xff;	/* LBPME, LBPRZ, lowest aligned */
 		len = 32;
 		break;
 	case KTGT_OP_REPORT_LUNS:

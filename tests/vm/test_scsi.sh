@@ -126,6 +126,26 @@ refused() {
 	grep -qi 'invalid field in parameter list' <<<"$out"
 }
 
+# the initiator's disk has the backing store's physical block size (READ
+# CAPACITY(16)'s LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT)
+same_physical_block() { # DISK BYTES
+	local got
+	got=$(cat "/sys/block/${1#/dev/}/queue/physical_block_size") || return
+	sg_readcap -l "$1"
+	echo "physical block $got, want $2"
+	[ "$got" = "$2" ]
+}
+
+# VPD page 86h: listed in page 00h, and with what ktgt claims
+extended_inquiry() { # DISK
+	local out
+	sg_vpd -p 0 "$1" | grep -qi 'extended inquiry' || { sg_vpd -p 0 "$1"; return 1; }
+	out=$(sg_vpd -p ei "$1") || return
+	echo "$out"
+	grep -q 'SIMPSUP=1' <<<"$out" && grep -q 'V_SUP=1' <<<"$out" &&
+		grep -q 'LUICLR=1' <<<"$out" && grep -q 'HEADSUP=0' <<<"$out"
+}
+
 if true; then
 	load_initiator_modules
 	check "start iscsid" start_iscsid
@@ -133,6 +153,9 @@ if true; then
 	check "login $IQN" iscsi_login "$IQN"
 	if d=$(iscsi_disk "$IQN" 1); then
 		ok "LUN 1 is $d"
+		check "LUN 1: physical block of $DEV ($(cat /sys/block/ram0/queue/physical_block_size))" \
+			same_physical_block "$d" "$(cat /sys/block/ram0/queue/physical_block_size)"
+		check "LUN 1: VPD 86h, extended INQUIRY data" extended_inquiry "$d"
 		check "caching page: WCE is changeable" test "$(caching_byte "$d" 1)" = 04
 		check "MODE SELECT(6) WCE=0 shows in MODE SENSE" set_wce "$d" 0
 		check "MODE SELECT(6) WCE=1 shows in MODE SENSE" set_wce "$d" 1
@@ -158,6 +181,8 @@ if true; then
 	if d=$(iscsi_disk "$IQN" 2); then
 		check "LUN 2 ($d): sd discards with UNMAP, the file reads back zeros" \
 			discard_zeroes "$d"
+		check "LUN 2: physical block is the file's filesystem block ($(stat -f -c %S /tmp))" \
+			same_physical_block "$d" "$(stat -f -c %S /tmp)"
 	else
 		not_ok "LUN 2 has a disk"
 	fi
