@@ -104,7 +104,6 @@ static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		b[3] = 0x3c;
 		b[5] = 0x01;		/* SIMPSUP: every task is SIMPLE */
 		b[6] = 0x01;		/* V_SUP: a volatile cache, SYNCHRONIZE CACHE */
-		b[7] = 0x01;		/* LUICLR: unit attentions clear per I_T nexus */
 		put_unaligned_be16(SCSI_SENSE_LEN, b + 10);	/* maximum sense length */
 		*len = 64;
 		return 0;

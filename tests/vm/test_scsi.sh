@@ -143,7 +143,7 @@ extended_inquiry() { # DISK
 	out=$(sg_vpd -p ei "$1") || return
 	echo "$out"
 	grep -q 'SIMPSUP=1' <<<"$out" && grep -q 'V_SUP=1' <<<"$out" &&
-		grep -q 'LUICLR=1' <<<"$out" && grep -q 'HEADSUP=0' <<<"$out"
+		grep -q 'HEADSUP=0' <<<"$out"
 }
 
 if true; then
