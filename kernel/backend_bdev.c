@@ -12,6 +12,50 @@
 
 #include "ktgt.h"
 
+/* a bio that remembers where it started, for the sense of a failed one */
+struct ktgt_bio {
+	sector_t start;			/* KTGT_NO_SECTOR: a flush */
+	struct bio bio;
+};
+
+#define KTGT_NO_SECTOR	((sector_t)-1)
+
+static struct bio_set ktgt_bio_set;
+
+/**
+ * ktgt_bdev_init() - set up the block device backend
+ *
+ * Return: 0 or a negative errno.
+ */
+int ktgt_bdev_init(void)
+{
+	return bioset_init(&ktgt_bio_set, BIO_POOL_SIZE, offsetof(struct ktgt_bio, bio),
+			   BIOSET_NEED_BVECS);
+}
+
+/**
+ * ktgt_bdev_exit() - undo ktgt_bdev_init()
+ */
+void ktgt_bdev_exit(void)
+{
+	bioset_exit(&ktgt_bio_set);
+}
+
+static struct bio *bdev_bio_alloc(struct block_device *bdev, u32 nr_vecs, blk_opf_t opf,
+				  sector_t sector)
+{
+	struct bio *bio = bio_alloc_bioset(bdev, nr_vecs, opf, GFP_NOIO, &ktgt_bio_set);
+
+	bio->bi_iter.bi_sector = sector;
+	container_of(bio, struct ktgt_bio, bio)->start = sector;
+	return bio;
+}
+
+static u64 sector_lba(struct ktgt_lun *lun, sector_t sector)
+{
+	return sector >> (lun->block_shift - SECTOR_SHIFT);
+}
+
 static int bdev_open(struct ktgt_lun *lun)
 {
 	struct block_device *bdev = I_BDEV(lun->file->f_mapping->host);
@@ -33,9 +77,14 @@ static void bdev_end_io(struct bio *bio)
 {
 	struct ktgt_cmd *cmd = bio->bi_private;
 
-	/* any failed bio fails the command; which error wins does not matter */
-	if (bio->bi_status)
+	/* any failed bio fails the command; its first block goes in the sense */
+	if (bio->bi_status) {
+		sector_t start = container_of(bio, struct ktgt_bio, bio)->start;
+
 		WRITE_ONCE(cmd->io_status, bio->bi_status);
+		if (start != KTGT_NO_SECTOR)
+			ktgt_cmd_bad_lba(cmd, sector_lba(cmd->lun, start));
+	}
 	bio_put(bio);
 	if (atomic_dec_and_test(&cmd->bios))
 		ktgt_cmd_io_done(cmd, READ_ONCE(cmd->io_status));
@@ -65,8 +114,7 @@ static void bdev_submit_pages(struct ktgt_cmd *cmd, blk_opf_t opf, struct bio_ve
 				atomic_inc(&cmd->bios);
 				submit_bio(bio);
 			}
-			bio = bio_alloc(bdev, min_t(u32, nr - i, BIO_MAX_VECS), opf, GFP_NOIO);
-			bio->bi_iter.bi_sector = sector;
+			bio = bdev_bio_alloc(bdev, min_t(u32, nr - i, BIO_MAX_VECS), opf, sector);
 			bio->bi_end_io = bdev_end_io;
 			bio->bi_private = cmd;
 		}
@@ -141,6 +189,42 @@ static int bdev_write_same(struct ktgt_cmd *cmd)
 	return ret;
 }
 
+/* COMPARE AND WRITE: part of the buffer, and wait */
+static int bdev_rw(struct ktgt_cmd *cmd, bool write, u32 buf_off, u32 len, u64 lba, bool fua)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	blk_opf_t opf = write ? REQ_OP_WRITE | (fua ? REQ_FUA : 0) : REQ_OP_READ;
+	sector_t sector = lba_sector(lun, lba);
+	struct bio *bio;
+	u32 n, done;
+	int ret;
+
+	while (len) {
+		done = 0;
+		bio = bdev_bio_alloc(lun->bdev, min_t(u32, DIV_ROUND_UP(len, PAGE_SIZE) + 1,
+						      BIO_MAX_VECS), opf, sector);
+		while (len) {
+			struct bio_vec *bv = &cmd->bvec[buf_off / PAGE_SIZE];
+			u32 pgoff = buf_off % PAGE_SIZE;
+
+			n = min(len, (u32)PAGE_SIZE - pgoff);
+			if (bio_add_page(bio, bv->bv_page, n, pgoff) != n)
+				break;
+			buf_off += n;
+			len -= n;
+			done += n;
+		}
+		ret = submit_bio_wait(bio);
+		bio_put(bio);
+		if (ret) {
+			ktgt_cmd_bad_lba(cmd, sector_lba(lun, sector));
+			return ret;
+		}
+		sector += done >> SECTOR_SHIFT;
+	}
+	return 0;
+}
+
 /* UNMAP and WRITE SAME: synchronous helpers, so from a work item */
 static void bdev_work(struct work_struct *w)
 {
@@ -177,7 +261,8 @@ static void bdev_submit(struct ktgt_cmd *cmd)
 		queue_work(ktgt_io_wq, &cmd->work);
 		return;
 	case KTGT_OP_SYNC_CACHE:
-		bio = bio_alloc(lun->bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH, GFP_NOIO);
+		bio = bdev_bio_alloc(lun->bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH, 0);
+		container_of(bio, struct ktgt_bio, bio)->start = KTGT_NO_SECTOR;
 		bio->bi_end_io = bdev_end_io;
 		bio->bi_private = cmd;
 		atomic_inc(&cmd->bios);
@@ -209,4 +294,5 @@ const struct ktgt_backend_ops ktgt_bdev_ops = {
 	.open	= bdev_open,
 	.close	= bdev_close,
 	.submit	= bdev_submit,
+	.rw	= bdev_rw,
 };

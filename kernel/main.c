@@ -54,6 +54,9 @@ static int __init ktgt_init(void)
 	if (!ktgt_io_wq)
 		return -ENOMEM;
 
+	ret = ktgt_bdev_init();
+	if (ret)
+		goto out_destroy_wq;
 	ktgt_debugfs_init();
 	ret = ktgt_netlink_init();
 	if (ret)
@@ -64,6 +67,8 @@ static int __init ktgt_init(void)
 
 out_remove_debugfs:
 	debugfs_remove(ktgt_debugfs);
+	ktgt_bdev_exit();
+out_destroy_wq:
 	destroy_workqueue(ktgt_io_wq);
 	return ret;
 }
@@ -76,6 +81,7 @@ static void __exit ktgt_exit(void)
 	ktgt_conns_destroy();
 	destroy_workqueue(ktgt_io_wq);
 	debugfs_remove(ktgt_debugfs);
+	ktgt_bdev_exit();
 	ida_destroy(&ktgt_tsih_ida);
 	pr_info("iSCSI target unloaded\n");
 }
