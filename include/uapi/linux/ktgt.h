@@ -79,7 +79,7 @@ enum ktgt_lun_backend {
 #define KTGT_PRODUCT_ID_MAX	16
 #define KTGT_PRODUCT_REV_MAX	4
 #define KTGT_SCSI_SN_MAX	36
-#define KTGT_SCSI_ID_MAX	36
+#define KTGT_SCSI_ID_MAX	24
 /* the null backend: at least one 512-byte block, at most 2^63 bytes */
 #define KTGT_NULL_SIZE_MIN	512
 
@@ -98,7 +98,7 @@ enum ktgt_a_lun {
 	KTGT_A_LUN_PRODUCT_ID,	/* string, 1..16; default "Virtual disk" */
 	KTGT_A_LUN_PRODUCT_REV,	/* string, 1..4; default "0001" */
 	KTGT_A_LUN_SCSI_SN,	/* string, 1..36: VPD 80 unit serial number */
-	KTGT_A_LUN_SCSI_ID,	/* string, 1..36: VPD 83 T10 vendor ID designator */
+	KTGT_A_LUN_SCSI_ID,	/* string, 1..24: VPD 83 T10 vendor ID designator */
 
 	__KTGT_A_LUN_MAX,
 	KTGT_A_LUN_MAX = (__KTGT_A_LUN_MAX - 1)
