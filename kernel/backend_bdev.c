@@ -73,6 +73,8 @@ static void bdev_close(struct ktgt_lun *lun)
 	lun->bdev = NULL;
 }
 
+static void bdev_cmd_done(struct ktgt_cmd *cmd);
+
 static void bdev_end_io(struct bio *bio)
 {
 	struct ktgt_cmd *cmd = bio->bi_private;
@@ -87,7 +89,7 @@ static void bdev_end_io(struct bio *bio)
 	}
 	bio_put(bio);
 	if (atomic_dec_and_test(&cmd->bios))
-		ktgt_cmd_io_done(cmd, READ_ONCE(cmd->io_status));
+		bdev_cmd_done(cmd);
 }
 
 static sector_t lba_sector(struct ktgt_lun *lun, u64 lba)
@@ -225,6 +227,53 @@ static int bdev_rw(struct ktgt_cmd *cmd, bool write, u32 buf_off, u32 len, u64 l
 	return 0;
 }
 
+/*
+ * A read, write or verify failed: a bio tells only that one of its blocks
+ * did. Find the first block that fails on its own, as a disk reports the
+ * first unrecovered error, going block by block from the start of the
+ * first failed bio. A write rewrites the same data; a read reads into the
+ * command's buffer, which is not sent.
+ */
+static void bdev_locate_work(struct work_struct *w)
+{
+	struct ktgt_cmd *cmd = container_of(w, struct ktgt_cmd, work);
+	struct ktgt_lun *lun = cmd->lun;
+	u32 bs = 1u << lun->block_shift, base = 0;
+	u64 lba, end = cmd->cdb.lba + (cmd->io_len >> lun->block_shift);
+	bool write = cmd->cdb.op == KTGT_OP_WRITE;
+	bool fua = cmd->cdb.fua || !READ_ONCE(lun->write_cache);
+
+	if (cmd->cdb.op == KTGT_OP_VERIFY)
+		base = round_up(cmd->io_len, PAGE_SIZE);
+	for (lba = atomic64_read(&cmd->bad_lba); lba < end; lba++) {
+		if (bdev_rw(cmd, write, base + ((lba - cmd->cdb.lba) << lun->block_shift), bs, lba,
+			    fua)) {
+			atomic64_set(&cmd->bad_lba, lba);
+			break;
+		}
+	}
+	ktgt_cmd_io_done(cmd, READ_ONCE(cmd->io_status));
+}
+
+/* every bio of a command is done */
+static void bdev_cmd_done(struct ktgt_cmd *cmd)
+{
+	blk_status_t status = READ_ONCE(cmd->io_status);
+
+	switch (cmd->cdb.op) {
+	case KTGT_OP_READ:
+	case KTGT_OP_WRITE:
+	case KTGT_OP_VERIFY:
+		if (status == BLK_STS_OK || atomic64_read(&cmd->bad_lba) == U64_MAX)
+			break;
+		/* sleeps, and this may be a bio completion */
+		INIT_WORK(&cmd->work, bdev_locate_work);
+		queue_work(ktgt_io_wq, &cmd->work);
+		return;
+	}
+	ktgt_cmd_io_done(cmd, status);
+}
+
 /* UNMAP and WRITE SAME: synchronous helpers, so from a work item */
 static void bdev_work(struct work_struct *w)
 {
@@ -285,7 +334,7 @@ static void bdev_submit(struct ktgt_cmd *cmd)
 		break;
 	}
 	if (atomic_dec_and_test(&cmd->bios))
-		ktgt_cmd_io_done(cmd, READ_ONCE(cmd->io_status));
+		bdev_cmd_done(cmd);
 }
 
 const struct ktgt_backend_ops ktgt_bdev_ops = {
