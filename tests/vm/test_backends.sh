@@ -119,5 +119,38 @@ tap_import "$LOGDIR/sbc.tap"
 
 check "target del $IQN" tgt_target_del "$IQN"
 check "dmsetup remove $DM" dmsetup remove "$DM"
+
+# ---------------------------------------------------------------------------
+# direct-store: the identity comes from the device (scsi_debug: vendor
+# Linux, model scsi_debug, its unit serial number)
+SD_IQN=iqn.2026-11.org.ktgt:direct
+sd_disk() {
+	local b
+	for b in /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block/*; do
+		[ -e "$b" ] && echo "/dev/${b##*/}" && return
+	done
+	return 1
+}
+direct_identity() {
+	local dev=$1 sys sn out
+	sys=/sys/dev/block/$(($(stat -c '0x%t' "$dev"))):$(($(stat -c '0x%T' "$dev")))/device
+	sn=$(tail -c +5 "$sys/vpd_pg80" | tr -d '\0' | sed 's/^ *//; s/ *$//')
+	printf '<target %s>\n    direct-store %s\n</target>\n' "$SD_IQN" "$dev" \
+		>"$LOGDIR/direct.conf" &&
+		ktgtctl load "$LOGDIR/direct.conf" &&
+		out=$(ktgtctl show "$SD_IQN") && echo "$out" && echo "serial from sysfs: $sn" &&
+		grep -q "Vendor: Linux" <<<"$out" && grep -q "Product: scsi_debug" <<<"$out" &&
+		grep -q "Revision: $(cat "$sys/rev")" <<<"$out" &&
+		{ [ -z "$sn" ] || grep -qF "SCSI SN: $sn" <<<"$out"; }
+}
+if modprobe scsi_debug dev_size_mb=16 && d=$(wait_for 30 sd_disk && sd_disk); then
+	ok "scsi_debug disk $d"
+	check "direct-store $d: vendor, product, revision and serial from the device" \
+		direct_identity "$d"
+	check "target del $SD_IQN" tgt_target_del "$SD_IQN"
+	check "rmmod scsi_debug" rmmod scsi_debug
+else
+	not_ok "scsi_debug disk"
+fi
 check "$(tgt_unload_desc)" tgt_unload
 done_testing
