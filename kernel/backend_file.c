@@ -52,10 +52,12 @@ static int file_write_page(struct ktgt_cmd *cmd, struct page *page, u64 lba, u64
 		len = min_t(u64, left, KTGT_PATTERN_VECS * PAGE_SIZE);
 		iov_iter_bvec(&iter, ITER_SOURCE, bv, KTGT_PATTERN_VECS, len);
 		ret = vfs_iter_write(lun->file, &iter, &pos, file_sync_writes(cmd) ? RWF_DSYNC : 0);
-		if (ret < 0)
+		if (ret >= 0 && ret != len)
+			ret = -EIO;
+		if (ret < 0) {
+			ktgt_cmd_bad_lba(cmd, pos >> lun->block_shift);
 			return ret;
-		if (ret != len)
-			return -EIO;
+		}
 		left -= len;
 	}
 	return 0;
@@ -100,31 +102,82 @@ static int file_write_same(struct ktgt_cmd *cmd)
 	return ret;
 }
 
+/* I/O over @len bytes of the buffer from @buf_off; a short transfer fails at its end */
+static ssize_t file_iter(struct ktgt_cmd *cmd, bool write, u32 buf_off, u32 len, loff_t pos,
+			 rwf_t flags)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, cmd->bvec, cmd->nr_pages,
+		      buf_off + len);
+	iov_iter_advance(&iter, buf_off);
+	if (write)
+		ret = vfs_iter_write(lun->file, &iter, &pos, flags);
+	else
+		ret = vfs_iter_read(lun->file, &iter, &pos, flags);
+	if (ret >= 0 && ret != len) {
+		/* pos is past what was done: the block that failed, or EOF */
+		ret = -EIO;
+	}
+	if (ret < 0)
+		ktgt_cmd_bad_lba(cmd, pos >> lun->block_shift);
+	return ret < 0 ? ret : 0;
+}
+
+static int file_rw(struct ktgt_cmd *cmd, bool write, u32 buf_off, u32 len, u64 lba, bool fua)
+{
+	return file_iter(cmd, write, buf_off, len, lba << cmd->lun->block_shift,
+			 write && fua ? RWF_DSYNC : 0);
+}
+
+/*
+ * GET LBA STATUS: holes (SEEK_HOLE/SEEK_DATA) are deallocated, data is
+ * mapped. A block partly in a hole is mapped.
+ */
+static int file_lba_status(struct ktgt_lun *lun, u64 lba, u64 *nr, bool *mapped)
+{
+	loff_t pos = lba << lun->block_shift, end = lun->nr_blocks << lun->block_shift;
+	loff_t data, hole;
+	u32 bs = 1u << lun->block_shift;
+
+	data = vfs_llseek(lun->file, pos, SEEK_DATA);
+	if (data == -ENXIO)
+		data = end;		/* a hole to the end */
+	else if (data < 0)
+		return data;
+	if (data >= pos + bs) {
+		*mapped = false;
+		*nr = (min(data, end) >> lun->block_shift) - lba;
+		return 0;
+	}
+	hole = vfs_llseek(lun->file, max(data, pos), SEEK_HOLE);
+	if (hole < 0)
+		return hole;
+	*mapped = true;
+	*nr = (round_up(min(hole, end), bs) >> lun->block_shift) - lba;
+	return 0;
+}
+
 static void file_work(struct work_struct *w)
 {
 	struct ktgt_cmd *cmd = container_of(w, struct ktgt_cmd, work);
 	struct ktgt_lun *lun = cmd->lun;
 	loff_t pos = cmd->cdb.lba << lun->block_shift;
-	struct iov_iter iter;
-	u32 half;
-	ssize_t ret;
+	int ret;
 
 	switch (cmd->cdb.op) {
 	case KTGT_OP_READ:
-		iov_iter_bvec(&iter, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->io_len);
-		ret = vfs_iter_read(lun->file, &iter, &pos, 0);
+		ret = file_iter(cmd, false, 0, cmd->io_len, pos, 0);
 		break;
 	case KTGT_OP_VERIFY:
 		/* the medium goes to the second half; the compare follows completion */
-		half = DIV_ROUND_UP(cmd->io_len, PAGE_SIZE);
-		iov_iter_bvec(&iter, ITER_DEST, cmd->bvec + half, cmd->nr_pages - half,
-			      cmd->io_len);
-		ret = vfs_iter_read(lun->file, &iter, &pos, 0);
+		ret = file_iter(cmd, false, round_up(cmd->io_len, PAGE_SIZE), cmd->io_len, pos, 0);
 		break;
 	case KTGT_OP_WRITE:
-		iov_iter_bvec(&iter, ITER_SOURCE, cmd->bvec, cmd->nr_pages, cmd->io_len);
-		ret = vfs_iter_write(lun->file, &iter, &pos,
-				     file_sync_writes(cmd) ? RWF_DSYNC : 0);
+		ret = file_iter(cmd, true, 0, cmd->io_len, pos,
+				file_sync_writes(cmd) ? RWF_DSYNC : 0);
 		break;
 	case KTGT_OP_UNMAP:
 	case KTGT_OP_WRITE_SAME:
@@ -135,16 +188,12 @@ static void file_work(struct work_struct *w)
 		/* a punched hole is durable once the metadata is */
 		if (!ret && !READ_ONCE(lun->write_cache))
 			ret = vfs_fsync(lun->file, 1);
-		ktgt_cmd_io_done(cmd, errno_to_blk_status(ret));
-		return;
+		break;
 	default:
 		ret = vfs_fsync(lun->file, 1);
-		ktgt_cmd_io_done(cmd, errno_to_blk_status(ret));
-		return;
+		break;
 	}
-	if (ret >= 0 && ret != cmd->io_len)
-		ret = -EIO;	/* the file shrank under us */
-	ktgt_cmd_io_done(cmd, errno_to_blk_status(ret < 0 ? ret : 0));
+	ktgt_cmd_io_done_errno(cmd, ret);
 }
 
 static void file_submit(struct ktgt_cmd *cmd)
@@ -159,4 +208,6 @@ const struct ktgt_backend_ops ktgt_file_ops = {
 	.open	= file_open,
 	.close	= file_close,
 	.submit	= file_submit,
+	.rw	= file_rw,
+	.lba_status = file_lba_status,
 };

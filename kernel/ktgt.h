@@ -81,6 +81,15 @@ struct ktgt_page_pool {
 struct ktgt_cmd;
 struct ktgt_lun;
 
+/* a command's hold, or wait, on a LUN's blocks (scsi_range.c) */
+struct ktgt_range {
+	struct list_head node;		/* lun->ranges, in arrival order */
+	u64 start;			/* first block */
+	u64 end;			/* first block after */
+	bool excl;			/* COMPARE AND WRITE */
+	bool granted;
+};
+
 /**
  * struct ktgt_backend_ops - how a LUN's data is stored
  * @name: shown to the admin
@@ -88,7 +97,12 @@ struct ktgt_lun;
  * @open: set up @lun from its opened file; fill size and block size
  * @close: undo open
  * @submit: start the read, write or flush of @cmd; completion is reported
- *	with ktgt_cmd_io_done(), from any context
+ *	with ktgt_cmd_io_done() or ktgt_cmd_io_done_errno(), from any context
+ * @rw: read or write @len bytes of @cmd's buffer, from byte @buf_off (a
+ *	multiple of the block size), at block @lba, and wait for it; @fua
+ *	makes a write durable. Process context. Used by COMPARE AND WRITE.
+ * @lba_status: how many blocks from @lba share one provisioning state,
+ *	and whether that is mapped; optional (absent: all mapped)
  */
 struct ktgt_backend_ops {
 	const char *name;
@@ -96,10 +110,31 @@ struct ktgt_backend_ops {
 	int (*open)(struct ktgt_lun *lun);
 	void (*close)(struct ktgt_lun *lun);
 	void (*submit)(struct ktgt_cmd *cmd);
+	int (*rw)(struct ktgt_cmd *cmd, bool write, u32 buf_off, u32 len, u64 lba, bool fua);
+	int (*lba_status)(struct ktgt_lun *lun, u64 lba, u64 *nr, bool *mapped);
 };
 
 extern const struct ktgt_backend_ops ktgt_bdev_ops;
 extern const struct ktgt_backend_ops ktgt_file_ops;
+extern const struct ktgt_backend_ops ktgt_null_ops;
+
+/* INQUIRY identity of a LUN; empty strings mean the defaults */
+struct ktgt_lun_ident {
+	char vendor[KTGT_VENDOR_ID_MAX + 1];
+	char product[KTGT_PRODUCT_ID_MAX + 1];
+	char revision[KTGT_PRODUCT_REV_MAX + 1];
+	char serial[KTGT_SCSI_SN_MAX + 1];
+	char scsi_id[KTGT_SCSI_ID_MAX + 1];
+};
+
+/* what ktgt_lun_add() is asked for */
+struct ktgt_lun_conf {
+	const char *path;		/* NULL: the null backend */
+	u64 null_size;			/* bytes, for the null backend */
+	bool readonly;
+	bool write_cache;
+	struct ktgt_lun_ident ident;
+};
 
 struct ktgt_lun {
 	struct kref ref;
@@ -117,8 +152,15 @@ struct ktgt_lun {
 	bool readonly;
 	bool write_cache;		/* WCE; MODE SELECT changes it: READ_ONCE */
 	bool lbprz;			/* unmapped blocks read back as zeros */
-	char serial[33];
+	bool d_sense;			/* descriptor sense; MODE SELECT: READ_ONCE */
+	u64 null_size;			/* null backend: bytes */
+	struct ktgt_lun_ident ident;	/* as configured; empty: default */
+	char serial[KTGT_SCSI_SN_MAX + 1];	/* VPD 80 */
+	char scsi_id[KTGT_SCSI_ID_MAX + 1];	/* VPD 83 T10 vendor ID */
 	u8 naa[8];
+
+	spinlock_t range_lock;		/* protects ranges */
+	struct list_head ranges;	/* ktgt_range, held or waiting */
 };
 
 struct ktgt_acl {
@@ -342,9 +384,14 @@ struct ktgt_cmd {
 	struct work_struct work;	/* file backend */
 	u8 status;
 	u8 sense_len;
-	u8 sense[SCSI_SENSE_LEN];
+	u8 sense[SCSI_SENSE_BUF_LEN];
 	blk_status_t io_status;
+	int io_errno;			/* or the backend's errno */
 	atomic_t bios;			/* bdev: bios still in flight */
+	atomic64_t bad_lba;		/* first block that failed; U64_MAX: unknown */
+	bool miscompare;		/* COMPARE AND WRITE: at byte miscompare_off */
+	u32 miscompare_off;
+	struct ktgt_range range;	/* blocks held for the backend */
 };
 
 /* a PDU on the transmit queue */
@@ -355,7 +402,7 @@ struct ktgt_pdu {
 	struct ktgt_cmd *cmd;		/* data from the command's pages */
 	u32 cmd_off;
 	void *data;			/* or from this buffer (kfree'd) */
-	u8 inline_data[2 + SCSI_SENSE_LEN];	/* or this one: sense data */
+	u8 inline_data[2 + SCSI_SENSE_BUF_LEN];	/* or this one: sense data */
 	u32 dlen;
 	u32 sent;
 	__le32 hdigest;
@@ -403,8 +450,8 @@ int ktgt_target_portal_add(struct ktgt_target *t, const struct sockaddr_storage 
 			   struct netlink_ext_ack *extack);
 int ktgt_target_portal_del(struct ktgt_target *t, const struct sockaddr_storage *ss);
 bool ktgt_target_has_portal(struct ktgt_target *t, struct ktgt_portal *p);
-int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
-		 bool write_cache, struct netlink_ext_ack *extack);
+int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf,
+		 struct netlink_ext_ack *extack);
 int ktgt_lun_del(struct ktgt_target *t, u64 id);
 struct ktgt_lun *ktgt_lun_get(struct ktgt_target *t, u64 id);
 void ktgt_lun_put(struct ktgt_lun *lun);
@@ -468,6 +515,12 @@ int ktgt_cmd_data_out_hdr(struct ktgt_conn *conn);
 void ktgt_cmd_data_out_done(struct ktgt_conn *conn);
 void ktgt_cmd_immediate_done(struct ktgt_conn *conn);
 void ktgt_cmd_io_done(struct ktgt_cmd *cmd, blk_status_t status);
+void ktgt_cmd_io_done_errno(struct ktgt_cmd *cmd, int err);
+void ktgt_cmd_bad_lba(struct ktgt_cmd *cmd, u64 lba);
+void ktgt_cmd_submit(struct ktgt_cmd *cmd);
+void ktgt_sense_from_errno(struct ktgt_cmd *cmd, int err);
+void ktgt_sense_from_blk_status(struct ktgt_cmd *cmd, blk_status_t status);
+void ktgt_cmd_check_info(struct ktgt_cmd *cmd, u8 key, u16 asc, u64 info);
 void ktgt_cmd_complete(struct ktgt_cmd *cmd);
 void ktgt_cmd_put(struct ktgt_cmd *cmd);
 void ktgt_cmds_abort(struct ktgt_conn *conn);
@@ -487,6 +540,16 @@ bool ktgt_verify_compare(struct ktgt_cmd *cmd, u32 *offset);
 int ktgt_unmap_each(struct ktgt_cmd *cmd, int (*fn)(struct ktgt_cmd *cmd, u64 lba, u32 nr));
 bool ktgt_write_same_zeroes(struct ktgt_cmd *cmd);
 struct page *ktgt_write_same_page(struct ktgt_cmd *cmd);
+void ktgt_caw_submit(struct ktgt_cmd *cmd);
+
+/* scsi_range.c */
+void ktgt_lun_ranges_init(struct ktgt_lun *lun);
+bool ktgt_range_lock(struct ktgt_cmd *cmd);
+void ktgt_range_unlock(struct ktgt_cmd *cmd);
+
+/* backend_bdev.c */
+int ktgt_bdev_init(void);
+void ktgt_bdev_exit(void);
 
 /* netlink.c */
 int ktgt_netlink_init(void);

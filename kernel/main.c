@@ -54,6 +54,9 @@ static int __init ktgt_init(void)
 	if (!ktgt_io_wq)
 		return -ENOMEM;
 
+	ret = ktgt_bdev_init();
+	if (ret)
+		goto out_destroy_wq;
 	ktgt_debugfs_init();
 	ret = ktgt_pool_init(ktgt_debugfs);
 	if (ret)
@@ -69,6 +72,8 @@ out_pool_exit:
 	ktgt_pool_exit();
 out_remove_debugfs:
 	debugfs_remove(ktgt_debugfs);
+	ktgt_bdev_exit();
+out_destroy_wq:
 	destroy_workqueue(ktgt_io_wq);
 	return ret;
 }
@@ -82,6 +87,7 @@ static void __exit ktgt_exit(void)
 	destroy_workqueue(ktgt_io_wq);
 	debugfs_remove(ktgt_debugfs);
 	ktgt_pool_exit();
+	ktgt_bdev_exit();
 	ida_destroy(&ktgt_tsih_ida);
 	pr_info("iSCSI target unloaded\n");
 }

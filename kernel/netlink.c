@@ -28,6 +28,12 @@ static const struct nla_policy ktgt_lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_SIZE] = { .type = NLA_REJECT },
 	[KTGT_A_LUN_BLOCK_SIZE] = { .type = NLA_REJECT },
 	[KTGT_A_LUN_BACKEND] = { .type = NLA_REJECT },
+	[KTGT_A_LUN_NULL_SIZE] = NLA_POLICY_MIN(NLA_U64, KTGT_NULL_SIZE_MIN),
+	[KTGT_A_LUN_VENDOR_ID] = { .type = NLA_NUL_STRING, .len = KTGT_VENDOR_ID_MAX },
+	[KTGT_A_LUN_PRODUCT_ID] = { .type = NLA_NUL_STRING, .len = KTGT_PRODUCT_ID_MAX },
+	[KTGT_A_LUN_PRODUCT_REV] = { .type = NLA_NUL_STRING, .len = KTGT_PRODUCT_REV_MAX },
+	[KTGT_A_LUN_SCSI_SN] = { .type = NLA_NUL_STRING, .len = KTGT_SCSI_SN_MAX },
+	[KTGT_A_LUN_SCSI_ID] = { .type = NLA_NUL_STRING, .len = KTGT_SCSI_ID_MAX },
 };
 
 static const struct nla_policy ktgt_acl_policy[KTGT_A_ACL_MAX + 1] = {
@@ -176,6 +182,18 @@ static int fill_params(struct sk_buff *skb, int attr, const struct ktgt_params *
 	return 0;
 }
 
+/* the identity strings that were configured (not the defaults) */
+static int fill_lun_ident(struct sk_buff *skb, const struct ktgt_lun_ident *id)
+{
+	if ((id->vendor[0] && nla_put_string(skb, KTGT_A_LUN_VENDOR_ID, id->vendor)) ||
+	    (id->product[0] && nla_put_string(skb, KTGT_A_LUN_PRODUCT_ID, id->product)) ||
+	    (id->revision[0] && nla_put_string(skb, KTGT_A_LUN_PRODUCT_REV, id->revision)) ||
+	    (id->serial[0] && nla_put_string(skb, KTGT_A_LUN_SCSI_SN, id->serial)) ||
+	    (id->scsi_id[0] && nla_put_string(skb, KTGT_A_LUN_SCSI_ID, id->scsi_id)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int fill_luns(struct sk_buff *skb, struct ktgt_target *t)
 {
 	struct ktgt_lun *lun;
@@ -186,7 +204,10 @@ static int fill_luns(struct sk_buff *skb, struct ktgt_target *t)
 		nest = nla_nest_start(skb, KTGT_A_TARGET_LUN);
 		if (!nest ||
 		    nla_put_u64_64bit(skb, KTGT_A_LUN_ID, id, KTGT_A_LUN_PAD) ||
-		    nla_put_string(skb, KTGT_A_LUN_PATH, lun->path) ||
+		    (lun->path && nla_put_string(skb, KTGT_A_LUN_PATH, lun->path)) ||
+		    (!lun->path && nla_put_u64_64bit(skb, KTGT_A_LUN_NULL_SIZE, lun->null_size,
+						     KTGT_A_LUN_PAD)) ||
+		    fill_lun_ident(skb, &lun->ident) ||
 		    nla_put_u8(skb, KTGT_A_LUN_READONLY, lun->readonly) ||
 		    nla_put_u8(skb, KTGT_A_LUN_WRITE_CACHE, lun->write_cache) ||
 		    nla_put_u64_64bit(skb, KTGT_A_LUN_SIZE, lun->nr_blocks << lun->block_shift,
@@ -433,11 +454,44 @@ static int ktgt_nl_portal(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* an identity string: 1 or more printable ASCII characters (SPC-4 4.4.1) */
+static int parse_ident(struct genl_info *info, struct nlattr *attr, char *dst, size_t size)
+{
+	const char *s;
+
+	if (!attr)
+		return 0;
+	s = nla_data(attr);
+	if (!*s) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "identity string is empty");
+		return -EINVAL;
+	}
+	for (; *s; s++) {
+		if (*s < 0x20 || *s > 0x7e) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "identity string must be printable ASCII");
+			return -EINVAL;
+		}
+	}
+	strscpy(dst, nla_data(attr), size);
+	return 0;
+}
+
+static int parse_lun_ident(struct genl_info *info, struct nlattr **lt, struct ktgt_lun_ident *id)
+{
+	return parse_ident(info, lt[KTGT_A_LUN_VENDOR_ID], id->vendor, sizeof(id->vendor)) ?:
+	       parse_ident(info, lt[KTGT_A_LUN_PRODUCT_ID], id->product, sizeof(id->product)) ?:
+	       parse_ident(info, lt[KTGT_A_LUN_PRODUCT_REV], id->revision,
+			   sizeof(id->revision)) ?:
+	       parse_ident(info, lt[KTGT_A_LUN_SCSI_SN], id->serial, sizeof(id->serial)) ?:
+	       parse_ident(info, lt[KTGT_A_LUN_SCSI_ID], id->scsi_id, sizeof(id->scsi_id));
+}
+
 static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *lt[KTGT_A_LUN_MAX + 1];
 	struct ktgt_target *t = info->user_ptr[0];
-	bool readonly = false, write_cache = true;
+	struct ktgt_lun_conf conf = { .write_cache = true };
 	u64 id;
 	int ret;
 
@@ -465,16 +519,34 @@ static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	}
 
-	if (NL_REQ_ATTR_CHECK(info->extack, tb[KTGT_A_TARGET_LUN], lt, KTGT_A_LUN_PATH)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "backing store path missing");
+	/* a backing store, or a size for the null backend: exactly one */
+	if (lt[KTGT_A_LUN_PATH] && lt[KTGT_A_LUN_NULL_SIZE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_NULL_SIZE],
+				    "a LUN has a backing store path or a null size, not both");
 		return -EINVAL;
 	}
+	if (lt[KTGT_A_LUN_NULL_SIZE]) {
+		conf.null_size = nla_get_u64(lt[KTGT_A_LUN_NULL_SIZE]);
+		if (conf.null_size > S64_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_NULL_SIZE],
+					    "null size too large");
+			return -EINVAL;
+		}
+	} else {
+		if (NL_REQ_ATTR_CHECK(info->extack, tb[KTGT_A_TARGET_LUN], lt, KTGT_A_LUN_PATH)) {
+			NL_SET_ERR_MSG_MOD(info->extack, "backing store path missing");
+			return -EINVAL;
+		}
+		conf.path = nla_data(lt[KTGT_A_LUN_PATH]);
+	}
 	if (lt[KTGT_A_LUN_READONLY])
-		readonly = nla_get_u8(lt[KTGT_A_LUN_READONLY]);
+		conf.readonly = nla_get_u8(lt[KTGT_A_LUN_READONLY]);
 	if (lt[KTGT_A_LUN_WRITE_CACHE])
-		write_cache = nla_get_u8(lt[KTGT_A_LUN_WRITE_CACHE]);
-	return ktgt_lun_add(t, id, nla_data(lt[KTGT_A_LUN_PATH]), readonly, write_cache,
-			    info->extack);
+		conf.write_cache = nla_get_u8(lt[KTGT_A_LUN_WRITE_CACHE]);
+	ret = parse_lun_ident(info, lt, &conf.ident);
+	if (ret)
+		return ret;
+	return ktgt_lun_add(t, id, &conf, info->extack);
 }
 
 static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)

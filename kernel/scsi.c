@@ -4,6 +4,7 @@
  * write data (immediate, unsolicited, R2T), execution, and the Data-In and
  * SCSI Response PDUs that answer them.
  */
+#include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
@@ -97,56 +98,122 @@ void ktgt_cmd_copy_in(struct ktgt_cmd *cmd, const u8 *src, u32 len)
 	}
 }
 
+static bool cmd_d_sense(struct ktgt_cmd *cmd)
+{
+	return cmd->lun && READ_ONCE(cmd->lun->d_sense);
+}
+
 /**
  * ktgt_cmd_check() - end a command with CHECK CONDITION
  * @cmd: command
  * @key: sense key
  * @asc: additional sense code and qualifier
+ *
+ * The sense data is in the format the LUN's control mode page asks for
+ * (D_SENSE): fixed by default.
  */
 void ktgt_cmd_check(struct ktgt_cmd *cmd, u8 key, u16 asc)
 {
 	cmd->failed = true;
 	cmd->status = SAM_CHECK_CONDITION;
-	cmd->sense_len = ktgt_sense_fixed(cmd->sense, key, asc);
+	cmd->sense_len = ktgt_sense_build(cmd->sense, cmd_d_sense(cmd), key, asc, false, 0);
 }
 
 /**
- * ktgt_sense_from_blk_status() - the one place a backend error becomes status
- * @cmd: command that completed
- * @status: its block status
+ * ktgt_cmd_check_info() - CHECK CONDITION with the INFORMATION field set
+ * @cmd: command
+ * @key: sense key
+ * @asc: additional sense code and qualifier
+ * @info: an LBA, or a MISCOMPARE's byte offset
  */
-static void ktgt_sense_from_blk_status(struct ktgt_cmd *cmd, blk_status_t status)
+void ktgt_cmd_check_info(struct ktgt_cmd *cmd, u8 key, u16 asc, u64 info)
 {
-	bool write = cmd->cdb.op != KTGT_OP_READ && cmd->cdb.op != KTGT_OP_VERIFY;
-	u32 offset;
+	cmd->failed = true;
+	cmd->status = SAM_CHECK_CONDITION;
+	cmd->sense_len = ktgt_sense_build(cmd->sense, cmd_d_sense(cmd), key, asc, true, info);
+}
 
-	switch (status) {
-	case BLK_STS_OK:
-		/* VERIFY with BYTCHK: the medium was read, compare it */
-		if (cmd->cdb.op == KTGT_OP_VERIFY && !ktgt_verify_compare(cmd, &offset)) {
-			cmd->failed = true;
-			cmd->status = SAM_CHECK_CONDITION;
-			cmd->sense_len = ktgt_sense_fixed_info(cmd->sense, SK_MISCOMPARE,
-							       ASC_MISCOMPARE_DURING_VERIFY,
-							       offset);
-		}
-		return;
-	case BLK_STS_RESOURCE:
-	case BLK_STS_DEV_RESOURCE:
-	case BLK_STS_AGAIN:
+static bool cmd_writes(struct ktgt_cmd *cmd)
+{
+	return cmd->cdb.op != KTGT_OP_READ && cmd->cdb.op != KTGT_OP_VERIFY;
+}
+
+/**
+ * ktgt_sense_from_errno() - the one place a backend error becomes status
+ * @cmd: command whose backend I/O failed
+ * @err: negative errno
+ *
+ * A medium error carries the first block known to have failed (VALID and
+ * INFORMATION), or the command's first block when the backend cannot
+ * tell; never GOOD.
+ */
+void ktgt_sense_from_errno(struct ktgt_cmd *cmd, int err)
+{
+	u64 lba = atomic64_read(&cmd->bad_lba);
+
+	switch (err) {
+	case -ENOMEM:
+	case -EAGAIN:
+	case -EBUSY:
 		cmd->failed = true;
 		cmd->status = SAM_BUSY;
 		return;
-	case BLK_STS_NOTSUPP:
+	case -EOPNOTSUPP:
 		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
 		return;
-	case BLK_STS_NOSPC:
+	case -ENOSPC:
+	case -EDQUOT:
+		/* thin provisioning ran out of space (SBC-3 4.7.3.7) */
+		ktgt_cmd_check(cmd, SK_DATA_PROTECT, ASC_SPACE_ALLOC_FAILED);
+		return;
+	case -EROFS:
+	case -EPERM:
+	case -EACCES:
 		ktgt_cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
 		return;
+	case -EIO:
+	case -ENODATA:		/* BLK_STS_MEDIUM */
+	case -EILSEQ:		/* BLK_STS_PROTECTION */
+	case -EREMOTEIO:	/* BLK_STS_TARGET */
+		break;
 	default:
-		ktgt_cmd_check(cmd, SK_MEDIUM_ERROR, write ? ASC_WRITE_ERROR : ASC_READ_ERROR);
+		ktgt_cmd_check(cmd, SK_HARDWARE_ERROR, ASC_INTERNAL_TARGET_FAILURE);
 		return;
 	}
+	/* MEDIUM ERROR: unrecovered read error, or write error */
+	if (lba == U64_MAX && cmd->cdb.op != KTGT_OP_UNMAP && cmd->cdb.op != KTGT_OP_SYNC_CACHE)
+		lba = cmd->cdb.lba;
+	if (lba == U64_MAX)
+		ktgt_cmd_check(cmd, SK_MEDIUM_ERROR,
+			       cmd_writes(cmd) ? ASC_WRITE_ERROR : ASC_READ_ERROR);
+	else
+		ktgt_cmd_check_info(cmd, SK_MEDIUM_ERROR,
+				    cmd_writes(cmd) ? ASC_WRITE_ERROR : ASC_READ_ERROR, lba);
+}
+
+/**
+ * ktgt_sense_from_blk_status() - status for a failed block layer request
+ * @cmd: command whose bios failed
+ * @status: their block status
+ */
+void ktgt_sense_from_blk_status(struct ktgt_cmd *cmd, blk_status_t status)
+{
+	ktgt_sense_from_errno(cmd, blk_status_to_errno(status));
+}
+
+/**
+ * ktgt_cmd_bad_lba() - note a block the backend failed to read or write
+ * @cmd: command
+ * @lba: the first block of the failed part
+ *
+ * Context: any. The lowest block noted goes into the sense data.
+ */
+void ktgt_cmd_bad_lba(struct ktgt_cmd *cmd, u64 lba)
+{
+	s64 old = atomic64_read(&cmd->bad_lba);
+
+	while ((u64)old > lba && !atomic64_try_cmpxchg(&cmd->bad_lba, &old, lba))
+		;
 }
 
 /**
@@ -217,6 +284,7 @@ static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
 	case KTGT_OP_WRITE:
 	case KTGT_OP_WRITE_SAME:
 	case KTGT_OP_UNMAP:
+	case KTGT_OP_COMPARE_AND_WRITE:
 		if (lun->readonly) {
 			ktgt_cmd_check(cmd, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
 			return 0;
@@ -251,7 +319,8 @@ static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
 		}
 		break;
 	case KTGT_OP_WRITE_SAME:
-		/* exactly one block of pattern */
+	case KTGT_OP_COMPARE_AND_WRITE:
+		/* exactly one block of pattern; both instances of the blocks */
 		if (cmd->edtl != cmd->xfer) {
 			ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_CDB);
 			return 0;
@@ -262,6 +331,9 @@ static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
 	/* VERIFY reads the medium into a second half, page aligned */
 	if (cmd->cdb.op == KTGT_OP_VERIFY)
 		return ktgt_cmd_alloc_buf(cmd, round_up(cmd->io_len, PAGE_SIZE) + cmd->io_len);
+	/* COMPARE AND WRITE too, after its two instances */
+	if (cmd->cdb.op == KTGT_OP_COMPARE_AND_WRITE && cmd->io_len)
+		return ktgt_cmd_alloc_buf(cmd, round_up(cmd->io_len, PAGE_SIZE) + cmd->io_len / 2);
 	return ktgt_cmd_alloc_buf(cmd, cmd->io_len);
 }
 
@@ -374,12 +446,27 @@ static void cmd_respond(struct ktgt_cmd *cmd)
 	ktgt_cmd_put(cmd);
 }
 
+/**
+ * ktgt_cmd_submit() - hand a command to its backend
+ * @cmd: command that holds the blocks it changes (scsi_range.c)
+ *
+ * Context: process.
+ */
+void ktgt_cmd_submit(struct ktgt_cmd *cmd)
+{
+	if (cmd->cdb.op == KTGT_OP_COMPARE_AND_WRITE)
+		ktgt_caw_submit(cmd);
+	else
+		cmd->lun->ops->submit(cmd);
+}
+
 static void cmd_exec(struct ktgt_cmd *cmd)
 {
 	switch (cmd->cdb.op) {
 	case KTGT_OP_READ:
 	case KTGT_OP_WRITE:
 	case KTGT_OP_VERIFY:		/* io_len is 0 without BYTCHK */
+	case KTGT_OP_COMPARE_AND_WRITE:	/* and for 0 blocks */
 		if (!cmd->io_len)
 			break;
 		goto submit;
@@ -400,7 +487,9 @@ static void cmd_exec(struct ktgt_cmd *cmd)
 submit:
 	cmd->in_backend = true;
 	atomic_inc(&cmd->conn->inflight);
-	cmd->lun->ops->submit(cmd);
+	/* a command that must wait for its blocks is submitted once they are free */
+	if (ktgt_range_lock(cmd))
+		ktgt_cmd_submit(cmd);
 }
 
 /* ---- write data ---- */
@@ -488,6 +577,8 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	atomic_inc(&ktgt_live.cmds);
 	cmd->bvec = cmd->inline_bvec;
 	refcount_set(&cmd->ref, 1);
+	INIT_LIST_HEAD(&cmd->range.node);
+	atomic64_set(&cmd->bad_lba, U64_MAX);
 	cmd->conn = conn;
 	cmd->holds_slot = !(req->opcode & ISCSI_OP_IMMEDIATE);
 	cmd->held = sn == KTGT_CMDSN_HOLD;
@@ -695,11 +786,25 @@ void ktgt_cmd_io_done(struct ktgt_cmd *cmd, blk_status_t status)
 	struct ktgt_conn *conn = cmd->conn;
 
 	cmd->io_status = status;
+	ktgt_range_unlock(cmd);
 	llist_add(&cmd->done_node, &conn->done);
 	ktgt_conn_queue(conn, &conn->io_work);
 	/* last: once this reaches zero the connection may be freed */
 	if (atomic_dec_and_test(&conn->inflight))
 		wake_up_var(&conn->inflight);
+}
+
+/**
+ * ktgt_cmd_io_done_errno() - the backend finished a command, with an errno
+ * @cmd: command
+ * @err: 0 or a negative errno
+ *
+ * Context: any.
+ */
+void ktgt_cmd_io_done_errno(struct ktgt_cmd *cmd, int err)
+{
+	cmd->io_errno = err;
+	ktgt_cmd_io_done(cmd, err ? BLK_STS_IOERR : BLK_STS_OK);
 }
 
 /**
@@ -711,6 +816,7 @@ void ktgt_cmd_io_done(struct ktgt_cmd *cmd, blk_status_t status)
 void ktgt_cmd_complete(struct ktgt_cmd *cmd)
 {
 	struct ktgt_conn *conn = cmd->conn;
+	u32 offset;
 
 	cmd->in_backend = false;
 	if (cmd->aborted) {
@@ -719,7 +825,16 @@ void ktgt_cmd_complete(struct ktgt_cmd *cmd)
 		ktgt_tmf_task_done(conn);
 		return;
 	}
-	ktgt_sense_from_blk_status(cmd, cmd->io_status);
+	if (cmd->io_errno)
+		ktgt_sense_from_errno(cmd, cmd->io_errno);
+	else if (cmd->io_status != BLK_STS_OK)
+		ktgt_sense_from_blk_status(cmd, cmd->io_status);
+	else if (cmd->miscompare)
+		ktgt_cmd_check_info(cmd, SK_MISCOMPARE, ASC_MISCOMPARE_DURING_VERIFY,
+				    cmd->miscompare_off);
+	else if (cmd->cdb.op == KTGT_OP_VERIFY && !ktgt_verify_compare(cmd, &offset))
+		/* VERIFY with BYTCHK: the medium was read, compare it */
+		ktgt_cmd_check_info(cmd, SK_MISCOMPARE, ASC_MISCOMPARE_DURING_VERIFY, offset);
 	cmd_respond(cmd);
 }
 

@@ -65,6 +65,10 @@ const struct ktgt_opcode_info ktgt_opcodes[] = {
 		0x88, RW_FLAGS, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, GRP, CTL,
 	} },
+	{ 0x89, 0, false, KTGT_OP_COMPARE_AND_WRITE, 16, {
+		0x89, RW_FLAGS, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0, 0, 0, 0xff, GRP, CTL,
+	} },
 	{ 0x8a, 0, false, KTGT_OP_WRITE, 16, {
 		0x8a, RW_FLAGS, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, GRP, CTL,
@@ -92,6 +96,10 @@ const struct ktgt_opcode_info ktgt_opcodes[] = {
 	{ 0x9e, 0x10, true, KTGT_OP_READ_CAPACITY16, 16, {
 		0x9e, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, CTL,
+	} },
+	{ 0x9e, 0x12, true, KTGT_OP_GET_LBA_STATUS, 16, {
+		0x9e, 0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, CTL,
 	} },
 	{ 0xa0, 0, false, KTGT_OP_REPORT_LUNS, 12, {
 		0xa0, 0, 0xff, 0, 0, 0, 0xff, 0xff,
@@ -158,6 +166,58 @@ static int invalid_field(struct ktgt_cdb *c)
 	return -EINVAL;
 }
 
+/* what a command that addresses a checked range of blocks moves */
+static int parse_lba_op(const u8 *cdb, u32 block_shift, struct ktgt_cdb *c)
+{
+	switch (c->op) {
+	case KTGT_OP_READ:
+		c->dir = KTGT_DIR_READ;
+		c->xfer_len = (u64)c->nr_blocks << block_shift;
+		break;
+	case KTGT_OP_WRITE:
+		c->dir = KTGT_DIR_WRITE;
+		c->xfer_len = (u64)c->nr_blocks << block_shift;
+		/* WRITE AND VERIFY: the data must be on the medium before GOOD */
+		if ((cdb[0] & 0x1f) == 0x0e)
+			c->fua = true;
+		break;
+	case KTGT_OP_VERIFY:
+		c->fua = false;
+		c->bytchk = (cdb[1] >> 1) & 0x03;
+		/* 11b (one block against each) is optional and not supported */
+		if (c->bytchk > 1)
+			return invalid_field(c);
+		if (c->bytchk) {
+			c->dir = KTGT_DIR_WRITE;
+			c->xfer_len = (u64)c->nr_blocks << block_shift;
+		}
+		break;
+	case KTGT_OP_COMPARE_AND_WRITE:
+		/* the Data-Out is the verify instance, then the write instance */
+		if (c->nr_blocks > KTGT_MAX_CAW_BLOCKS)
+			return invalid_field(c);
+		c->dir = KTGT_DIR_WRITE;
+		c->xfer_len = (u64)c->nr_blocks << (block_shift + 1);
+		break;
+	case KTGT_OP_WRITE_SAME:
+		c->fua = false;
+		c->unmap = cdb[1] & 0x08;
+		c->ndob = cdb[0] == 0x93 && (cdb[1] & 0x01);
+		/* WSNZ: zero blocks does not mean "to the end of the medium" */
+		if (!c->nr_blocks || c->nr_blocks > KTGT_MAX_WRITE_SAME_BYTES >> block_shift)
+			return invalid_field(c);
+		if (!c->ndob) {
+			c->dir = KTGT_DIR_WRITE;
+			c->xfer_len = 1ull << block_shift;
+		}
+		break;
+	default:	/* PRE-FETCH, SYNCHRONIZE CACHE: no FUA bit */
+		c->fua = false;
+		break;
+	}
+	return 0;
+}
+
 /* the commands that address a range of blocks */
 static int parse_lba(const u8 *cdb, u32 len, u32 block_shift, u64 nr_lbas, struct ktgt_cdb *c)
 {
@@ -187,47 +247,7 @@ static int parse_lba(const u8 *cdb, u32 len, u32 block_shift, u64 nr_lbas, struc
 		c->asc = ASC_LBA_OUT_OF_RANGE;
 		return -ERANGE;
 	}
-
-	switch (c->op) {
-	case KTGT_OP_READ:
-		c->dir = KTGT_DIR_READ;
-		c->xfer_len = (u64)c->nr_blocks << block_shift;
-		break;
-	case KTGT_OP_WRITE:
-		c->dir = KTGT_DIR_WRITE;
-		c->xfer_len = (u64)c->nr_blocks << block_shift;
-		/* WRITE AND VERIFY: the data must be on the medium before GOOD */
-		if ((cdb[0] & 0x1f) == 0x0e)
-			c->fua = true;
-		break;
-	case KTGT_OP_VERIFY:
-		c->fua = false;
-		c->bytchk = (cdb[1] >> 1) & 0x03;
-		/* 11b (one block against each) is optional and not supported */
-		if (c->bytchk > 1)
-			return invalid_field(c);
-		if (c->bytchk) {
-			c->dir = KTGT_DIR_WRITE;
-			c->xfer_len = (u64)c->nr_blocks << block_shift;
-		}
-		break;
-	case KTGT_OP_WRITE_SAME:
-		c->fua = false;
-		c->unmap = cdb[1] & 0x08;
-		c->ndob = cdb[0] == 0x93 && (cdb[1] & 0x01);
-		/* WSNZ: zero blocks does not mean "to the end of the medium" */
-		if (!c->nr_blocks || c->nr_blocks > KTGT_MAX_WRITE_SAME_BYTES >> block_shift)
-			return invalid_field(c);
-		if (!c->ndob) {
-			c->dir = KTGT_DIR_WRITE;
-			c->xfer_len = 1ull << block_shift;
-		}
-		break;
-	default:	/* PRE-FETCH, SYNCHRONIZE CACHE: no FUA bit */
-		c->fua = false;
-		break;
-	}
-	return 0;
+	return parse_lba_op(cdb, block_shift, c);
 }
 
 /**
@@ -350,6 +370,26 @@ int ktgt_cdb_parse(const u8 *cdb, u32 block_shift, u64 nr_lbas, struct ktgt_cdb 
 		if (c->alloc_len < 4)
 			return invalid_field(c);
 		return 0;
+	case KTGT_OP_COMPARE_AND_WRITE:
+		/* one byte of NUMBER OF LOGICAL BLOCKS, after the LBA */
+		c->lba = get_unaligned_be64(cdb + 2);
+		c->nr_blocks = cdb[13];
+		c->fua = cdb[1] & 0x08;
+		if (c->lba > nr_lbas || c->nr_blocks > nr_lbas - c->lba) {
+			c->asc = ASC_LBA_OUT_OF_RANGE;
+			return -ERANGE;
+		}
+		return parse_lba_op(cdb, block_shift, c);
+	case KTGT_OP_GET_LBA_STATUS:
+		c->dir = KTGT_DIR_READ;
+		c->lba = get_unaligned_be64(cdb + 2);
+		c->alloc_len = get_unaligned_be32(cdb + 10);
+		/* the starting LBA must be on the medium (SBC-3 5.6) */
+		if (c->lba >= nr_lbas) {
+			c->asc = ASC_LBA_OUT_OF_RANGE;
+			return -ERANGE;
+		}
+		return 0;
 	case KTGT_OP_UNMAP:
 		c->param_len = get_unaligned_be16(cdb + 7);
 		if (c->param_len && c->param_len < 8) {
@@ -432,6 +472,44 @@ void ktgt_unmap_desc(const u8 *p, u32 i, u64 *lba, u32 *nr_blocks)
 
 	*lba = get_unaligned_be64(d);
 	*nr_blocks = get_unaligned_be32(d + 8);
+}
+
+/**
+ * ktgt_sense_build() - build sense data in either format (SPC-4 4.5)
+ * @buf: at least SCSI_SENSE_BUF_LEN bytes
+ * @desc: descriptor format (D_SENSE), else fixed
+ * @key: sense key
+ * @asc: additional sense code << 8 | qualifier
+ * @info_valid: the INFORMATION field holds @info
+ * @info: an LBA, or a MISCOMPARE's byte offset
+ *
+ * In fixed format INFORMATION has 32 bits: a larger @info leaves VALID
+ * clear, as SPC-4 asks; the descriptor format carries all 64 bits.
+ *
+ * Return: the sense length.
+ */
+u32 ktgt_sense_build(u8 *buf, bool desc, u8 key, u16 asc, bool info_valid, u64 info)
+{
+	if (!desc) {
+		if (info_valid && info <= 0xffffffffull)
+			return ktgt_sense_fixed_info(buf, key, asc, info);
+		return ktgt_sense_fixed(buf, key, asc);
+	}
+	memset(buf, 0, 8);
+	buf[0] = 0x72;
+	buf[1] = key;
+	buf[2] = asc >> 8;
+	buf[3] = asc & 0xff;
+	if (!info_valid)
+		return 8;
+	/* information descriptor */
+	buf[7] = 12;
+	memset(buf + 8, 0, 12);
+	buf[8] = 0x00;
+	buf[9] = 0x0a;
+	buf[10] = 0x80;		/* VALID */
+	put_unaligned_be64(info, buf + 12);
+	return 20;
 }
 
 /**

@@ -9,7 +9,8 @@
 
 #include "portable.h"
 
-#define SCSI_SENSE_LEN		18
+#define SCSI_SENSE_LEN		18	/* fixed format */
+#define SCSI_SENSE_BUF_LEN	32	/* room for either format */
 
 enum ktgt_sam_status {
 	SAM_GOOD		= 0x00,
@@ -48,6 +49,7 @@ enum ktgt_asc {
 	ASC_DATA_PHASE_ERROR		= 0x4b00,
 	ASC_SAVING_NOT_SUPPORTED	= 0x3900,
 	ASC_OUT_OF_RESOURCES		= 0x5503,
+	ASC_SPACE_ALLOC_FAILED		= 0x2707,
 };
 
 enum ktgt_scsi_op {
@@ -71,6 +73,8 @@ enum ktgt_scsi_op {
 	KTGT_OP_MODE_SELECT,
 	KTGT_OP_REPORT_OPCODES,
 	KTGT_OP_REPORT_TMFS,
+	KTGT_OP_COMPARE_AND_WRITE,
+	KTGT_OP_GET_LBA_STATUS,
 };
 
 /*
@@ -84,6 +88,8 @@ enum ktgt_scsi_op {
 #define KTGT_MAX_WRITE_SAME_BYTES	0x800000ull	/* 8 MiB */
 #define KTGT_MAX_UNMAP_BYTES		0x10000000ull	/* all descriptors of one UNMAP: 256 MiB */
 #define KTGT_MAX_UNMAP_DESC		4095	/* what a 16-bit list length holds */
+/* COMPARE AND WRITE: NUMBER OF LOGICAL BLOCKS, at most (VPD B0 byte 5) */
+#define KTGT_MAX_CAW_BLOCKS		255
 
 /**
  * struct ktgt_opcode_info - one command the device server supports
@@ -149,6 +155,7 @@ struct ktgt_cdb {
 int ktgt_cdb_parse(const u8 *cdb, u32 block_shift, u64 nr_lbas, struct ktgt_cdb *c);
 u32 ktgt_sense_fixed(u8 *buf, u8 key, u16 asc);
 u32 ktgt_sense_fixed_info(u8 *buf, u8 key, u16 asc, u32 info);
+u32 ktgt_sense_build(u8 *buf, bool desc, u8 key, u16 asc, bool info_valid, u64 info);
 const struct ktgt_opcode_info *ktgt_opcode_find(u8 opcode, u16 sa, bool *has_sa);
 int ktgt_unmap_parse(const u8 *p, u32 len, u64 nr_lbas, u32 max_lbas, u32 *nr_desc, u16 *asc);
 void ktgt_unmap_desc(const u8 *p, u32 i, u64 *lba, u32 *nr_blocks);

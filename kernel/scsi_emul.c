@@ -12,9 +12,18 @@
 
 #include "ktgt.h"
 
-#define KTGT_VENDOR	"KTGT    "
-#define KTGT_PRODUCT	"Virtual disk    "
+#define KTGT_VENDOR	"KTGT"
+#define KTGT_PRODUCT	"Virtual disk"
 #define KTGT_REVISION	"0001"
+
+/* an INQUIRY text field: left-aligned, space-padded (SPC-4 4.4.1) */
+static void put_ascii(u8 *dst, const char *s, const char *dflt, u32 width)
+{
+	if (!s || !*s)
+		s = dflt;
+	memset(dst, ' ', width);
+	memcpy(dst, s, min_t(size_t, strlen(s), width));
+}
 
 static u32 emulate_std_inquiry(struct ktgt_cmd *cmd, u8 *b)
 {
@@ -27,9 +36,15 @@ static u32 emulate_std_inquiry(struct ktgt_cmd *cmd, u8 *b)
 	b[3] = 0x12;			/* HiSup, response data format 2 */
 	b[4] = 66 - 5;
 	b[7] = 0x02;			/* CmdQue */
-	memcpy(b + 8, KTGT_VENDOR, 8);
-	memcpy(b + 16, KTGT_PRODUCT, 16);
-	memcpy(b + 32, KTGT_REVISION, 4);
+	if (cmd->lun) {
+		put_ascii(b + 8, cmd->lun->ident.vendor, KTGT_VENDOR, 8);
+		put_ascii(b + 16, cmd->lun->ident.product, KTGT_PRODUCT, 16);
+		put_ascii(b + 32, cmd->lun->ident.revision, KTGT_REVISION, 4);
+	} else {
+		put_ascii(b + 8, NULL, KTGT_VENDOR, 8);
+		put_ascii(b + 16, NULL, KTGT_PRODUCT, 16);
+		put_ascii(b + 32, NULL, KTGT_REVISION, 4);
+	}
 	for (i = 0; i < ARRAY_SIZE(versions); i++)
 		put_unaligned_be16(versions[i], b + 58 + 2 * i);
 	return 66;
@@ -48,13 +63,13 @@ static u32 vpd_device_id(struct ktgt_cmd *cmd, u8 *b)
 	memcpy(b + off + 4, lun->naa, 8);
 	off += 12;
 
-	/* T10 vendor ID, logical unit */
-	n = 8 + strlen(lun->serial);
+	/* T10 vendor ID, logical unit: the vendor, then scsi_id */
+	n = 8 + strlen(lun->scsi_id);
 	b[off] = 0x02;
 	b[off + 1] = 0x01;
 	b[off + 3] = n;
-	memcpy(b + off + 4, KTGT_VENDOR, 8);
-	memcpy(b + off + 12, lun->serial, n - 8);
+	put_ascii(b + off + 4, lun->ident.vendor, KTGT_VENDOR, 8);
+	memcpy(b + off + 12, lun->scsi_id, n - 8);
 	off += 4 + n;
 
 	/* SCSI name string, target port: "<iqn>,t,0x0001", NUL-padded to 4 */
@@ -104,7 +119,7 @@ static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		b[3] = 0x3c;
 		b[5] = 0x01;		/* SIMPSUP: every task is SIMPLE */
 		b[6] = 0x01;		/* V_SUP: a volatile cache, SYNCHRONIZE CACHE */
-		put_unaligned_be16(SCSI_SENSE_LEN, b + 10);	/* maximum sense length */
+		put_unaligned_be16(SCSI_SENSE_BUF_LEN, b + 10);	/* maximum sense length */
 		*len = 64;
 		return 0;
 	case 0xb0:
@@ -114,6 +129,7 @@ static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		put_unaligned_be32(max_blocks, b + 8);	/* maximum transfer length */
 		put_unaligned_be32(max_blocks, b + 12);	/* optimal transfer length */
 		b[4] = 0x01;				/* WSNZ */
+		b[5] = KTGT_MAX_CAW_BLOCKS;		/* maximum compare and write length */
 		put_unaligned_be32(KTGT_MAX_UNMAP_BYTES >> lun->block_shift, b + 20);
 		put_unaligned_be32(KTGT_MAX_UNMAP_DESC, b + 24);
 		put_unaligned_be32(1, b + 28);		/* optimal unmap granularity */
@@ -154,6 +170,8 @@ static u32 mode_page(struct ktgt_lun *lun, u8 pc, u8 page, u8 *b)
 	case 0x0a:	/* control */
 		b[0] = 0x0a;
 		b[1] = 0x0a;
+		if (changeable || READ_ONCE(lun->d_sense))
+			b[2] = 0x04;	/* D_SENSE */
 		return 12;
 	case 0x1c:	/* informational exceptions */
 		b[0] = 0x1c;
@@ -232,6 +250,7 @@ static int emulate_mode_select(struct ktgt_cmd *cmd, u16 *asc)
 	u32 hdr = cmd->cdb.mode10 ? 8 : 4, len = cmd->io_len, bd, off, n, i;
 	u8 cur[32], chg[32];
 	bool wce = READ_ONCE(lun->write_cache);
+	bool d_sense = READ_ONCE(lun->d_sense);
 	int ret = -EINVAL;
 	u8 *p;
 
@@ -266,8 +285,11 @@ static int emulate_mode_select(struct ktgt_cmd *cmd, u16 *asc)
 				goto out;
 		if ((p[off] & 0x3f) == 0x08)
 			wce = p[off + 2] & 0x04;
+		if ((p[off] & 0x3f) == 0x0a)
+			d_sense = p[off + 2] & 0x04;
 	}
 	WRITE_ONCE(lun->write_cache, wce);
+	WRITE_ONCE(lun->d_sense, d_sense);
 	ret = 0;
 out:
 	kvfree(p);
@@ -323,6 +345,37 @@ static int emulate_report_opcodes(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		off += rsoc_timeouts(b + off);
 	*len = off;
 	return 0;
+}
+
+/*
+ * GET LBA STATUS (SBC-3 5.6): descriptors from the requested block on, as
+ * many as the allocation length holds (at least one), each a run of blocks
+ * in one provisioning state, as the backend knows it.
+ */
+static u32 emulate_get_lba_status(struct ktgt_cmd *cmd, u8 *b, u32 size)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	u32 off = 8, room = max(24u, min(size, cmd->cdb.alloc_len));
+	u64 lba = cmd->cdb.lba, nr;
+	bool mapped;
+
+	while (lba < lun->nr_blocks && off + 16 <= room) {
+		nr = lun->nr_blocks - lba;
+		mapped = true;
+		if (lun->ops->lba_status && lun->ops->lba_status(lun, lba, &nr, &mapped)) {
+			/* cannot tell: say mapped, which is never wrong for a read */
+			nr = lun->nr_blocks - lba;
+			mapped = true;
+		}
+		nr = clamp_t(u64, nr, 1, min_t(u64, U32_MAX, lun->nr_blocks - lba));
+		put_unaligned_be64(lba, b + off);
+		put_unaligned_be32(nr, b + off + 8);
+		b[off + 12] = mapped ? 0x00 : 0x01;	/* mapped, or deallocated */
+		off += 16;
+		lba += nr;
+	}
+	put_unaligned_be32(off - 4, b);
+	return off;
 }
 
 static u32 emulate_report_luns(struct ktgt_cmd *cmd, u8 *b, u32 size)
@@ -425,6 +478,9 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 		break;
 	case KTGT_OP_REPORT_LUNS:
 		len = emulate_report_luns(cmd, b, size);
+		break;
+	case KTGT_OP_GET_LBA_STATUS:
+		len = emulate_get_lba_status(cmd, b, size);
 		break;
 	default:
 		ret = -EOPNOTSUPP;
@@ -539,24 +595,17 @@ bool ktgt_write_same_zeroes(struct ktgt_cmd *cmd)
 	return zero;
 }
 
-/**
- * ktgt_verify_compare() - compare VERIFY's Data-Out with the medium read
- * @cmd: VERIFY with BYTCHK 1; its buffer holds the Data-Out, then from the
- *	next page boundary what the backend read
- * @offset: set to the first byte that differs
- *
- * Return: true when the two are the same.
- */
-bool ktgt_verify_compare(struct ktgt_cmd *cmd, u32 *offset)
+/* compare @len bytes from the buffer's start with those from page @second */
+static bool compare_pages(struct ktgt_cmd *cmd, u32 len, u32 second, u32 *offset)
 {
-	u32 half = DIV_ROUND_UP(cmd->io_len, PAGE_SIZE), i, j, n;
+	u32 i, j, n;
 	bool same = true;
 	u8 *a, *b;
 
-	for (i = 0; same && i < half; i++) {
-		n = min_t(u32, PAGE_SIZE, cmd->io_len - i * PAGE_SIZE);
+	for (i = 0; same && i * PAGE_SIZE < len; i++) {
+		n = min_t(u32, PAGE_SIZE, len - i * PAGE_SIZE);
 		a = kmap_local_page(cmd->bvec[i].bv_page);
-		b = kmap_local_page(cmd->bvec[half + i].bv_page);
+		b = kmap_local_page(cmd->bvec[second + i].bv_page);
 		if (memcmp(a, b, n)) {
 			for (j = 0; a[j] == b[j]; j++)
 				;
@@ -567,6 +616,56 @@ bool ktgt_verify_compare(struct ktgt_cmd *cmd, u32 *offset)
 		kunmap_local(a);
 	}
 	return same;
+}
+
+/**
+ * ktgt_verify_compare() - compare VERIFY's Data-Out with the medium read
+ * @cmd: VERIFY with BYTCHK 1; its buffer holds the Data-Out, then from the
+ *	next page boundary what the backend read
+ * @offset: set to the first byte that differs
+ *
+ * Return: true when the two are the same.
+ */
+bool ktgt_verify_compare(struct ktgt_cmd *cmd, u32 *offset)
+{
+	return compare_pages(cmd, cmd->io_len, DIV_ROUND_UP(cmd->io_len, PAGE_SIZE), offset);
+}
+
+/*
+ * COMPARE AND WRITE (SBC-3 5.3), with the blocks held exclusively
+ * (scsi_range.c): read them, compare them with the verify instance, and
+ * write the write instance only when all are equal. The buffer holds the
+ * verify instance, the write instance, then from the next page boundary
+ * what was read.
+ */
+static void caw_work(struct work_struct *w)
+{
+	struct ktgt_cmd *cmd = container_of(w, struct ktgt_cmd, work);
+	struct ktgt_lun *lun = cmd->lun;
+	u32 len = cmd->io_len / 2, read_off = round_up(cmd->io_len, PAGE_SIZE);
+	bool fua = cmd->cdb.fua || !READ_ONCE(lun->write_cache);
+	int ret;
+
+	ret = lun->ops->rw(cmd, false, read_off, len, cmd->cdb.lba, false);
+	if (ret)
+		goto out;
+	if (!compare_pages(cmd, len, read_off / PAGE_SIZE, &cmd->miscompare_off)) {
+		cmd->miscompare = true;
+		goto out;
+	}
+	ret = lun->ops->rw(cmd, true, len, len, cmd->cdb.lba, fua);
+out:
+	ktgt_cmd_io_done_errno(cmd, ret);
+}
+
+/**
+ * ktgt_caw_submit() - start a COMPARE AND WRITE
+ * @cmd: the command, holding its blocks exclusively
+ */
+void ktgt_caw_submit(struct ktgt_cmd *cmd)
+{
+	INIT_WORK(&cmd->work, caw_work);
+	queue_work(ktgt_io_wq, &cmd->work);
 }
 
 /**

@@ -158,7 +158,8 @@ static void ktgt_lun_release(struct kref *ref)
 	struct ktgt_lun *lun = container_of(ref, struct ktgt_lun, ref);
 
 	lun->ops->close(lun);
-	filp_close(lun->file, NULL);
+	if (lun->file)
+		filp_close(lun->file, NULL);
 	kfree(lun->path);
 	kfree_rcu(lun, rcu);
 }
@@ -194,22 +195,59 @@ struct ktgt_lun *ktgt_lun_get(struct ktgt_target *t, u64 id)
 	return lun;
 }
 
+/* open the backing store of a LUN and pick its backend */
+static int lun_open_backend(struct ktgt_lun *lun, const struct ktgt_lun_conf *conf,
+			    struct netlink_ext_ack *extack)
+{
+	umode_t mode;
+	int ret;
+
+	if (!conf->path) {
+		lun->ops = &ktgt_null_ops;
+		lun->null_size = conf->null_size;
+		return 0;
+	}
+	lun->path = kstrdup(conf->path, GFP_KERNEL);
+	if (!lun->path)
+		return -ENOMEM;
+
+	/* O_EXCL claims a block device; it is ignored for regular files */
+	lun->file = filp_open(conf->path,
+			      (conf->readonly ? O_RDONLY : O_RDWR) | O_LARGEFILE | O_EXCL, 0);
+	if (IS_ERR(lun->file)) {
+		ret = PTR_ERR(lun->file);
+		lun->file = NULL;
+		ktgt_extack_fmt(extack, "cannot open the backing store",
+				"cannot open %s (error %d)", conf->path, ret);
+		return ret;
+	}
+
+	mode = file_inode(lun->file)->i_mode;
+	if (S_ISBLK(mode)) {
+		lun->ops = &ktgt_bdev_ops;
+	} else if (S_ISREG(mode)) {
+		lun->ops = &ktgt_file_ops;
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "backing store is not a block device or regular file");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
- * ktgt_lun_add() - map a block device or file as a LUN
+ * ktgt_lun_add() - map a block device, a file, or nothing (null) as a LUN
  * @t: target
  * @id: LUN number
- * @path: block device or regular file
- * @readonly: refuse writes
- * @write_cache: report WCE=1 (otherwise every write is FUA)
+ * @conf: backing store, flags and identity; the strings were checked by
+ *	the netlink policy and ktgt_nl_lun()
  * @extack: for error messages
  *
  * Return: 0 or a negative errno.
  */
-int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
-		 bool write_cache, struct netlink_ext_ack *extack)
+int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf,
+		 struct netlink_ext_ack *extack)
 {
 	struct ktgt_lun *lun;
-	umode_t mode;
 	u32 hash;
 	int ret;
 
@@ -227,35 +265,16 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 	if (!lun)
 		return -ENOMEM;
 	kref_init(&lun->ref);
+	ktgt_lun_ranges_init(lun);
 	lun->target = t;
 	lun->id = id;
-	lun->readonly = readonly;
-	lun->write_cache = write_cache;
-	lun->path = kstrdup(path, GFP_KERNEL);
-	if (!lun->path) {
-		ret = -ENOMEM;
-		goto out_free_lun;
-	}
+	lun->readonly = conf->readonly;
+	lun->write_cache = conf->write_cache;
+	lun->ident = conf->ident;
 
-	/* O_EXCL claims a block device; it is ignored for regular files */
-	lun->file = filp_open(path, (readonly ? O_RDONLY : O_RDWR) | O_LARGEFILE | O_EXCL, 0);
-	if (IS_ERR(lun->file)) {
-		ret = PTR_ERR(lun->file);
-		ktgt_extack_fmt(extack, "cannot open the backing store",
-				"cannot open %s (error %d)", path, ret);
-		goto out_free_path;
-	}
-
-	mode = file_inode(lun->file)->i_mode;
-	if (S_ISBLK(mode)) {
-		lun->ops = &ktgt_bdev_ops;
-	} else if (S_ISREG(mode)) {
-		lun->ops = &ktgt_file_ops;
-	} else {
-		NL_SET_ERR_MSG_MOD(extack, "backing store is not a block device or regular file");
-		ret = -EINVAL;
+	ret = lun_open_backend(lun, conf, extack);
+	if (ret)
 		goto out_close_file;
-	}
 	ret = lun->ops->open(lun);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(extack, "backing store cannot be used");
@@ -268,7 +287,13 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 	}
 
 	hash = jhash(t->name, strlen(t->name), (u32)id);
-	snprintf(lun->serial, sizeof(lun->serial), "KTGT%04x%04llx%08x", t->tid, id, hash);
+	if (lun->ident.serial[0])
+		strscpy(lun->serial, lun->ident.serial, sizeof(lun->serial));
+	else
+		snprintf(lun->serial, sizeof(lun->serial), "KTGT%04x%04llx%08x", t->tid, id,
+			 hash);
+	strscpy(lun->scsi_id, lun->ident.scsi_id[0] ? lun->ident.scsi_id : lun->serial,
+		sizeof(lun->scsi_id));
 	/* NAA 3: locally assigned, 60 bits of our own */
 	put_unaligned_be64(0x3ull << 60 | (u64)(t->tid & 0xfff) << 48 | (id & 0xffff) << 32 | hash,
 			   lun->naa);
@@ -277,16 +302,15 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 	if (ret)
 		goto out_close_backend;
 	pr_info("target %s: LUN %llu is %s (%s, %llu blocks of %u bytes)\n", t->name, id,
-		path, lun->ops->name, lun->nr_blocks, 1u << lun->block_shift);
+		lun->path ?: "null", lun->ops->name, lun->nr_blocks, 1u << lun->block_shift);
 	return 0;
 
 out_close_backend:
 	lun->ops->close(lun);
 out_close_file:
-	filp_close(lun->file, NULL);
-out_free_path:
+	if (lun->file)
+		filp_close(lun->file, NULL);
 	kfree(lun->path);
-out_free_lun:
 	kfree(lun);
 	return ret;
 }

@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <arpa/inet.h>
 
 #include <linux/ktgt.h>
@@ -477,32 +478,6 @@ static int handle_portal(struct conf_parser *p, const struct conf_directive *d, 
 }
 
 /* null-store SIZE: a number of bytes, or of KiB, MiB, GiB or TiB with K, M, G or T */
-static int parse_size(const char *s, uint64_t *size)
-{
-	static const char units[] = "KMGT";
-	size_t len = strlen(s);
-	unsigned long long v;
-	const char *u = NULL;
-	char digits[32];
-	int shift = 0;
-
-	if (len && !isdigit((unsigned char)s[len - 1])) {
-		u = strchr(units, toupper((unsigned char)s[len - 1]));
-		if (!u)
-			return -EINVAL;
-		shift = 10 * (u - units + 1);
-		len--;
-	}
-	if (len >= sizeof(digits))
-		return -EINVAL;
-	memcpy(digits, s, len);
-	digits[len] = '\0';
-	if (ktgt_parse_uint(digits, UINT64_MAX >> shift, &v) || !v)
-		return -EINVAL;
-	*size = (uint64_t)v << shift;
-	return 0;
-}
-
 /* Open a store: a block, or a one-line directive closed at once by the caller. */
 static int open_store(struct conf_parser *p, enum ktgt_conf_store store, const char *arg)
 {
@@ -516,7 +491,7 @@ static int open_store(struct conf_parser *p, enum ktgt_conf_store store, const c
 	l->loc = p->loc;
 	p->store = l;
 	if (store == KTGT_STORE_NULL) {
-		if (parse_size(arg, &l->size))
+		if (ktgt_parse_size(arg, &l->size))
 			perr(p, "invalid size '%s' (expected bytes, or a number with K, M, G or T)",
 			     arg);
 		return 0;
@@ -709,6 +684,10 @@ static int handle_ident(struct conf_parser *p, const struct conf_directive *d, c
 	struct ktgt_conf_lun_opts *o = cur_opts(p);
 	const char *s;
 
+	if (!*args[0]) {
+		perr(p, "%s is empty", d->name);
+		return -EINVAL;
+	}
 	if (strlen(args[0]) > idents[d->arg].max) {
 		perr(p, "%s '%s' is longer than %zu characters", d->name, args[0],
 		     idents[d->arg].max);
@@ -1196,24 +1175,18 @@ int ktgt_conf_parse_string(struct ktgt_conf *conf, const char *name, const char 
 
 #define UNSUPPORTED	"%s is not supported by this ktgt yet"
 
-static bool loc_equal(const struct ktgt_conf_loc *a, const struct ktgt_conf_loc *b)
-{
-	return a->file == b->file && a->line == b->line;
-}
-
 /**
  * ktgt_conf_check_supported() - report what the kernel cannot do yet
  * @conf: a parsed configuration
  *
- * Initiator addresses, LUN identity strings and null stores are kept in the
- * model (and written by save) but cannot be applied.
+ * Initiator addresses are kept in the model (and written by save) but
+ * cannot be applied.
  *
  * Return: 0, or -EINVAL if @conf has errors.
  */
 int ktgt_conf_check_supported(struct ktgt_conf *conf)
 {
 	size_t i, j;
-	int k;
 
 	for (i = 0; i < conf->nr_targets; i++) {
 		const struct ktgt_conf_target *t = &conf->targets[i];
@@ -1221,25 +1194,6 @@ int ktgt_conf_check_supported(struct ktgt_conf *conf)
 		for (j = 0; j < t->nr_addresses; j++)
 			conf_error(conf, &t->addresses[j].loc,
 				   UNSUPPORTED " (ACLs name initiators only)", "initiator-address");
-		for (j = 0; j < t->nr_luns; j++) {
-			const struct ktgt_conf_lun *l = &t->luns[j];
-
-			if (l->store == KTGT_STORE_NULL)
-				conf_error(conf, &l->loc, UNSUPPORTED " (no null backend)",
-					   "null-store");
-			for (k = 0; k < KTGT_IDENT_NR; k++) {
-				const struct ktgt_conf_loc *loc = &l->opts.ident_loc[k];
-
-				/* Once per line, not once per LUN it applies to */
-				if (l->opts.ident[k] && !loc_equal(loc, &t->defaults.ident_loc[k]))
-					conf_error(conf, loc, UNSUPPORTED, idents[k].name);
-			}
-		}
-		for (k = 0; k < KTGT_IDENT_NR; k++) {
-			if (t->defaults.ident[k])
-				conf_error(conf, &t->defaults.ident_loc[k], UNSUPPORTED,
-					   idents[k].name);
-		}
 	}
 	return conf->nr_errors ? -EINVAL : 0;
 }
@@ -1291,9 +1245,104 @@ const char *ktgt_store_strerror(int err)
 	return strerror(-err);
 }
 
+/*
+ * Read one attribute of a block device's SCSI (or other) device from sysfs:
+ * /sys/dev/block/MAJ:MIN/NAME, else the device of the disk a partition is
+ * on. Return: its bytes, or -1.
+ */
+static ssize_t read_sysfs_dev(dev_t dev, const char *name, char *buf, size_t len)
+{
+	static const char * const dirs[] = { "", "../" };
+	char path[PATH_MAX];
+	ssize_t n = -1;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_SIZE(dirs) && n < 0; i++) {
+		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/%s%s", major(dev), minor(dev),
+			 dirs[i], name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	return n;
+}
+
+/* Keep the printable ASCII of @s, without surrounding blanks, at most @max characters */
+static char *ident_clean(const char *s, size_t n, size_t max)
+{
+	char *out = malloc(max + 1), *p = out;
+
+	if (!out)
+		return NULL;
+	for (; n && (*s == ' ' || *s == '\n' || !*s); s++, n--)
+		;
+	for (; n && (size_t)(p - out) < max; s++, n--) {
+		if (*s >= 0x20 && *s <= 0x7e)
+			*p++ = *s;
+	}
+	while (p > out && p[-1] == ' ')
+		p--;
+	*p = '\0';
+	return out;
+}
+
+/*
+ * direct-store: as tgt takes its identity from the device (an INQUIRY), take
+ * what the kernel knows of it from sysfs: vendor, model and rev of a SCSI
+ * device, the unit serial number (VPD page 80h), or the serial of a
+ * virtio or NVMe disk. What is set in the file wins; what sysfs lacks stays
+ * at the default. Return: 0 or -ENOMEM.
+ */
+static int direct_store_ident(struct ktgt_conf_lun *l)
+{
+	static const struct {
+		int ident;
+		const char *name;
+		size_t skip;		/* header bytes before the value */
+	} attrs[] = {
+		{ KTGT_IDENT_VENDOR_ID, "device/vendor", 0 },
+		{ KTGT_IDENT_PRODUCT_ID, "device/model", 0 },
+		{ KTGT_IDENT_PRODUCT_REV, "device/rev", 0 },
+		{ KTGT_IDENT_SCSI_SN, "device/vpd_pg80", 4 },
+		{ KTGT_IDENT_SCSI_SN, "device/serial", 0 },
+		{ KTGT_IDENT_SCSI_SN, "serial", 0 },
+	};
+	struct stat st;
+	char buf[256], *v;
+	ssize_t n;
+	size_t i;
+
+	if (stat(l->path, &st) || !S_ISBLK(st.st_mode))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		int k = attrs[i].ident;
+
+		if (l->opts.ident[k])
+			continue;
+		n = read_sysfs_dev(st.st_rdev, attrs[i].name, buf, sizeof(buf));
+		if (n <= (ssize_t)attrs[i].skip)
+			continue;
+		v = ident_clean(buf + attrs[i].skip, n - attrs[i].skip, idents[k].max);
+		if (!v)
+			return -ENOMEM;
+		if (!*v) {
+			free(v);
+			continue;
+		}
+		l->opts.ident[k] = v;
+	}
+	return 0;
+}
+
 /**
  * ktgt_conf_resolve_paths() - turn every store path into the one the kernel opens
  * @conf: a parsed configuration
+ *
+ * A direct-store also gets the identity strings of its device that the
+ * file leaves unset.
  *
  * Return: 0, -EINVAL if a path is not usable (reported in @conf->errors),
  * or -ENOMEM.
@@ -1320,6 +1369,8 @@ int ktgt_conf_resolve_paths(struct ktgt_conf *conf)
 			}
 			free(l->path);
 			l->path = real;
+			if (l->store == KTGT_STORE_DIRECT && direct_store_ident(l))
+				return -ENOMEM;
 		}
 	}
 	return conf->nr_errors ? -EINVAL : 0;
@@ -1374,7 +1425,7 @@ static int copy_account(struct ktgt_conf_target *c, const struct ktgt_account_in
 static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 {
 	size_t i;
-	int err;
+	int err, k;
 
 	c->portals = calloc(t->nr_portals, sizeof(*c->portals));
 	c->luns = calloc(t->nr_luns, sizeof(*c->luns));
@@ -1393,6 +1444,18 @@ static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 		l->explicit_id = true;
 		l->opts.readonly = t->luns[i].readonly;
 		l->opts.write_cache = t->luns[i].write_cache;
+		for (k = 0; k < KTGT_IDENT_NR; k++) {
+			if (!t->luns[i].ident[k])
+				continue;
+			l->opts.ident[k] = strdup(t->luns[i].ident[k]);
+			if (!l->opts.ident[k])
+				return -ENOMEM;
+		}
+		if (t->luns[i].backend == KTGT_BACKEND_NULL) {
+			l->store = KTGT_STORE_NULL;
+			l->size = t->luns[i].null_size;
+			continue;
+		}
 		l->path = strdup(t->luns[i].path ? t->luns[i].path : "");
 		if (!l->path)
 			return -ENOMEM;
@@ -1949,17 +2012,24 @@ static void format_lun(const struct ktgt_plan_op *op, bool add, char *buf, size_
 {
 	const struct ktgt_conf_lun *l = op->lun;
 	char size[32];
+	size_t n;
+	int i;
 
 	if (!add) {
 		snprintf(buf, len, "lun del %s %" PRIu64, op->target, l->id);
-	} else if (l->store == KTGT_STORE_NULL) {
+		return;
+	}
+	if (l->store == KTGT_STORE_NULL)
 		format_size(l->size, size, sizeof(size));
-		snprintf(buf, len, "lun add %s %" PRIu64 " null-store %s", op->target, l->id,
-			 size);
-	} else {
-		snprintf(buf, len, "lun add %s %" PRIu64 " %s%s%s", op->target, l->id, l->path,
-			l->opts.readonly > 0 ? " readonly on" : "",
-			 l->opts.write_cache ? "" : " write-cache off");
+	n = snprintf(buf, len, "lun add %s %" PRIu64 " %s%s%s%s", op->target, l->id,
+		     l->store == KTGT_STORE_NULL ? KTGT_NULL_STORE " " : "",
+		     l->store == KTGT_STORE_NULL ? size : l->path,
+		     l->opts.readonly > 0 ? " readonly on" : "",
+		     l->opts.write_cache ? "" : " write-cache off");
+	for (i = 0; i < KTGT_IDENT_NR && n < len; i++) {
+		if (l->opts.ident[i])
+			n += snprintf(buf + n, len - n, " %s \"%s\"", idents[i].name,
+				      l->opts.ident[i]);
 	}
 }
 

@@ -20,6 +20,7 @@
 /* "include" nests at most this deep */
 #define KTGT_CONF_INCLUDE_DEPTH	16
 #define KTGT_ACL_ALL		"ALL"
+#define KTGT_NULL_STORE		"null-store"
 
 /**
  * struct ktgt_conf_loc - where a directive was written
@@ -31,7 +32,7 @@ struct ktgt_conf_loc {
 	unsigned int line;
 };
 
-/* The LUN identity directives, which the kernel cannot set yet. */
+/* The LUN identity directives (as struct ktgt_lun_info's ident[]) */
 enum ktgt_conf_ident {
 	KTGT_IDENT_VENDOR_ID,
 	KTGT_IDENT_PRODUCT_ID,

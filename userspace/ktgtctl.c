@@ -182,20 +182,65 @@ static int *lun_option(struct ktgt_lun_spec *lun, const char *key)
 	return NULL;
 }
 
-/* [readonly on|off] [write-cache on|off], in any order; the last one wins */
+/* The identity options, as targets.conf names them (enum ktgt_conf_ident order) */
+static const struct {
+	const char *name;
+	size_t max;
+} lun_idents[KTGT_LUN_IDENT_NR] = {
+	{ "vendor_id", KTGT_VENDOR_ID_MAX },
+	{ "product_id", KTGT_PRODUCT_ID_MAX },
+	{ "product_rev", KTGT_PRODUCT_REV_MAX },
+	{ "scsi_sn", KTGT_SCSI_SN_MAX },
+	{ "scsi_id", KTGT_SCSI_ID_MAX },
+};
+
+/* an identity option: the value is the next word */
+static int parse_lun_ident(const char *key, const char *val, struct ktgt_lun_spec *lun)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < KTGT_LUN_IDENT_NR; i++) {
+		if (strcmp(key, lun_idents[i].name))
+			continue;
+		err = ktgt_check_ident(val, lun_idents[i].max);
+		if (err == -ERANGE)
+			return cli_error(CLI_USAGE, "%s '%s' is too long (at most %zu characters)",
+					 key, val, lun_idents[i].max);
+		if (err)
+			return cli_error(CLI_USAGE, "invalid %s '%s' (expected printable ASCII)",
+					 key, val);
+		lun->ident[i] = val;
+		return CLI_OK;
+	}
+	return -ENOENT;
+}
+
+/*
+ * [readonly on|off] [write-cache on|off] [vendor_id S] [product_id S]
+ * [product_rev S] [scsi_sn S] [scsi_id S], in any order; the last one wins
+ */
 static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun)
 {
-	int i, *opt;
+	int i, *opt, err;
 	bool on;
 
 	for (i = 0; i < argc; i += 2) {
 		opt = lun_option(lun, argv[i]);
-		if (!opt)
-			return cli_error(CLI_USAGE,
-					 "unknown LUN option '%s' (expected readonly or write-cache)",
-					 argv[i]);
-		if (i + 1 == argc)
+		if (i + 1 == argc && opt)
 			return cli_error(CLI_USAGE, "missing on|off after '%s'", argv[i]);
+		if (i + 1 == argc)
+			return cli_error(CLI_USAGE, "missing value after '%s'", argv[i]);
+		if (!opt) {
+			err = parse_lun_ident(argv[i], argv[i + 1], lun);
+			if (err == -ENOENT)
+				return cli_error(CLI_USAGE,
+						 "unknown LUN option '%s' (expected readonly, write-cache, vendor_id, product_id, product_rev, scsi_sn or scsi_id)",
+						 argv[i]);
+			if (err)
+				return err;
+			continue;
+		}
 		if (ktgt_parse_onoff(argv[i + 1], &on))
 			return cli_error(CLI_USAGE,
 					 "invalid value '%s' for %s (expected on or off)",
@@ -218,7 +263,7 @@ static int resolve_backing_store(const char *arg, char **path)
 	return CLI_OK;
 }
 
-/* lun add IQN LUN PATH [OPTIONS] and lun del IQN LUN */
+/* lun add IQN LUN PATH|null-store SIZE [OPTIONS] and lun del IQN LUN */
 static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
 	struct ktgt_lun_spec lun = { .readonly = -1, .write_cache = -1 };
@@ -233,7 +278,16 @@ static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	if (err)
 		return cli_error(CLI_USAGE, "invalid LUN '%s' (expected 0..%d)", argv[1],
 				 KTGT_LUN_MAX);
-	if (cmd->id == KTGT_CMD_LUN_ADD) {
+	if (cmd->id == KTGT_CMD_LUN_ADD && !strcmp(argv[2], KTGT_NULL_STORE)) {
+		/* the null backend: a size instead of a path */
+		if (argc < 4)
+			return cli_error(CLI_USAGE, "missing SIZE after %s", KTGT_NULL_STORE);
+		if (ktgt_parse_size(argv[3], &lun.null_size) || lun.null_size < KTGT_NULL_SIZE_MIN)
+			return cli_error(CLI_USAGE,
+					 "invalid size '%s' (expected at least 512 bytes: a number with K, M, G or T)",
+					 argv[3]);
+		err = parse_lun_options(argc - 4, argv + 4, &lun);
+	} else if (cmd->id == KTGT_CMD_LUN_ADD) {
 		err = parse_lun_options(argc - 3, argv + 3, &lun);
 		if (!err)
 			err = resolve_backing_store(argv[2], &path);
@@ -398,7 +452,7 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 	struct ktgt_account_spec acct = { };
 	struct ktgt_request req = { .name = op->target, .initiator = op->initiator };
 	char what[KTGT_PATH_MAX + 512];
-	int err;
+	int err, i;
 
 	if (op->cmd == KTGT_CMD_PORTAL_ADD || op->cmd == KTGT_CMD_PORTAL_DEL)
 		req.portal = &op->portal;
@@ -407,9 +461,14 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 		req.lun = &lun;
 	}
 	if (op->cmd == KTGT_CMD_LUN_ADD) {
-		lun.path = op->lun->path;
+		if (op->lun->store == KTGT_STORE_NULL)
+			lun.null_size = op->lun->size;
+		else
+			lun.path = op->lun->path;
 		lun.readonly = op->lun->opts.readonly;
 		lun.write_cache = op->lun->opts.write_cache;
+		for (i = 0; i < KTGT_LUN_IDENT_NR; i++)
+			lun.ident[i] = op->lun->opts.ident[i];
 	}
 	if (op->account) {
 		acct.user = op->account->name;
@@ -574,12 +633,18 @@ static const struct cli_cmd portal_cmds[] = {
 
 static const struct cli_cmd lun_cmds[] = {
 	{
-		.name = "add", .args = "IQN LUN PATH [readonly on|off] [write-cache on|off]",
-		.help = "export a block device or regular file as LUN",
+		.name = "add",
+		.args = "IQN LUN PATH|null-store SIZE [readonly on|off] [write-cache on|off] "
+			"[vendor_id S] [product_id S] [product_rev S] [scsi_sn S] [scsi_id S]",
+		.help = "export a block device, a regular file or nothing (null-store) as LUN",
 		.details = "LUN is 0..16383. PATH is a block device or a regular file; it is\n"
-			   "resolved to an absolute path. readonly defaults to off and\n"
-			   "write-cache to on.\n",
-		.run = cmd_lun, .id = KTGT_CMD_LUN_ADD, .min_args = 3, .max_args = 7,
+			   "resolved to an absolute path (write ./null-store for a file of that\n"
+			   "name). null-store SIZE keeps no data: reads return zeros and writes\n"
+			   "are dropped; SIZE is bytes or a number with K, M, G or T.\n"
+			   "readonly defaults to off and write-cache to on. vendor_id (8\n"
+			   "characters), product_id (16), product_rev (4), scsi_sn (36) and\n"
+			   "scsi_id (24) set the INQUIRY identity, in printable ASCII.\n",
+		.run = cmd_lun, .id = KTGT_CMD_LUN_ADD, .min_args = 3, .max_args = 18,
 	}, {
 		.name = "del", .args = "IQN LUN", .help = "remove a LUN",
 		.run = cmd_lun, .id = KTGT_CMD_LUN_DEL, .min_args = 2, .max_args = 2,

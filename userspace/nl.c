@@ -82,6 +82,12 @@ static const struct nla_policy lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_SIZE]		= { .type = NLA_U64 },
 	[KTGT_A_LUN_BLOCK_SIZE]		= { .type = NLA_U32 },
 	[KTGT_A_LUN_BACKEND]		= { .type = NLA_U32 },
+	[KTGT_A_LUN_NULL_SIZE]		= { .type = NLA_U64 },
+	[KTGT_A_LUN_VENDOR_ID]		= { .type = NLA_STRING },
+	[KTGT_A_LUN_PRODUCT_ID]		= { .type = NLA_STRING },
+	[KTGT_A_LUN_PRODUCT_REV]	= { .type = NLA_STRING },
+	[KTGT_A_LUN_SCSI_SN]		= { .type = NLA_STRING },
+	[KTGT_A_LUN_SCSI_ID]		= { .type = NLA_STRING },
 };
 
 static const struct nla_policy acl_policy[KTGT_A_ACL_MAX + 1] = {
@@ -181,10 +187,16 @@ static int parse_portal(struct nlattr *nest, struct ktgt_addr *p)
 	return get_addr(tb[KTGT_A_PORTAL_ADDR], tb[KTGT_A_PORTAL_PORT], KTGT_DEFAULT_PORT, p);
 }
 
+/* The identity attributes, in the order of enum ktgt_conf_ident */
+static const int lun_ident_attrs[KTGT_LUN_IDENT_NR] = {
+	KTGT_A_LUN_VENDOR_ID, KTGT_A_LUN_PRODUCT_ID, KTGT_A_LUN_PRODUCT_REV,
+	KTGT_A_LUN_SCSI_SN, KTGT_A_LUN_SCSI_ID,
+};
+
 static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 {
 	struct nlattr *tb[KTGT_A_LUN_MAX + 1];
-	int err;
+	int err, i;
 
 	err = parse_nest(tb, KTGT_A_LUN_MAX, nest, lun_policy);
 	if (err)
@@ -198,6 +210,9 @@ static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 	l->size = get_u64(tb[KTGT_A_LUN_SIZE], 0);
 	l->block_size = get_u32(tb[KTGT_A_LUN_BLOCK_SIZE], 0);
 	l->backend = get_u32(tb[KTGT_A_LUN_BACKEND], KTGT_BACKEND_UNKNOWN);
+	l->null_size = get_u64(tb[KTGT_A_LUN_NULL_SIZE], 0);
+	for (i = 0; i < KTGT_LUN_IDENT_NR; i++)
+		l->ident[i] = get_str(tb[lun_ident_attrs[i]]);
 	return 0;
 }
 
@@ -456,12 +471,18 @@ static int put_portal(struct nl_msg *msg, const struct ktgt_addr *p)
 static int put_lun(struct nl_msg *msg, const struct ktgt_lun_spec *l)
 {
 	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_LUN | NLA_F_NESTED);
+	int i;
 
 	if (!nest || nla_put_u64(msg, KTGT_A_LUN_ID, l->id) ||
 	    (l->path && nla_put_string(msg, KTGT_A_LUN_PATH, l->path)) ||
+	    (l->null_size && nla_put_u64(msg, KTGT_A_LUN_NULL_SIZE, l->null_size)) ||
 	    (l->readonly >= 0 && nla_put_u8(msg, KTGT_A_LUN_READONLY, l->readonly)) ||
 	    (l->write_cache >= 0 && nla_put_u8(msg, KTGT_A_LUN_WRITE_CACHE, l->write_cache)))
 		return -EMSGSIZE;
+	for (i = 0; i < KTGT_LUN_IDENT_NR; i++) {
+		if (l->ident[i] && nla_put_string(msg, lun_ident_attrs[i], l->ident[i]))
+			return -EMSGSIZE;
+	}
 	return nla_nest_end(msg, nest);
 }
 

@@ -18,13 +18,17 @@ struct nlmsghdr;
 /**
  * struct ktgt_lun_spec - the LUN nest of a request
  * @id: the LUN number
- * @path: the backing store, NULL to leave it out (LUN_DEL)
+ * @path: the backing store, NULL to leave it out (LUN_DEL, null backend)
+ * @null_size: the size of a null-backend LUN in bytes, 0 to leave it out
+ * @ident: identity strings (enum ktgt_conf_ident order), NULL to leave out
  * @readonly: 0 or 1, or -1 to leave it out (the kernel default is 0)
  * @write_cache: 0 or 1, or -1 to leave it out (the kernel default is 1)
  */
 struct ktgt_lun_spec {
 	uint64_t id;
 	const char *path;
+	uint64_t null_size;
+	const char *ident[KTGT_LUN_IDENT_NR];
 	int readonly;
 	int write_cache;
 };

@@ -3,6 +3,7 @@
  * ktgtctl: parsing and formatting of command-line values.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -179,6 +180,59 @@ int ktgt_parse_onoff(const char *s, bool *on)
 		}
 	}
 	return -EINVAL;
+}
+
+/**
+ * ktgt_parse_size() - parse a size in bytes
+ * @s: a positive number of bytes, or one with a K, M, G or T suffix (powers of 1024)
+ * @size: the result
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ktgt_parse_size(const char *s, uint64_t *size)
+{
+	static const char units[] = "KMGT";
+	size_t len = strlen(s);
+	unsigned long long v;
+	const char *u = NULL;
+	char digits[32];
+	int shift = 0;
+
+	if (len && !isdigit((unsigned char)s[len - 1])) {
+		u = strchr(units, toupper((unsigned char)s[len - 1]));
+		if (!u)
+			return -EINVAL;
+		shift = 10 * (u - units + 1);
+		len--;
+	}
+	if (len >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, s, len);
+	digits[len] = '\0';
+	if (ktgt_parse_uint(digits, UINT64_MAX >> shift, &v) || !v)
+		return -EINVAL;
+	*size = (uint64_t)v << shift;
+	return 0;
+}
+
+/**
+ * ktgt_check_ident() - check a LUN identity string (vendor_id and the like)
+ * @s: the string
+ * @max: its longest allowed length
+ *
+ * Return: 0, -EINVAL if it is empty or not printable ASCII, -ERANGE if too long.
+ */
+int ktgt_check_ident(const char *s, size_t max)
+{
+	const char *p;
+
+	if (!*s)
+		return -EINVAL;
+	for (p = s; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e)
+			return -EINVAL;
+	}
+	return strlen(s) > max ? -ERANGE : 0;
 }
 
 static size_t hex_run(const char *s)

@@ -34,6 +34,8 @@ int ktgt_parse_uint(const char *s, unsigned long long max, unsigned long long *o
 int ktgt_parse_portal(const char *s, struct ktgt_addr *addr);
 int ktgt_parse_lun(const char *s, uint64_t *lun);
 int ktgt_parse_onoff(const char *s, bool *on);
+int ktgt_parse_size(const char *s, uint64_t *size);
+int ktgt_check_ident(const char *s, size_t max);
 int ktgt_check_name(const char *name);
 void ktgt_name_lower(char *name);
 

@@ -38,6 +38,8 @@ static const char *backend_name(uint32_t backend)
 		return "bdev";
 	case KTGT_BACKEND_FILE:
 		return "file";
+	case KTGT_BACKEND_NULL:
+		return "null";
 	}
 	return "unknown";
 }
@@ -99,10 +101,18 @@ static void text_portals(FILE *f, const struct ktgt_target *t)
 	}
 }
 
+/* tgtadm's names for the identity strings, in enum ktgt_conf_ident order */
+static const char * const ident_text[KTGT_LUN_IDENT_NR] = {
+	"Vendor", "Product", "Revision", "SCSI SN", "SCSI ID",
+};
+static const char * const ident_json[KTGT_LUN_IDENT_NR] = {
+	"vendor_id", "product_id", "product_rev", "scsi_sn", "scsi_id",
+};
+
 static void text_luns(FILE *f, const struct ktgt_target *t)
 {
 	char size[32];
-	size_t i;
+	size_t i, j;
 
 	fputs(TAB1 "LUN information:\n", f);
 	for (i = 0; i < t->nr_luns; i++) {
@@ -116,6 +126,10 @@ static void text_luns(FILE *f, const struct ktgt_target *t)
 		fprintf(f, TAB3 "Write cache: %s\n", yes_no(l->write_cache));
 		fprintf(f, TAB3 "Backing store type: %s\n", backend_name(l->backend));
 		fprintf(f, TAB3 "Backing store path: %s\n", or_none(l->path));
+		for (j = 0; j < KTGT_LUN_IDENT_NR; j++) {
+			if (l->ident[j])
+				fprintf(f, TAB3 "%s: %s\n", ident_text[j], l->ident[j]);
+		}
 	}
 }
 
@@ -237,6 +251,8 @@ static void json_session(struct json_writer *w, const struct ktgt_session_info *
 
 static void json_lun(struct json_writer *w, const struct ktgt_lun_info *l)
 {
+	size_t i;
+
 	json_begin_object(w, NULL);
 	json_uint(w, "lun", l->id);
 	json_string(w, "type", KTGT_LUN_TYPE);
@@ -246,6 +262,10 @@ static void json_lun(struct json_writer *w, const struct ktgt_lun_info *l)
 	json_bool(w, "write_cache", l->write_cache);
 	json_string(w, "backing_store_type", backend_name(l->backend));
 	json_string(w, "backing_store_path", l->path);
+	for (i = 0; i < KTGT_LUN_IDENT_NR; i++) {
+		if (l->ident[i])
+			json_string(w, ident_json[i], l->ident[i]);
+	}
 	json_end_object(w);
 }
 

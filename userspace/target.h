@@ -17,9 +17,14 @@
 /* KTGT_A_LUN_BACKEND was absent */
 #define KTGT_BACKEND_UNKNOWN	UINT32_MAX
 
+/* LUN identity strings, in the order of enum ktgt_conf_ident */
+#define KTGT_LUN_IDENT_NR	5
+
 struct ktgt_lun_info {
 	uint64_t id;
-	const char *path;
+	const char *path;		/* NULL for the null backend */
+	uint64_t null_size;		/* the null backend: its size in bytes */
+	const char *ident[KTGT_LUN_IDENT_NR];	/* as configured; NULL: default */
 	uint64_t size;
 	uint32_t block_size;
 	uint32_t backend;

@@ -188,12 +188,12 @@ FIXTURE_VARIANT_ADD(cli, portal_bad_target) {
 };
 FIXTURE_VARIANT_ADD(cli, lun_missing_path) {
 	.args = { "lun", "add", IQN, "1" }, .code = 2,
-	.err = "usage: ktgtctl lun add IQN LUN PATH [readonly on|off] [write-cache on|off]",
+	.err = "usage: ktgtctl lun add IQN LUN PATH|null-store SIZE [readonly on|off]",
 };
 FIXTURE_VARIANT_ADD(cli, lun_too_many) {
 	.args = { "lun", "add", IQN, "1", "/dev/null", "readonly", "on", "write-cache", "on",
-		  "x" },
-	.code = 2, .err = "usage: ktgtctl lun add",
+		  "vendor_id", "V", "x" },
+	.code = 2, .err = "missing value after 'x'",
 };
 FIXTURE_VARIANT_ADD(cli, lun_too_big) {
 	.args = { "lun", "add", IQN, "16384", "/dev/null" }, .code = 2,
@@ -208,6 +208,30 @@ FIXTURE_VARIANT_ADD(cli, lun_negative) {
 FIXTURE_VARIANT_ADD(cli, lun_option_no_value) {
 	.args = { "lun", "add", IQN, "1", "/dev/null", "readonly" }, .code = 2,
 	.err = "missing on|off after 'readonly'",
+};
+FIXTURE_VARIANT_ADD(cli, lun_ident_no_value) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "scsi_sn" }, .code = 2,
+	.err = "missing value after 'scsi_sn'",
+};
+FIXTURE_VARIANT_ADD(cli, lun_ident_too_long) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "vendor_id", "NINECHARS" }, .code = 2,
+	.err = "vendor_id 'NINECHARS' is too long (at most 8 characters)",
+};
+FIXTURE_VARIANT_ADD(cli, lun_ident_not_ascii) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "product_id", "caf\xc3\xa9" }, .code = 2,
+	.err = "invalid product_id",
+};
+FIXTURE_VARIANT_ADD(cli, lun_null_no_size) {
+	.args = { "lun", "add", IQN, "1", "null-store" }, .code = 2,
+	.err = "missing SIZE after null-store",
+};
+FIXTURE_VARIANT_ADD(cli, lun_null_bad_size) {
+	.args = { "lun", "add", IQN, "1", "null-store", "1X" }, .code = 2,
+	.err = "invalid size '1X'",
+};
+FIXTURE_VARIANT_ADD(cli, lun_null_too_small) {
+	.args = { "lun", "add", IQN, "1", "null-store", "511" }, .code = 2,
+	.err = "invalid size '511'",
 };
 FIXTURE_VARIANT_ADD(cli, lun_option_bad_value) {
 	.args = { "lun", "add", IQN, "1", "/dev/null", "write-cache", "maybe" }, .code = 2,
@@ -379,7 +403,7 @@ FIXTURE_VARIANT_ADD(cli, help_object_option) {
 };
 FIXTURE_VARIANT_ADD(cli, help_command) {
 	.args = { "lun", "add", "--help" }, .code = 0,
-	.out = "Usage: ktgtctl lun add IQN LUN PATH [readonly on|off] [write-cache on|off]",
+	.out = "Usage: ktgtctl lun add IQN LUN PATH|null-store SIZE [readonly on|off]",
 };
 FIXTURE_VARIANT_ADD(cli, help_command_word) {
 	.args = { "show", "help" }, .code = 0, .out = "Usage: ktgtctl show [IQN]",

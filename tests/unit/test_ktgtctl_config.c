@@ -531,31 +531,6 @@ FIXTURE_VARIANT_ADD(unsupported, initiator_address) {
 	.in = TGT "initiator-address 192.0.2.1\n</target>\n",
 	.err = "mem.conf:2: initiator-address" NOT_YET " (ACLs name initiators only)",
 };
-FIXTURE_VARIANT_ADD(unsupported, vendor_id) {
-	.in = TGT "backing-store /a\nbacking-store /b\nvendor_id ACME\n</target>\n",
-	.err = "mem.conf:4: vendor_id" NOT_YET,
-};
-FIXTURE_VARIANT_ADD(unsupported, product_id) {
-	.in = TGT "<backing-store /a>\nproduct_id P\n</backing-store>\n</target>\n",
-	.err = "mem.conf:3: product_id" NOT_YET,
-};
-FIXTURE_VARIANT_ADD(unsupported, product_rev) {
-	.in = TGT "<backing-store /a>\nproduct_rev 1\n</backing-store>\n</target>\n",
-	.err = "mem.conf:3: product_rev" NOT_YET,
-};
-FIXTURE_VARIANT_ADD(unsupported, scsi_sn) {
-	.in = TGT "<backing-store /a>\nscsi_sn 1\n</backing-store>\n</target>\n",
-	.err = "mem.conf:3: scsi_sn" NOT_YET,
-};
-FIXTURE_VARIANT_ADD(unsupported, scsi_id) {
-	.in = TGT "<backing-store /a>\nscsi_id 1\n</backing-store>\n</target>\n",
-	.err = "mem.conf:3: scsi_id" NOT_YET,
-};
-FIXTURE_VARIANT_ADD(unsupported, null_store) {
-	.in = TGT "null-store 1G\n</target>\n",
-	.err = "mem.conf:2: null-store" NOT_YET " (no null backend)",
-};
-
 TEST_F(unsupported, refused)
 {
 	ASSERT_EQ(0, ktgt_conf_parse_string(&self->conf, "mem.conf", variant->in))
@@ -565,6 +540,22 @@ TEST_F(unsupported, refused)
 	EXPECT_EQ(1, self->conf.nr_errors)
 		dump_errors(&self->conf);
 	EXPECT_STREQ(variant->err, self->conf.errors[0].text);
+}
+
+/* Identity strings and null stores are loaded: not refused */
+TEST(identity_and_null_supported)
+{
+	struct ktgt_conf conf;
+
+	ktgt_conf_init(&conf);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&conf, "mem.conf",
+					    TGT "vendor_id ACME\nnull-store 1G\n"
+					    "<backing-store /a>\nproduct_id P\nproduct_rev 1\n"
+					    "scsi_sn SN\nscsi_id ID\n</backing-store>\n</target>\n"))
+		dump_errors(&conf);
+	EXPECT_EQ(0, ktgt_conf_check_supported(&conf))
+		dump_errors(&conf);
+	ktgt_conf_free(&conf);
 }
 
 TEST(supported_file_passes)
@@ -975,6 +966,66 @@ TEST(plan_from_running)
 	EXPECT_EQ(0, plan.nr_ops);
 	ktgt_plan_free(&plan);
 	free(text);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
+}
+
+/*
+ * A null LUN and identity strings from the kernel: save writes them, the
+ * saved file loads back to the same state, and an identity change is a
+ * LUN replaced.
+ */
+TEST(null_and_identity_from_running)
+{
+	static struct ktgt_lun_info luns[] = {
+		{ .id = 1, .null_size = 1ull << 30, .backend = KTGT_BACKEND_NULL,
+		  .write_cache = true },
+		{ .id = 2, .path = "/tmp/a.img", .backend = KTGT_BACKEND_FILE, .write_cache = true,
+		  .ident = { "ACME", "Disk One", NULL, "SN1", NULL } },
+	};
+	static struct ktgt_addr portals[] = {
+		{ .family = AF_INET, .bytes = { 127, 0, 0, 1 }, .port = 3260 },
+	};
+	static const char *acls[] = { "ALL" };
+	static const struct ktgt_target running = {
+		.tid = 1, .name = H1, .portals = portals, .nr_portals = 1,
+		.luns = luns, .nr_luns = 2, .acls = acls, .nr_acls = 1,
+	};
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+	char *text;
+
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
+	text = conf_text(&cur);
+	EXPECT_STREQ("default-driver iscsi\n\n<target " H1 ">\n" IN "portal 127.0.0.1:3260\n"
+		     IN "null-store 1G\n"
+		     IN "<backing-store /tmp/a.img>\n" IN IN "lun 2\n"
+		     IN IN "vendor_id ACME\n" IN IN "product_id \"Disk One\"\n"
+		     IN IN "scsi_sn SN1\n" IN "</backing-store>\n" TAIL, text);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "saved.conf", text));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	EXPECT_EQ(0, plan.nr_ops);
+	ktgt_plan_free(&plan);
+	free(text);
+
+	/* another size, another serial number: both LUNs are replaced */
+	ktgt_conf_free(&want);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    "<target " H1 ">\nportal 127.0.0.1:3260\nnull-store 2G\n"
+					    "<backing-store /tmp/a.img>\nvendor_id ACME\n"
+					    "product_id \"Disk One\"\nscsi_sn SN2\n"
+					    "</backing-store>\ninitiator-name ALL\n</target>\n"));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	text = plan_text(&plan);
+	EXPECT_STREQ("lun del " H1 " 1\nlun del " H1 " 2\n"
+		     "lun add " H1 " 1 null-store 2G\n"
+		     "lun add " H1 " 2 /tmp/a.img vendor_id \"ACME\" product_id \"Disk One\""
+		     " scsi_sn \"SN2\"\n", text);
+	free(text);
+	ktgt_plan_free(&plan);
 	ktgt_conf_free(&cur);
 	ktgt_conf_free(&want);
 }

@@ -219,6 +219,35 @@ TEST_F(lun_request, encode)
 	nlmsg_free(msg);
 }
 
+/* a null LUN: a size instead of a path; identity strings as given */
+TEST(request_null_lun_with_identity)
+{
+	struct ktgt_lun_spec lun = {
+		.id = 4, .null_size = 1ULL << 30, .readonly = -1, .write_cache = -1,
+		.ident = { "ACME", "Null Disk", "0042", NULL, "ID-4" },
+	};
+	struct ktgt_request req = { .name = "iqn.2024-01.org.example:t1", .lun = &lun };
+	struct nlattr *tb[KTGT_A_LUN_MAX + 1];
+	struct nlattr *t, *l;
+	struct nl_msg *msg;
+
+	t = encode(_metadata, &msg, KTGT_CMD_LUN_ADD, &req);
+	ASSERT_NE(NULL, t);
+	l = only(t, KTGT_A_TARGET_LUN);
+	ASSERT_NE(NULL, l);
+	EXPECT_EQ(6, count_attrs(l));
+	ASSERT_EQ(0, nla_parse_nested(tb, KTGT_A_LUN_MAX, l, NULL));
+	EXPECT_EQ(NULL, tb[KTGT_A_LUN_PATH]);
+	ASSERT_NE(NULL, tb[KTGT_A_LUN_NULL_SIZE]);
+	EXPECT_EQ(1ULL << 30, nla_get_u64(tb[KTGT_A_LUN_NULL_SIZE]));
+	EXPECT_STREQ("ACME", nla_data(tb[KTGT_A_LUN_VENDOR_ID]));
+	EXPECT_STREQ("Null Disk", nla_data(tb[KTGT_A_LUN_PRODUCT_ID]));
+	EXPECT_STREQ("0042", nla_data(tb[KTGT_A_LUN_PRODUCT_REV]));
+	EXPECT_EQ(NULL, tb[KTGT_A_LUN_SCSI_SN]);
+	EXPECT_STREQ("ID-4", nla_data(tb[KTGT_A_LUN_SCSI_ID]));
+	nlmsg_free(msg);
+}
+
 TEST(request_longest_path_fits)
 {
 	char path[KTGT_PATH_MAX];
@@ -449,6 +478,15 @@ static struct nl_msg *full_reply(void)
 	if (!l || nla_put_u64(msg, KTGT_A_LUN_ID, 16383))
 		goto fail;
 	nla_nest_end(msg, l);
+	l = nest(msg, KTGT_A_TARGET_LUN);
+	if (!l || nla_put_u64(msg, KTGT_A_LUN_ID, 5) ||
+	    nla_put_u64(msg, KTGT_A_LUN_NULL_SIZE, 1ULL << 30) ||
+	    nla_put_u32(msg, KTGT_A_LUN_BACKEND, KTGT_BACKEND_NULL) ||
+	    nla_put_string(msg, KTGT_A_LUN_VENDOR_ID, "ACME") ||
+	    nla_put_string(msg, KTGT_A_LUN_SCSI_SN, "SN1") ||
+	    nla_put_string(msg, KTGT_A_LUN_SCSI_ID, "ID1"))
+		goto fail;
+	nla_nest_end(msg, l);
 
 	a = nest(msg, KTGT_A_TARGET_ACL);
 	if (!a || nla_put_string(msg, KTGT_A_ACL_INITIATOR, "ALL"))
@@ -506,7 +544,7 @@ TEST(reply_full)
 	EXPECT_EQ(0, memcmp(v6, t.portals[1].bytes, 16));
 	EXPECT_EQ(KTGT_DEFAULT_PORT, t.portals[1].port);
 
-	ASSERT_EQ(2U, t.nr_luns);
+	ASSERT_EQ(3U, t.nr_luns);
 	EXPECT_EQ(1U, t.luns[0].id);
 	EXPECT_STREQ("/dev/ram0", t.luns[0].path);
 	EXPECT_TRUE(t.luns[0].readonly);
@@ -519,6 +557,18 @@ TEST(reply_full)
 	EXPECT_FALSE(t.luns[1].readonly);
 	EXPECT_TRUE(t.luns[1].write_cache);
 	EXPECT_EQ(KTGT_BACKEND_UNKNOWN, t.luns[1].backend);
+	EXPECT_EQ(0U, t.luns[1].null_size);
+	EXPECT_EQ(NULL, t.luns[1].ident[0]);
+	/* the null LUN and its identity */
+	EXPECT_EQ(5U, t.luns[2].id);
+	EXPECT_EQ(NULL, t.luns[2].path);
+	EXPECT_EQ(KTGT_BACKEND_NULL, t.luns[2].backend);
+	EXPECT_EQ(1ULL << 30, t.luns[2].null_size);
+	EXPECT_STREQ("ACME", t.luns[2].ident[0]);
+	EXPECT_EQ(NULL, t.luns[2].ident[1]);
+	EXPECT_EQ(NULL, t.luns[2].ident[2]);
+	EXPECT_STREQ("SN1", t.luns[2].ident[3]);
+	EXPECT_STREQ("ID1", t.luns[2].ident[4]);
 
 	ASSERT_EQ(1U, t.nr_acls);
 	EXPECT_STREQ("ALL", t.acls[0]);

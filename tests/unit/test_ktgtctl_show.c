@@ -90,6 +90,11 @@ static struct ktgt_lun_info luns[] = {
 		.backend = KTGT_BACKEND_FILE, .readonly = true, .write_cache = false,
 	},
 	{ .id = 7, .backend = KTGT_BACKEND_UNKNOWN },
+	{
+		.id = 8, .null_size = 1073741824, .size = 1073741824, .block_size = 512,
+		.backend = KTGT_BACKEND_NULL, .write_cache = true,
+		.ident = { "ACME", NULL, NULL, "SN \"8\"", NULL },
+	},
 };
 
 static const char *acls[] = { "ALL", "iqn.1993-08.org.debian:01:4d3ee1b5f6a" };
@@ -107,7 +112,7 @@ static struct ktgt_account_info accounts[] = {
 static const struct ktgt_target full = {
 	.tid = 1, .name = "iqn.2012-11.li.cudd.router:htpc1",
 	.portals = portals, .nr_portals = 2,
-	.luns = luns, .nr_luns = 3,
+	.luns = luns, .nr_luns = 4,
 	.acls = acls, .nr_acls = 2,
 	.accounts = accounts, .nr_accounts = 3,
 	.sessions = sessions, .nr_sessions = 1,
@@ -178,6 +183,15 @@ static const char full_text[] =
 	"            Write cache: No\n"
 	"            Backing store type: unknown\n"
 	"            Backing store path: None\n"
+	"        LUN: 8\n"
+	"            Type: disk\n"
+	"            Size: 1024 MB, Block size: 512\n"
+	"            Readonly: No\n"
+	"            Write cache: Yes\n"
+	"            Backing store type: null\n"
+	"            Backing store path: None\n"
+	"            Vendor: ACME\n"
+	"            SCSI SN: SN \"8\"\n"
 	"    Account information:\n"
 	"        alice\n"
 	"        bob \"b\"\n"
@@ -299,6 +313,18 @@ static const char both_json[] =
 	"        \"write_cache\": false,\n"
 	"        \"backing_store_type\": \"unknown\",\n"
 	"        \"backing_store_path\": null\n"
+	"      },\n"
+	"      {\n"
+	"        \"lun\": 8,\n"
+	"        \"type\": \"disk\",\n"
+	"        \"size\": 1073741824,\n"
+	"        \"block_size\": 512,\n"
+	"        \"readonly\": false,\n"
+	"        \"write_cache\": true,\n"
+	"        \"backing_store_type\": \"null\",\n"
+	"        \"backing_store_path\": null,\n"
+	"        \"vendor_id\": \"ACME\",\n"
+	"        \"scsi_sn\": \"SN \\\"8\\\"\"\n"
 	"      }\n"
 	"    ],\n"
 	"    \"accounts\": [\n"

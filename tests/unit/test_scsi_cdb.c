@@ -287,6 +287,57 @@ FIXTURE_VARIANT_ADD(cdb, write_same16_max_length) {
 	.nr_blocks = 0x4000, .xfer_len = 512, .dir = KTGT_DIR_WRITE,
 };
 
+/* COMPARE AND WRITE: twice the blocks move, at most KTGT_MAX_CAW_BLOCKS */
+FIXTURE_VARIANT_ADD(cdb, caw) {
+	.cdb = { 0x89, 0x08, 0, 0, 0, 0, 0, 0, 0x03, 0xe0, 0, 0, 0, 8, 0, 0 },
+	.op = KTGT_OP_COMPARE_AND_WRITE, .lba = 992, .nr_blocks = 8, .fua = true,
+	.xfer_len = 8192, .dir = KTGT_DIR_WRITE,
+};
+FIXTURE_VARIANT_ADD(cdb, caw_0blocks) {
+	.cdb = { 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0 },
+	.op = KTGT_OP_COMPARE_AND_WRITE, .lba = 5, .dir = KTGT_DIR_WRITE,
+};
+FIXTURE_VARIANT_ADD(cdb, caw_max) {
+	.cdb = { 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0, 0 },
+	.op = KTGT_OP_COMPARE_AND_WRITE, .nr_blocks = 255, .xfer_len = 255 * 1024,
+	.dir = KTGT_DIR_WRITE,
+};
+FIXTURE_VARIANT_ADD(cdb, caw_past_end) {
+	.cdb = { 0x89, 0, 0, 0, 0, 0, 0, 0, 0x03, 0xe0, 0, 0, 0, 9, 0, 0 },
+	.op = KTGT_OP_COMPARE_AND_WRITE, .ret = -ERANGE, .asc = ASC_LBA_OUT_OF_RANGE,
+};
+FIXTURE_VARIANT_ADD(cdb, caw_lba_wraps) {
+	.cdb = { 0x89, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 2, 0, 0 },
+	.op = KTGT_OP_COMPARE_AND_WRITE, .ret = -ERANGE, .asc = ASC_LBA_OUT_OF_RANGE,
+};
+FIXTURE_VARIANT_ADD(cdb, caw_wrprotect) {
+	.cdb = { 0x89, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 },
+	.op = KTGT_OP_COMPARE_AND_WRITE, .ret = -EINVAL, .asc = ASC_INVALID_FIELD_IN_CDB,
+};
+FIXTURE_VARIANT_ADD(cdb, caw_reserved_length_bytes) {
+	/* bytes 10-12 are reserved: NUMBER OF LOGICAL BLOCKS is one byte */
+	.cdb = { 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0 },
+	.op = KTGT_OP_COMPARE_AND_WRITE, .ret = -EINVAL, .asc = ASC_INVALID_FIELD_IN_CDB,
+};
+
+/* GET LBA STATUS: the starting LBA must be on the medium */
+FIXTURE_VARIANT_ADD(cdb, get_lba_status) {
+	.cdb = { 0x9e, 0x12, 0, 0, 0, 0, 0, 0, 0x03, 0xe7, 0, 0, 0, 24, 0, 0 },
+	.op = KTGT_OP_GET_LBA_STATUS, .lba = 999, .alloc_len = 24, .dir = KTGT_DIR_READ,
+};
+FIXTURE_VARIANT_ADD(cdb, get_lba_status_at_end) {
+	.cdb = { 0x9e, 0x12, 0, 0, 0, 0, 0, 0, 0x03, 0xe8, 0, 0, 0, 24, 0, 0 },
+	.op = KTGT_OP_GET_LBA_STATUS, .ret = -ERANGE, .asc = ASC_LBA_OUT_OF_RANGE,
+};
+FIXTURE_VARIANT_ADD(cdb, get_lba_status_huge_lba) {
+	.cdb = { 0x9e, 0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 24, 0, 0 },
+	.op = KTGT_OP_GET_LBA_STATUS, .ret = -ERANGE, .asc = ASC_LBA_OUT_OF_RANGE,
+};
+FIXTURE_VARIANT_ADD(cdb, get_lba_status_huge_alloc) {
+	.cdb = { 0x9e, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0 },
+	.op = KTGT_OP_GET_LBA_STATUS, .alloc_len = 0xffffffff, .dir = KTGT_DIR_READ,
+};
+
 /* REPORT SUPPORTED OPERATION CODES, REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS */
 FIXTURE_VARIANT_ADD(cdb, report_opcodes_all) {
 	.cdb = { 0xa3, 0x0c, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0 }, .op = KTGT_OP_REPORT_OPCODES,
@@ -553,6 +604,42 @@ TEST(miscompare_sense)
 	EXPECT_EQ(0x00012345, get_unaligned_be32(s + 3));
 	EXPECT_EQ(0x1d, s[12]);
 	EXPECT_EQ(0x00, s[13]);
+}
+
+TEST(sense_formats)
+{
+	u8 s[SCSI_SENSE_BUF_LEN];
+
+	/* fixed, with a 32-bit INFORMATION field */
+	EXPECT_EQ(18, ktgt_sense_build(s, false, SK_MEDIUM_ERROR, ASC_READ_ERROR, true, 77));
+	EXPECT_EQ(0xf0, s[0]);
+	EXPECT_EQ(SK_MEDIUM_ERROR, s[2]);
+	EXPECT_EQ(77, get_unaligned_be32(s + 3));
+	EXPECT_EQ(0x11, s[12]);
+	/* fixed cannot hold a 64-bit LBA: VALID stays clear */
+	EXPECT_EQ(18, ktgt_sense_build(s, false, SK_MEDIUM_ERROR, ASC_READ_ERROR, true,
+				       1ull << 32));
+	EXPECT_EQ(0x70, s[0]);
+	EXPECT_EQ(0, get_unaligned_be32(s + 3));
+	/* descriptor, no information */
+	EXPECT_EQ(8, ktgt_sense_build(s, true, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE,
+				      false, 0));
+	EXPECT_EQ(0x72, s[0]);
+	EXPECT_EQ(SK_ILLEGAL_REQUEST, s[1]);
+	EXPECT_EQ(0x21, s[2]);
+	EXPECT_EQ(0x00, s[3]);
+	EXPECT_EQ(0, s[7]);
+	/* descriptor with the information descriptor and all 64 bits */
+	EXPECT_EQ(20, ktgt_sense_build(s, true, SK_MEDIUM_ERROR, ASC_WRITE_ERROR, true,
+				       0x123456789aull));
+	EXPECT_EQ(0x72, s[0]);
+	EXPECT_EQ(SK_MEDIUM_ERROR, s[1]);
+	EXPECT_EQ(0x0c, s[2]);
+	EXPECT_EQ(12, s[7]);
+	EXPECT_EQ(0x00, s[8]);
+	EXPECT_EQ(0x0a, s[9]);
+	EXPECT_EQ(0x80, s[10]);
+	EXPECT_EQ(0x123456789aull, get_unaligned_be64(s + 12));
 }
 
 TEST_HARNESS_MAIN

@@ -26,6 +26,7 @@ ROFILE=/tmp/ktgt-scsi-lun3.img
 # Both LUNs: the commands whose execution depends on the backend.
 BACKEND_SUITES=(
 	SCSI.Verify10 SCSI.WriteVerify16 SCSI.Unmap SCSI.WriteSame10
+	SCSI.CompareAndWrite SCSI.GetLBAStatus
 )
 # The block device LUN only: parsing and emulation, the same for any backend.
 EMUL_SUITES=(

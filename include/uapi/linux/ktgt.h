@@ -25,7 +25,7 @@ enum ktgt_nl_cmd {
 	KTGT_CMD_TARGET_GET,	/* do: TARGET{NAME}; dump: every target */
 	KTGT_CMD_PORTAL_ADD,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
 	KTGT_CMD_PORTAL_DEL,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
-	KTGT_CMD_LUN_ADD,	/* TARGET{NAME, LUN{ID, PATH, [READONLY], [WRITE_CACHE]}} */
+	KTGT_CMD_LUN_ADD,	/* TARGET{NAME, LUN{ID, PATH | NULL_SIZE, [READONLY], [WRITE_CACHE], [identity]}} */
 	KTGT_CMD_LUN_DEL,	/* TARGET{NAME, LUN{ID}} */
 	KTGT_CMD_ACL_ADD,	/* TARGET{NAME, ACL{INITIATOR}} */
 	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR}} */
@@ -73,7 +73,17 @@ enum ktgt_a_portal {
 enum ktgt_lun_backend {
 	KTGT_BACKEND_BDEV,	/* block device: bios */
 	KTGT_BACKEND_FILE,	/* regular file: kernel iov_iter I/O */
+	KTGT_BACKEND_NULL,	/* no data: reads return zeros, writes are dropped */
 };
+
+/* INQUIRY identity strings of a LUN (tgt's vendor_id, product_id, ...) */
+#define KTGT_VENDOR_ID_MAX	8
+#define KTGT_PRODUCT_ID_MAX	16
+#define KTGT_PRODUCT_REV_MAX	4
+#define KTGT_SCSI_SN_MAX	36
+#define KTGT_SCSI_ID_MAX	24
+/* the null backend: at least one 512-byte block, at most 2^63 bytes */
+#define KTGT_NULL_SIZE_MIN	512
 
 enum ktgt_a_lun {
 	KTGT_A_LUN_UNSPEC,
@@ -85,6 +95,12 @@ enum ktgt_a_lun {
 	KTGT_A_LUN_BLOCK_SIZE,	/* u32 bytes (read only) */
 	KTGT_A_LUN_BACKEND,	/* u32 enum ktgt_lun_backend (read only) */
 	KTGT_A_LUN_PAD,
+	KTGT_A_LUN_NULL_SIZE,	/* u64 bytes: the null backend, instead of PATH */
+	KTGT_A_LUN_VENDOR_ID,	/* string, 1..8 printable ASCII; default "KTGT" */
+	KTGT_A_LUN_PRODUCT_ID,	/* string, 1..16; default "Virtual disk" */
+	KTGT_A_LUN_PRODUCT_REV,	/* string, 1..4; default "0001" */
+	KTGT_A_LUN_SCSI_SN,	/* string, 1..36: VPD 80 unit serial number */
+	KTGT_A_LUN_SCSI_ID,	/* string, 1..24: VPD 83 T10 vendor ID designator */
 
 	__KTGT_A_LUN_MAX,
 	KTGT_A_LUN_MAX = (__KTGT_A_LUN_MAX - 1)

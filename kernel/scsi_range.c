@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-LUN LBA range lock: COMPARE AND WRITE is atomic against every other
+ * write to its blocks.
+ *
+ * Commands that change the medium take their block range before they reach
+ * the backend: COMPARE AND WRITE exclusively, WRITE, WRITE SAME and UNMAP
+ * shared (writes need no order among themselves, only against a compare
+ * and write). Reads take nothing. Ranges are granted in arrival order: a
+ * request waits for every earlier held or waiting range it conflicts with,
+ * so a COMPARE AND WRITE is not starved by a stream of writes.
+ *
+ * Taking a range never sleeps: a command that must wait stays on the list
+ * and is sent to the backend from a work item once the ranges before it
+ * are released. A waiting command counts as in the backend (in_backend,
+ * conn->inflight), so task management and connection teardown wait for it
+ * like for any other I/O, and it always gets to run: every granted range
+ * belongs to a command that is executing and will complete.
+ */
+#include "ktgt.h"
+
+/**
+ * ktgt_lun_ranges_init() - set up a LUN's range lock
+ * @lun: new LUN
+ */
+void ktgt_lun_ranges_init(struct ktgt_lun *lun)
+{
+	spin_lock_init(&lun->range_lock);
+	INIT_LIST_HEAD(&lun->ranges);
+}
+
+static bool range_conflict(const struct ktgt_range *a, const struct ktgt_range *b)
+{
+	return a->start < b->end && b->start < a->end && (a->excl || b->excl);
+}
+
+/* may @r run, given the ranges that arrived before it? */
+static bool range_free(struct ktgt_lun *lun, struct ktgt_range *r)
+{
+	struct ktgt_range *o;
+
+	lockdep_assert_held(&lun->range_lock);
+	list_for_each_entry(o, &lun->ranges, node) {
+		if (o == r)
+			break;
+		if (range_conflict(o, r))
+			return false;
+	}
+	return true;
+}
+
+/* the range a command changes, or false when it changes no blocks */
+static bool cmd_range(struct ktgt_cmd *cmd, struct ktgt_range *r)
+{
+	switch (cmd->cdb.op) {
+	case KTGT_OP_COMPARE_AND_WRITE:
+		r->excl = true;
+		break;
+	case KTGT_OP_WRITE:
+	case KTGT_OP_WRITE_SAME:
+		r->excl = false;
+		break;
+	case KTGT_OP_UNMAP:
+		/* its descriptors may be anywhere: the whole medium */
+		r->excl = false;
+		r->start = 0;
+		r->end = U64_MAX;
+		return true;
+	default:
+		return false;
+	}
+	r->start = cmd->cdb.lba;
+	r->end = cmd->cdb.lba + cmd->cdb.nr_blocks;
+	return true;
+}
+
+/**
+ * ktgt_range_lock() - take the blocks a command changes, or queue for them
+ * @cmd: command about to go to the backend (in_backend and counted in
+ *	conn->inflight already)
+ *
+ * Context: any; does not sleep.
+ * Return: true when @cmd may be submitted now; false when it waits, and
+ * will be submitted (ktgt_cmd_submit()) from a work item once it may run.
+ */
+bool ktgt_range_lock(struct ktgt_cmd *cmd)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	struct ktgt_range *r = &cmd->range;
+	unsigned long flags;
+
+	if (!cmd_range(cmd, r))
+		return true;
+	spin_lock_irqsave(&lun->range_lock, flags);
+	list_add_tail(&r->node, &lun->ranges);
+	r->granted = range_free(lun, r);
+	spin_unlock_irqrestore(&lun->range_lock, flags);
+	return r->granted;
+}
+
+static void range_granted_work(struct work_struct *w)
+{
+	struct ktgt_cmd *cmd = container_of(w, struct ktgt_cmd, work);
+
+	ktgt_cmd_submit(cmd);
+}
+
+/**
+ * ktgt_range_unlock() - release a command's range; start those now free
+ * @cmd: command whose backend I/O is done (or that took no range)
+ *
+ * Context: any (bio completion included).
+ */
+void ktgt_range_unlock(struct ktgt_cmd *cmd)
+{
+	struct ktgt_lun *lun = cmd->lun;
+	struct ktgt_range *r = &cmd->range, *o;
+	struct ktgt_cmd *next;
+	unsigned long flags;
+
+	if (!lun || list_empty(&r->node))
+		return;
+	spin_lock_irqsave(&lun->range_lock, flags);
+	list_del_init(&r->node);
+	list_for_each_entry(o, &lun->ranges, node) {
+		if (o->granted || !range_free(lun, o))
+			continue;
+		o->granted = true;
+		next = container_of(o, struct ktgt_cmd, range);
+		/* the backend may sleep, and this may be a bio completion */
+		INIT_WORK(&next->work, range_granted_work);
+		queue_work(ktgt_io_wq, &next->work);
+	}
+	spin_unlock_irqrestore(&lun->range_lock, flags);
+}
