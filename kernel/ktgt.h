@@ -94,6 +94,7 @@ struct ktgt_lun {
 	bool lbprz;			/* unmapped blocks read back as zeros */
 	char serial[33];
 	u8 naa[8];
+	struct ktgt_pr *pr;		/* reservations (scsi_pr.c) */
 };
 
 struct ktgt_acl {
@@ -162,6 +163,11 @@ struct ktgt_session {
 	u32 exp_cmdsn;
 	u32 outstanding;		/* commands taken in, not answered */
 	struct ktgt_conn *conn;		/* one connection per session */
+
+	/* unit attentions, per LUN this I_T nexus has addressed (scsi_ua.c) */
+	spinlock_t ua_lock;		/* protects ua_luns; inside sess_lock */
+	struct list_head ua_luns;
+	bool reinstated;		/* replaced a session of the same nexus */
 };
 
 enum ktgt_conn_state {
@@ -425,6 +431,30 @@ bool ktgt_verify_compare(struct ktgt_cmd *cmd, u32 *offset);
 int ktgt_unmap_each(struct ktgt_cmd *cmd, int (*fn)(struct ktgt_cmd *cmd, u64 lba, u32 nr));
 bool ktgt_write_same_zeroes(struct ktgt_cmd *cmd);
 struct page *ktgt_write_same_page(struct ktgt_cmd *cmd);
+
+/* scsi_ua.c */
+void ktgt_ua_session_init(struct ktgt_session *sess);
+void ktgt_ua_session_free(struct ktgt_session *sess);
+bool ktgt_ua_check(struct ktgt_cmd *cmd);
+bool ktgt_ua_pop(struct ktgt_session *sess, u64 lun_id, u16 *asc);
+void ktgt_ua_clear(struct ktgt_session *sess, u16 asc);
+void ktgt_ua_lun_event(struct ktgt_target *t, u64 lun_id, struct ktgt_session *except,
+		       u16 asc);
+void ktgt_ua_nexus_event(struct ktgt_target *t, u64 lun_id, const char *initiator, u64 isid,
+			 u16 asc);
+void ktgt_ua_lun_gone(struct ktgt_target *t, u64 lun_id);
+void ktgt_ua_luns_changed(struct ktgt_target *t);
+void ktgt_ua_capacity_changed(struct ktgt_lun *lun);
+u32 ktgt_ua_sense(u8 *b, bool desc, u16 asc);
+
+/* scsi_pr.c */
+int ktgt_pr_lun_init(struct ktgt_lun *lun);
+void ktgt_pr_lun_free(struct ktgt_lun *lun);
+bool ktgt_pr_check(struct ktgt_cmd *cmd);
+void ktgt_pr_emulate(struct ktgt_cmd *cmd, u8 *b, u32 size, u32 *len);
+void ktgt_pr_lun_reset(struct ktgt_lun *lun);
+void ktgt_pr_target_reset(struct ktgt_target *t);
+void ktgt_pr_session_gone(struct ktgt_session *sess);
 
 /* netlink.c */
 int ktgt_netlink_init(void);

@@ -243,6 +243,25 @@ class Conn:
         self.send(hdr, data)
         return itt
 
+    def clear_ua(self, lun=1, tries=10):
+        """TEST UNIT READY until GOOD, as initiators do after login: a new
+        I_T nexus has a unit attention pending. Returns the (asc, ascq) of
+        each unit attention seen."""
+        seen = []
+        for _ in range(tries):
+            itt = self.scsi_cmd(b"\0" * 6, lun=lun)
+            p = self.wait_for(OP_SCSI_RSP)
+            if p.itt != itt:
+                raise AssertionError("response for another task: %r" % p)
+            if p.bhs[3] == 0:
+                return seen
+            sense = p.data[2:]
+            if len(sense) < 14 or sense[2] & 0xF != 6:
+                raise AssertionError("TEST UNIT READY: status %d sense %r" %
+                                     (p.bhs[3], sense[:14]))
+            seen.append((sense[12], sense[13]))
+        raise AssertionError("unit attentions do not stop: %r" % seen)
+
     def wait_for(self, opcode, timeout=10):
         end = time.time() + timeout
         self.s.settimeout(timeout)
