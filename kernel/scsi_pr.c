@@ -483,7 +483,8 @@ static void pr_clear_state(struct ktgt_pr *pr)
 	pr->scope = 0;
 }
 
-static int pr_parse_file(struct ktgt_pr *pr, char *buf)
+/* @all: a snapshot to roll back to, which keeps its state without APTPL too */
+static int pr_parse_file(struct ktgt_pr *pr, char *buf, bool all)
 {
 	char initiator[KTGT_NAME_MAX + 1];
 	unsigned int aptpl, type, scope, atp;
@@ -498,7 +499,7 @@ static int pr_parse_file(struct ktgt_pr *pr, char *buf)
 	line = strsep(&s, "\n");
 	if (!line || sscanf(line, "aptpl %u", &aptpl) != 1)
 		return -EINVAL;
-	if (!aptpl)
+	if (!aptpl && !all)
 		return 0;	/* APTPL was turned off: nothing survives */
 	line = strsep(&s, "\n");
 	if (!line || sscanf(line, "generation %u", &pr->generation) != 1)
@@ -524,7 +525,7 @@ static int pr_parse_file(struct ktgt_pr *pr, char *buf)
 		pr->type = type;
 		pr->scope = scope;
 	}
-	pr->aptpl = true;
+	pr->aptpl = aptpl;
 	return 0;
 }
 
@@ -550,7 +551,7 @@ static void pr_load(struct ktgt_lun *lun)
 	n = buf ? kernel_read(f, buf, KTGT_PR_FILE_MAX, &pos) : -ENOMEM;
 	filp_close(f, NULL);
 	mutex_lock(&pr->lock);
-	ret = n < 0 ? n : n == KTGT_PR_FILE_MAX ? -EFBIG : pr_parse_file(pr, buf);
+	ret = n < 0 ? n : n == KTGT_PR_FILE_MAX ? -EFBIG : pr_parse_file(pr, buf, false);
 	if (ret) {
 		pr_warn("%s LUN %llu: ignoring %s (error %d)\n", lun->target->name, lun->id,
 			path, ret);
@@ -814,6 +815,7 @@ static void pr_out(struct ktgt_cmd *cmd, struct ktgt_pr *pr)
 	const struct ktgt_cdb *c = &cmd->cdb;
 	struct ktgt_pr_out_param p;
 	struct ktgt_pr_reg *reg;
+	char *snap = NULL;
 	bool was_aptpl;
 	u8 *data;
 	u16 asc;
@@ -834,10 +836,11 @@ static void pr_out(struct ktgt_cmd *cmd, struct ktgt_pr *pr)
 		break;
 	}
 	data = pr_out_data(cmd);
-	if (!data) {
+	snap = kvmalloc(KTGT_PR_FILE_MAX, GFP_KERNEL);
+	if (!data || !snap) {
 		cmd->failed = true;
 		cmd->status = SAM_BUSY;
-		return;
+		goto out_free;
 	}
 	if (ktgt_pr_out_param_parse(c->sa, data, c->param_len, &p, &asc)) {
 		out_check(cmd, asc);
@@ -856,6 +859,7 @@ static void pr_out(struct ktgt_cmd *cmd, struct ktgt_pr *pr)
 		goto out_unlock;
 	}
 	was_aptpl = pr->aptpl;
+	pr_serialize(pr, snap, KTGT_PR_FILE_MAX);
 	reg = reg_of(pr, cmd->conn->sess);
 	/* every action but the register ones needs this nexus's registered key */
 	if (c->sa != PR_OUT_REGISTER && c->sa != PR_OUT_REGISTER_IGNORE &&
@@ -886,13 +890,22 @@ static void pr_out(struct ktgt_cmd *cmd, struct ktgt_pr *pr)
 		pr_register_and_move(cmd, reg, &p, data);
 		break;
 	}
-	pr_update_active(pr);
-	/* GOOD only once the state is on stable storage */
-	if (!cmd->failed && (pr->aptpl || was_aptpl) && pr_save(cmd->lun))
+	/*
+	 * GOOD only once the state is on stable storage; if it cannot be
+	 * saved, the state goes back to what it was (unit attentions already
+	 * established stay).
+	 */
+	if (!cmd->failed && (pr->aptpl || was_aptpl) && pr_save(cmd->lun)) {
 		ktgt_cmd_check(cmd, SK_HARDWARE_ERROR, ASC_INTERNAL_TARGET_FAILURE);
+		pr_clear_state(pr);
+		if (pr_parse_file(pr, snap, true))
+			pr_clear_state(pr);	/* cannot happen: we wrote it */
+	}
+	pr_update_active(pr);
 out_unlock:
 	mutex_unlock(&pr->lock);
 out_free:
+	kvfree(snap);
 	kfree(data);
 }
 

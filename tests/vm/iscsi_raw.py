@@ -81,6 +81,7 @@ class Conn:
     def __init__(self, host="127.0.0.1", port=3260, timeout=10):
         self.s = socket.create_connection((host, port), timeout=timeout)
         self.isid = b"\x80\x12\x34\x56\x78\x9a"
+        self.initiator = INITIATOR
         self.tsih = 0
         self.cmdsn = 1
         self.exp_statsn = 0
@@ -157,7 +158,8 @@ class Conn:
 
     def login(self, target, extra=(), discovery=False):
         """One-PDU operational login straight to full feature; returns the response."""
-        kv = [("InitiatorName", INITIATOR), ("SessionType", "Discovery" if discovery else "Normal")]
+        kv = [("InitiatorName", self.initiator),
+              ("SessionType", "Discovery" if discovery else "Normal")]
         if not discovery:
             kv.append(("TargetName", target))
         names = [k[0] for k in extra if isinstance(k, tuple)]
@@ -253,7 +255,7 @@ class Conn:
             p = self.wait_for(OP_SCSI_RSP)
             if p.itt != itt:
                 raise AssertionError("response for another task: %r" % p)
-            if p.bhs[3] == 0:
+            if p.bhs[3] in (0, 0x18):     # GOOD, or RESERVATION CONFLICT: none left
                 return seen
             sense = p.data[2:]
             if len(sense) < 14 or sense[2] & 0xF != 6:
