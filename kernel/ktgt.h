@@ -51,6 +51,7 @@ struct ktgt_live_objects {
 	atomic_t sessions;
 	atomic_t cmds;
 	atomic_t pdus;
+	atomic_t uas;			/* unit attention records (scsi_ua.c) */
 };
 
 extern struct ktgt_live_objects ktgt_live;

@@ -789,7 +789,10 @@ static void pr_register_and_move(struct ktgt_cmd *cmd, struct ktgt_pr_reg *reg,
 		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_INSUFFICIENT_REG_RESOURCES);
 		return;
 	}
+	/* the destination holds a reservation of the CDB's type (SPC-4 5.13.8) */
 	pr->holder = dest;
+	pr->type = cmd->cdb.pr_type;
+	pr->scope = cmd->cdb.pr_scope;
 	if (p->unreg)
 		reg_remove(lun, reg, 0);
 	pr->aptpl = p->aptpl;
@@ -829,6 +832,7 @@ static void pr_out(struct ktgt_cmd *cmd, struct ktgt_pr *pr)
 	case PR_OUT_RELEASE:
 	case PR_OUT_PREEMPT:
 	case PR_OUT_PREEMPT_AND_ABORT:
+	case PR_OUT_REGISTER_AND_MOVE:
 		if (c->pr_scope != PR_SCOPE_LU || !ktgt_pr_type_valid(c->pr_type)) {
 			out_check(cmd, ASC_INVALID_FIELD_IN_CDB);
 			return;

@@ -100,6 +100,7 @@ void ktgt_ua_session_free(struct ktgt_session *sess)
 	list_for_each_entry_safe(u, tmp, &sess->ua_luns, node) {
 		list_del(&u->node);
 		kfree(u);
+		atomic_dec(&ktgt_live.uas);
 	}
 }
 
@@ -139,6 +140,7 @@ bool ktgt_ua_check(struct ktgt_cmd *cmd)
 			cmd->status = SAM_BUSY;
 			return true;
 		}
+		atomic_inc(&ktgt_live.uas);
 		new->lun_id = cmd->lun_id;
 		ua_queue(new, sess->reinstated ? ASC_NEXUS_LOSS : ASC_POWER_ON_RESET);
 		spin_lock(&sess->ua_lock);
@@ -268,6 +270,7 @@ void ktgt_ua_lun_gone(struct ktgt_target *t, u64 lun_id)
 		if (u) {
 			list_del(&u->node);
 			kfree(u);
+			atomic_dec(&ktgt_live.uas);
 		}
 		spin_unlock(&sess->ua_lock);
 	}
