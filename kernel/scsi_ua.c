@@ -16,57 +16,13 @@
 #include <linux/slab.h>
 
 #include "ktgt.h"
-
-#define KTGT_UA_MAX	8	/* conditions queued per LUN and nexus */
+#include "scsi_ua_queue.h"
 
 struct ktgt_ua_lun {
 	struct list_head node;		/* sess->ua_luns */
 	u64 lun_id;
-	u8 nr;
-	u16 asc[KTGT_UA_MAX];		/* oldest first */
+	struct ktgt_ua_queue q;
 };
-
-/* precedence (SAM-5 5.14): power on and resets first, then the rest */
-static u8 ua_rank(u16 asc)
-{
-	if (asc == ASC_POWER_ON_RESET)
-		return 3;
-	if ((asc >> 8) == 0x29)
-		return 2;
-	return 1;
-}
-
-static void ua_queue(struct ktgt_ua_lun *u, u16 asc)
-{
-	u16 best = asc;
-	u32 i;
-
-	for (i = 0; i < u->nr; i++)
-		if (u->asc[i] == asc)
-			return;		/* each condition once */
-	if (u->nr < KTGT_UA_MAX) {
-		u->asc[u->nr++] = asc;
-		return;
-	}
-	/*
-	 * Full: keep only the condition with the highest precedence, which
-	 * tells the initiator to look at everything again (SPC-4 5.14).
-	 */
-	for (i = 0; i < u->nr; i++)
-		if (ua_rank(u->asc[i]) > ua_rank(best))
-			best = u->asc[i];
-	u->asc[0] = best;
-	u->nr = 1;
-}
-
-static u16 ua_take(struct ktgt_ua_lun *u)
-{
-	u16 asc = u->asc[0];
-
-	u->nr--;
-	memmove(u->asc, u->asc + 1, u->nr * sizeof(u->asc[0]));
-	return asc;
-}
 
 static struct ktgt_ua_lun *ua_find(struct ktgt_session *sess, u64 lun_id)
 {
@@ -142,13 +98,13 @@ bool ktgt_ua_check(struct ktgt_cmd *cmd)
 		}
 		atomic_inc(&ktgt_live.uas);
 		new->lun_id = cmd->lun_id;
-		ua_queue(new, sess->reinstated ? ASC_NEXUS_LOSS : ASC_POWER_ON_RESET);
+		ktgt_ua_push(&new->q, sess->reinstated ? ASC_NEXUS_LOSS : ASC_POWER_ON_RESET);
 		spin_lock(&sess->ua_lock);
 		list_add_tail(&new->node, &sess->ua_luns);
 		u = new;
 	}
-	if (u->nr && !ua_exempt(cmd->cdb.op))
-		asc = ua_take(u);
+	if (u->q.nr && !ua_exempt(cmd->cdb.op))
+		asc = ktgt_ua_pop_first(&u->q);
 	spin_unlock(&sess->ua_lock);
 	if (!asc)
 		return false;
@@ -171,8 +127,8 @@ bool ktgt_ua_pop(struct ktgt_session *sess, u64 lun_id, u16 *asc)
 
 	spin_lock(&sess->ua_lock);
 	u = ua_find(sess, lun_id);
-	if (u && u->nr) {
-		*asc = ua_take(u);
+	if (u && u->q.nr) {
+		*asc = ktgt_ua_pop_first(&u->q);
 		found = true;
 	}
 	spin_unlock(&sess->ua_lock);
@@ -187,18 +143,10 @@ bool ktgt_ua_pop(struct ktgt_session *sess, u64 lun_id, u16 *asc)
 void ktgt_ua_clear(struct ktgt_session *sess, u16 asc)
 {
 	struct ktgt_ua_lun *u;
-	u32 i;
 
 	spin_lock(&sess->ua_lock);
-	list_for_each_entry(u, &sess->ua_luns, node) {
-		for (i = 0; i < u->nr; i++) {
-			if (u->asc[i] != asc)
-				continue;
-			u->nr--;
-			memmove(u->asc + i, u->asc + i + 1, (u->nr - i) * sizeof(u->asc[0]));
-			break;
-		}
-	}
+	list_for_each_entry(u, &sess->ua_luns, node)
+		ktgt_ua_drop(&u->q, asc);
 	spin_unlock(&sess->ua_lock);
 }
 
@@ -210,7 +158,7 @@ static void ua_add(struct ktgt_session *sess, u64 lun_id, u16 asc)
 	spin_lock(&sess->ua_lock);
 	list_for_each_entry(u, &sess->ua_luns, node)
 		if (lun_id == U64_MAX || u->lun_id == lun_id)
-			ua_queue(u, asc);
+			ktgt_ua_push(&u->q, asc);
 	spin_unlock(&sess->ua_lock);
 }
 

@@ -29,7 +29,7 @@ ISID_B = b"\x80\x00\x00\x00\x00\x0b"
 KEY_A, KEY_B = 0xAAAA0001, 0xBBBB0002
 GOOD, CHECK, CONFLICT = 0, 2, 0x18
 WE, EA, WE_RO, EA_AR = 1, 3, 5, 8
-REGISTER, RESERVE, RELEASE, CLEAR, PREEMPT, REG_IGNORE = 0, 1, 2, 3, 4, 6
+REGISTER, RESERVE, RELEASE, CLEAR, PREEMPT, PREEMPT_ABORT, REG_IGNORE, MOVE = range(8)
 
 
 def nexus(name, isid):
@@ -77,6 +77,19 @@ def write10(c, lba=0):
 def pr_out(c, sa, key=0, sa_key=0, prtype=0, aptpl=False):
     params = struct.pack(">QQ4sBBH", key, sa_key, b"", 1 if aptpl else 0, 0, 0)
     cdb = struct.pack(">BBBHIB", 0x5F, sa, prtype, 0, len(params), 0)
+    return cmd(c, cdb, out=params)
+
+
+def transport_id(name, isid):
+    """iSCSI TransportID, format 01b: "name,i,0x<isid>"""
+    s = ("%s,i,0x%s" % (name, isid.hex())).encode() + b"\0"
+    s += bytes(-len(s) % 4)
+    return bytes([0x45, 0]) + struct.pack(">H", len(s)) + s
+
+
+def register_and_move(c, key, sa_key, tid, prtype, unreg=True):
+    params = struct.pack(">QQBBHI", key, sa_key, 0, 0x02 if unreg else 0, 1, len(tid)) + tid
+    cdb = struct.pack(">BBBHIB", 0x5F, MOVE, prtype, 0, len(params), 0)
     return cmd(c, cdb, out=params)
 
 
@@ -287,6 +300,32 @@ def main_cases():
         ok(tur(a), "REPORT LUNS cleared it")
         ktgtctl("lun", "del", IQN, "7")
         a.clear_ua()
+
+    @case
+    def register_and_move_hands_the_reservation_over():
+        a = nexus(A_NAME, ISID_A)
+        b = nexus(B_NAME, ISID_B)
+        ok(pr_out(a, REGISTER, sa_key=KEY_A), "A registers")
+        ok(pr_out(a, RESERVE, key=KEY_A, prtype=WE), "A reserves")
+        res = register_and_move(a, KEY_A, KEY_B, transport_id(A_NAME, ISID_A), WE)
+        expect(res[0] == CHECK and res[1] == (5, 0x26, 0), "move to itself: %r" % (res,))
+        ok(register_and_move(a, KEY_A, KEY_B, transport_id(B_NAME, ISID_B), WE), "move to B")
+        expect(read_keys(b)[1] == [KEY_B], "keys %r" % (read_keys(b)[1],))
+        expect(read_reservation(b) == (KEY_B, WE), "reservation %r" % (read_reservation(b),))
+        ok(write10(b), "B writes")
+        expect(write10(a)[0] == CONFLICT, "A writes")
+        # READ FULL STATUS names B's port, as holder
+        data = pr_in(b, 3)
+        tid = data[8 + 24:8 + 24 + struct.unpack(">I", data[8 + 20:8 + 24])[0]]
+        expect(data[8 + 12] & 1 and data[8 + 13] == WE, "B not the holder: %r" % data[:24])
+        expect(tid == transport_id(B_NAME, ISID_B), "TransportID %r" % tid)
+        # PREEMPT AND ABORT: A comes back and takes it
+        ok(pr_out(a, REGISTER, sa_key=KEY_A), "A registers again")
+        ok(pr_out(a, PREEMPT_ABORT, key=KEY_A, sa_key=KEY_B, prtype=EA), "A preempts and aborts")
+        res = tur(b)
+        expect(is_ua(res, 0x2A, 0x05), "B after preemption: %r" % (res,))
+        expect(read_reservation(b) == (KEY_A, EA), "reservation %r" % (read_reservation(b),))
+        clear_all(a, KEY_A)
 
     @case
     def aptpl_reservation_is_set_up():
