@@ -531,7 +531,9 @@ static u8 tmf_run(struct ktgt_conn *conn, const struct iscsi_bhs *h, u8 func)
 		fallthrough;
 	case TMF_TARGET_WARM_RESET:
 		ktgt_tmf_abort(conn, U64_MAX, ISCSI_RSVD_TAG);
+		/* a reset of every LU (SAM-5 7.8) */
 		ktgt_pr_target_reset(conn->sess->target);
+		ktgt_ua_lun_event(conn->sess->target, U64_MAX, conn->sess, ASC_BUS_DEVICE_RESET);
 		return ISCSI_TMF_COMPLETE;
 	case TMF_TASK_REASSIGN:
 		return ISCSI_TMF_NO_REASSIGN;	/* ERL 0 */

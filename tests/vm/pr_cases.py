@@ -169,6 +169,15 @@ def main_cases():
         ok(tur(a), "no unit attention for the nexus that reset")
 
     @case
+    def target_warm_reset_tells_the_other_nexus():
+        a = nexus(A_NAME, ISID_A)
+        b = nexus(B_NAME, ISID_B)
+        expect(tmf(a, 6) == 0, "TARGET WARM RESET")
+        res = tur(b)
+        expect(is_ua(res, 0x29, 0x03), "other nexus after TARGET WARM RESET: %r" % (res,))
+        ok(tur(a), "no unit attention for the nexus that reset")
+
+    @case
     def request_sense_returns_and_clears_a_unit_attention():
         a = nexus(A_NAME, ISID_A)
         b = nexus(B_NAME, ISID_B)
