@@ -108,6 +108,7 @@ install: all
 	@test -n "$(KVER)" || { echo "install needs KVER=<release> (try KVER=$$(uname -r))" >&2; exit 1; }
 	install -D -m 644 $(BUILD)/$(KVER)/ktgt.ko $(DESTDIR)/lib/modules/$(KVER)/updates/ktgt.ko
 	install -D -m 755 $(BUILD)/ktgtctl $(DESTDIR)$(PREFIX)/sbin/ktgtctl
+	install -d -m 700 $(DESTDIR)/var/lib/ktgt/pr	# APTPL state (pr_dir)
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 clean:

@@ -99,4 +99,26 @@ static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32
 }
 #endif
 
+/*
+ * The mount's id mapping for vfs_rename(): 6.3 replaced the user namespace
+ * in struct renamedata with a struct mnt_idmap.
+ */
+#ifdef __KERNEL__
+#include <linux/fs.h>
+#include <linux/mount.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+static inline void ktgt_renamedata_mnt(struct renamedata *rd, struct vfsmount *mnt)
+{
+	rd->old_mnt_idmap = mnt_idmap(mnt);
+	rd->new_mnt_idmap = mnt_idmap(mnt);
+}
+#else
+static inline void ktgt_renamedata_mnt(struct renamedata *rd, struct vfsmount *mnt)
+{
+	rd->old_mnt_userns = mnt_user_ns(mnt);
+	rd->new_mnt_userns = mnt_user_ns(mnt);
+}
+#endif
+#endif
+
 #endif /* KTGT_COMPAT_H */

@@ -54,6 +54,7 @@ struct ktgt_live_objects {
 	atomic_t sessions;
 	atomic_t cmds;
 	atomic_t pdus;
+	atomic_t uas;			/* unit attention records (scsi_ua.c) */
 };
 
 extern struct ktgt_live_objects ktgt_live;
@@ -161,6 +162,7 @@ struct ktgt_lun {
 
 	spinlock_t range_lock;		/* protects ranges */
 	struct list_head ranges;	/* ktgt_range, held or waiting */
+	struct ktgt_pr *pr;		/* reservations (scsi_pr.c) */
 };
 
 struct ktgt_acl {
@@ -233,6 +235,11 @@ struct ktgt_session {
 	u32 held;			/* of those, held for a gap in CmdSN */
 	DECLARE_BITMAP(ahead, KTGT_QUEUE_DEPTH);	/* bit d: ExpCmdSN + d arrived */
 	struct ktgt_conn *conn;		/* one connection per session */
+
+	/* unit attentions, per LUN this I_T nexus has addressed (scsi_ua.c) */
+	spinlock_t ua_lock;		/* protects ua_luns; inside sess_lock */
+	struct list_head ua_luns;
+	bool reinstated;		/* replaced a session of the same nexus */
 };
 
 enum ktgt_conn_state {
@@ -550,6 +557,30 @@ void ktgt_range_unlock(struct ktgt_cmd *cmd);
 /* backend_bdev.c */
 int ktgt_bdev_init(void);
 void ktgt_bdev_exit(void);
+
+/* scsi_ua.c */
+void ktgt_ua_session_init(struct ktgt_session *sess);
+void ktgt_ua_session_free(struct ktgt_session *sess);
+bool ktgt_ua_check(struct ktgt_cmd *cmd);
+bool ktgt_ua_pop(struct ktgt_session *sess, u64 lun_id, u16 *asc);
+void ktgt_ua_clear(struct ktgt_session *sess, u16 asc);
+void ktgt_ua_lun_event(struct ktgt_target *t, u64 lun_id, struct ktgt_session *except,
+		       u16 asc);
+void ktgt_ua_nexus_event(struct ktgt_target *t, u64 lun_id, const char *initiator, u64 isid,
+			 u16 asc);
+void ktgt_ua_lun_gone(struct ktgt_target *t, u64 lun_id);
+void ktgt_ua_luns_changed(struct ktgt_target *t);
+void ktgt_ua_capacity_changed(struct ktgt_lun *lun);
+u32 ktgt_ua_sense(u8 *b, bool desc, u16 asc);
+
+/* scsi_pr.c */
+int ktgt_pr_lun_init(struct ktgt_lun *lun);
+void ktgt_pr_lun_free(struct ktgt_lun *lun);
+bool ktgt_pr_check(struct ktgt_cmd *cmd);
+void ktgt_pr_emulate(struct ktgt_cmd *cmd, u8 *b, u32 size, u32 *len);
+void ktgt_pr_lun_reset(struct ktgt_lun *lun);
+void ktgt_pr_target_reset(struct ktgt_target *t);
+void ktgt_pr_session_gone(struct ktgt_session *sess);
 
 /* netlink.c */
 int ktgt_netlink_init(void);

@@ -25,6 +25,7 @@ static void ktgt_debugfs_init(void)
 	debugfs_create_atomic_t("sessions", 0444, dir, &ktgt_live.sessions);
 	debugfs_create_atomic_t("cmds", 0444, dir, &ktgt_live.cmds);
 	debugfs_create_atomic_t("pdus", 0444, dir, &ktgt_live.pdus);
+	debugfs_create_atomic_t("unit_attentions", 0444, dir, &ktgt_live.uas);
 }
 
 /**

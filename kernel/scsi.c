@@ -276,6 +276,9 @@ static int cmd_setup(struct ktgt_cmd *cmd, const struct iscsi_scsi_cmd *req)
 		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
 		return 0;
 	}
+	/* a unit attention, then reservations, come before the CDB's own errors */
+	if (lun && (ktgt_ua_check(cmd) || ktgt_pr_check(cmd)))
+		return 0;
 	if (ret) {
 		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, cmd->cdb.asc);
 		return 0;

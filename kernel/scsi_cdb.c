@@ -20,6 +20,8 @@ const struct ktgt_opcode_info ktgt_opcodes[] = {
 	{ 0x0a, 0, false, KTGT_OP_WRITE, 6, { 0x0a, 0x1f, 0xff, 0xff, 0xff, CTL } },
 	{ 0x12, 0, false, KTGT_OP_INQUIRY, 6, { 0x12, 0x01, 0xff, 0xff, 0xff, CTL } },
 	{ 0x15, 0, false, KTGT_OP_MODE_SELECT, 6, { 0x15, 0x11, 0, 0, 0xff, CTL } },
+	{ 0x16, 0, false, KTGT_OP_RESERVE, 6, { 0x16, 0, 0, 0, 0, CTL } },
+	{ 0x17, 0, false, KTGT_OP_RELEASE, 6, { 0x17, 0, 0, 0, 0, CTL } },
 	{ 0x1a, 0, false, KTGT_OP_MODE_SENSE, 6, { 0x1a, 0x08, 0xff, 0xff, 0xff, CTL } },
 	{ 0x1b, 0, false, KTGT_OP_START_STOP, 6, { 0x1b, 0x01, 0, 0x0f, 0xf7, CTL } },
 	{ 0x1e, 0, false, KTGT_OP_PREVENT_ALLOW, 6, { 0x1e, 0, 0, 0, 0x03, CTL } },
@@ -57,8 +59,46 @@ const struct ktgt_opcode_info ktgt_opcodes[] = {
 	} },
 	{ 0x42, 0, false, KTGT_OP_UNMAP, 10, { 0x42, 0, 0, 0, 0, 0, GRP, 0xff, 0xff, CTL } },
 	{ 0x55, 0, false, KTGT_OP_MODE_SELECT, 10, { 0x55, 0x11, 0, 0, 0, 0, 0, 0xff, 0xff, CTL } },
+	{ 0x56, 0, false, KTGT_OP_RESERVE, 10, { 0x56, 0, 0, 0, 0, 0, 0, 0, 0, CTL } },
+	{ 0x57, 0, false, KTGT_OP_RELEASE, 10, { 0x57, 0, 0, 0, 0, 0, 0, 0, 0, CTL } },
 	{ 0x5a, 0, false, KTGT_OP_MODE_SENSE, 10, {
 		0x5a, 0x18, 0xff, 0xff, 0, 0, 0, 0xff,
+		0xff, CTL,
+	} },
+	{ 0x5e, 0x00, true, KTGT_OP_PR_IN, 10, { 0x5e, 0x00, 0, 0, 0, 0, 0, 0xff, 0xff, CTL } },
+	{ 0x5e, 0x01, true, KTGT_OP_PR_IN, 10, { 0x5e, 0x01, 0, 0, 0, 0, 0, 0xff, 0xff, CTL } },
+	{ 0x5e, 0x02, true, KTGT_OP_PR_IN, 10, { 0x5e, 0x02, 0, 0, 0, 0, 0, 0xff, 0xff, CTL } },
+	{ 0x5e, 0x03, true, KTGT_OP_PR_IN, 10, { 0x5e, 0x03, 0, 0, 0, 0, 0, 0xff, 0xff, CTL } },
+	{ 0x5f, 0x00, true, KTGT_OP_PR_OUT, 10, {
+		0x5f, 0x00, 0xff, 0, 0, 0xff, 0xff, 0xff,
+		0xff, CTL,
+	} },
+	{ 0x5f, 0x01, true, KTGT_OP_PR_OUT, 10, {
+		0x5f, 0x01, 0xff, 0, 0, 0xff, 0xff, 0xff,
+		0xff, CTL,
+	} },
+	{ 0x5f, 0x02, true, KTGT_OP_PR_OUT, 10, {
+		0x5f, 0x02, 0xff, 0, 0, 0xff, 0xff, 0xff,
+		0xff, CTL,
+	} },
+	{ 0x5f, 0x03, true, KTGT_OP_PR_OUT, 10, {
+		0x5f, 0x03, 0xff, 0, 0, 0xff, 0xff, 0xff,
+		0xff, CTL,
+	} },
+	{ 0x5f, 0x04, true, KTGT_OP_PR_OUT, 10, {
+		0x5f, 0x04, 0xff, 0, 0, 0xff, 0xff, 0xff,
+		0xff, CTL,
+	} },
+	{ 0x5f, 0x05, true, KTGT_OP_PR_OUT, 10, {
+		0x5f, 0x05, 0xff, 0, 0, 0xff, 0xff, 0xff,
+		0xff, CTL,
+	} },
+	{ 0x5f, 0x06, true, KTGT_OP_PR_OUT, 10, {
+		0x5f, 0x06, 0xff, 0, 0, 0xff, 0xff, 0xff,
+		0xff, CTL,
+	} },
+	{ 0x5f, 0x07, true, KTGT_OP_PR_OUT, 10, {
+		0x5f, 0x07, 0xff, 0, 0, 0xff, 0xff, 0xff,
 		0xff, CTL,
 	} },
 	{ 0x88, 0, false, KTGT_OP_READ, 16, {
@@ -291,8 +331,29 @@ int ktgt_cdb_parse(const u8 *cdb, u32 block_shift, u64 nr_lbas, struct ktgt_cdb 
 
 	switch (c->op) {
 	case KTGT_OP_TEST_UNIT_READY:
+	case KTGT_OP_RESERVE:
+	case KTGT_OP_RELEASE:
+		return 0;
 	case KTGT_OP_START_STOP:
+		c->start = (cdb[4] & 0x01) && !(cdb[4] >> 4);
+		return 0;
 	case KTGT_OP_PREVENT_ALLOW:
+		c->prevent = cdb[4] & 0x03;
+		return 0;
+	case KTGT_OP_PR_IN:
+		c->dir = KTGT_DIR_READ;
+		c->sa = cdb[1] & 0x1f;
+		c->alloc_len = get_unaligned_be16(cdb + 7);
+		return 0;
+	case KTGT_OP_PR_OUT:
+		c->sa = cdb[1] & 0x1f;
+		c->pr_scope = cdb[2] >> 4;
+		c->pr_type = cdb[2] & 0x0f;
+		c->param_len = get_unaligned_be32(cdb + 5);
+		if (c->param_len) {
+			c->dir = KTGT_DIR_WRITE;
+			c->xfer_len = c->param_len;
+		}
 		return 0;
 	case KTGT_OP_REQUEST_SENSE:
 		c->dir = KTGT_DIR_READ;

@@ -16,6 +16,7 @@ enum ktgt_sam_status {
 	SAM_GOOD		= 0x00,
 	SAM_CHECK_CONDITION	= 0x02,
 	SAM_BUSY		= 0x08,
+	SAM_RESERVATION_CONFLICT = 0x18,
 	SAM_TASK_SET_FULL	= 0x28,
 };
 
@@ -50,6 +51,18 @@ enum ktgt_asc {
 	ASC_SAVING_NOT_SUPPORTED	= 0x3900,
 	ASC_OUT_OF_RESOURCES		= 0x5503,
 	ASC_SPACE_ALLOC_FAILED		= 0x2707,
+	/* unit attentions, and the reservation codes of SPC-4 */
+	ASC_POWER_ON_RESET		= 0x2900,
+	ASC_BUS_DEVICE_RESET		= 0x2903,
+	ASC_NEXUS_LOSS			= 0x2907,
+	ASC_MODE_PARAMETERS_CHANGED	= 0x2a01,
+	ASC_RESERVATIONS_PREEMPTED	= 0x2a03,
+	ASC_RESERVATIONS_RELEASED	= 0x2a04,
+	ASC_REGISTRATIONS_PREEMPTED	= 0x2a05,
+	ASC_CAPACITY_CHANGED		= 0x2a09,
+	ASC_REPORTED_LUNS_CHANGED	= 0x3f0e,
+	ASC_INVALID_RELEASE_OF_PR	= 0x2604,
+	ASC_INSUFFICIENT_REG_RESOURCES	= 0x5504,
 };
 
 enum ktgt_scsi_op {
@@ -75,6 +88,10 @@ enum ktgt_scsi_op {
 	KTGT_OP_REPORT_TMFS,
 	KTGT_OP_COMPARE_AND_WRITE,
 	KTGT_OP_GET_LBA_STATUS,
+	KTGT_OP_RESERVE,	/* RESERVE(6)/(10), SPC-2 */
+	KTGT_OP_RELEASE,	/* RELEASE(6)/(10), SPC-2 */
+	KTGT_OP_PR_IN,
+	KTGT_OP_PR_OUT,
 };
 
 /*
@@ -150,6 +167,11 @@ struct ktgt_cdb {
 	u32 param_len;		/* for commands that take a parameter list */
 	u64 xfer_len;		/* bytes the CDB asks to move */
 	u16 asc;		/* on error: ILLEGAL REQUEST with this asc/ascq */
+	u8 sa;			/* PERSISTENT RESERVE IN/OUT: service action */
+	u8 pr_type;		/* PERSISTENT RESERVE OUT: type */
+	u8 pr_scope;		/* and scope */
+	bool start;		/* START STOP UNIT: START, power condition 0 */
+	u8 prevent;		/* PREVENT ALLOW MEDIUM REMOVAL: PREVENT */
 };
 
 int ktgt_cdb_parse(const u8 *cdb, u32 block_shift, u64 nr_lbas, struct ktgt_cdb *c);

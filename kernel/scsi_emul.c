@@ -288,8 +288,12 @@ static int emulate_mode_select(struct ktgt_cmd *cmd, u16 *asc)
 		if ((p[off] & 0x3f) == 0x0a)
 			d_sense = p[off + 2] & 0x04;
 	}
-	WRITE_ONCE(lun->write_cache, wce);
-	WRITE_ONCE(lun->d_sense, d_sense);
+	if (wce != READ_ONCE(lun->write_cache) || d_sense != READ_ONCE(lun->d_sense)) {
+		WRITE_ONCE(lun->write_cache, wce);
+		WRITE_ONCE(lun->d_sense, d_sense);
+		ktgt_ua_lun_event(lun->target, lun->id, cmd->conn->sess,
+				  ASC_MODE_PARAMETERS_CHANGED);
+	}
 	ret = 0;
 out:
 	kvfree(p);
@@ -410,12 +414,14 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 	const struct ktgt_cdb *c = &cmd->cdb;
 	struct ktgt_lun *lun = cmd->lun;
 	u32 size = PAGE_SIZE, len = 0;
-	u16 asc = ASC_INVALID_FIELD_IN_CDB;
+	u16 asc = ASC_INVALID_FIELD_IN_CDB, ua;
 	int ret = 0;
 	u8 *b;
 
 	if (c->op == KTGT_OP_REPORT_LUNS)
 		size = 8 + 8 * (KTGT_MAX_LUN + 1);
+	if (c->op == KTGT_OP_PR_IN)
+		size = U16_MAX;		/* the most its allocation length asks for */
 	b = kvzalloc(size, GFP_KERNEL);
 	if (!b) {
 		cmd->failed = true;
@@ -446,7 +452,12 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 		}
 		break;
 	case KTGT_OP_REQUEST_SENSE:
-		/* no deferred errors are kept, so there is never sense to report */
+		/* a pending unit attention is reported, and cleared */
+		if (lun && ktgt_ua_pop(cmd->conn->sess, lun->id, &ua)) {
+			len = ktgt_ua_sense(b, c->desc, ua);
+			break;
+		}
+		/* no deferred errors are kept, so there is never other sense to report */
 		if (c->desc) {
 			b[0] = 0x72;
 			len = 8;
@@ -478,6 +489,13 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 		break;
 	case KTGT_OP_REPORT_LUNS:
 		len = emulate_report_luns(cmd, b, size);
+		ktgt_ua_clear(cmd->conn->sess, ASC_REPORTED_LUNS_CHANGED);
+		break;
+	case KTGT_OP_RESERVE:
+	case KTGT_OP_RELEASE:
+	case KTGT_OP_PR_IN:
+	case KTGT_OP_PR_OUT:
+		ktgt_pr_emulate(cmd, b, size, &len);
 		break;
 	case KTGT_OP_GET_LBA_STATUS:
 		len = emulate_get_lba_status(cmd, b, size);
@@ -496,7 +514,7 @@ void ktgt_scsi_emulate(struct ktgt_cmd *cmd)
 		cmd->status = SAM_BUSY;
 	} else if (ret) {
 		ktgt_cmd_check(cmd, SK_ILLEGAL_REQUEST, asc);
-	} else if (c->dir == KTGT_DIR_READ) {
+	} else if (c->dir == KTGT_DIR_READ && !cmd->failed) {
 		/* the device sends min(allocation length, what it has) */
 		cmd->xfer = min(len, c->alloc_len);
 		cmd->data_len = min_t(u64, cmd->xfer, cmd->edtl);

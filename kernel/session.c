@@ -43,6 +43,7 @@ int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const cha
 	sess->params = conn->params;
 	sess->exp_cmdsn = cmdsn;
 	spin_lock_init(&sess->sn_lock);
+	ktgt_ua_session_init(sess);
 	sess->conn = conn;
 	INIT_LIST_HEAD(&sess->node);
 	atomic_inc(&ktgt_live.sessions);
@@ -60,6 +61,8 @@ int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const cha
 				pr_info("%s: reinstating session %u of %s\n", t->name,
 					old->tsih, initiator);
 				ktgt_conn_shutdown(old->conn);
+				/* a new I_T nexus: it hears of the loss first */
+				sess->reinstated = true;
 			}
 		}
 		list_add_tail(&sess->node, &t->sessions);
@@ -90,6 +93,9 @@ void ktgt_session_detach(struct ktgt_conn *conn)
 		list_del(&sess->node);
 		spin_unlock(&t->sess_lock);
 		pr_info("%s: session %u from %s closed\n", t->name, sess->tsih, sess->initiator);
+		/* I_T nexus loss releases its SPC-2 reservations */
+		ktgt_pr_session_gone(sess);
+		ktgt_ua_session_free(sess);
 		wake_up_all(&t->sess_wq);
 		ktgt_target_put(t);
 	}
@@ -592,14 +598,23 @@ static u8 tmf_run(struct ktgt_conn *conn, const struct iscsi_bhs *h, u8 func)
 		l = ktgt_lun_get(conn->sess->target, lun);
 		if (!l)
 			return ISCSI_TMF_NO_LUN;
-		ktgt_lun_put(l);
 		ktgt_tmf_abort(conn, lun, ISCSI_RSVD_TAG);
+		if (func == TMF_LUN_RESET) {
+			/* SAM-5 7.7: the other nexuses hear of it; SPC-2 reservations go */
+			ktgt_pr_lun_reset(l);
+			ktgt_ua_lun_event(conn->sess->target, lun, conn->sess,
+					  ASC_BUS_DEVICE_RESET);
+		}
+		ktgt_lun_put(l);
 		return ISCSI_TMF_COMPLETE;
 	case TMF_TARGET_COLD_RESET:
 		conn->tmf_close = true;
 		fallthrough;
 	case TMF_TARGET_WARM_RESET:
 		ktgt_tmf_abort(conn, U64_MAX, ISCSI_RSVD_TAG);
+		/* a reset of every LU (SAM-5 7.8) */
+		ktgt_pr_target_reset(conn->sess->target);
+		ktgt_ua_lun_event(conn->sess->target, U64_MAX, conn->sess, ASC_BUS_DEVICE_RESET);
 		return ISCSI_TMF_COMPLETE;
 	case TMF_TASK_REASSIGN:
 		return ISCSI_TMF_NO_REASSIGN;	/* ERL 0 */

@@ -160,6 +160,7 @@ static void ktgt_lun_release(struct kref *ref)
 	lun->ops->close(lun);
 	if (lun->file)
 		filp_close(lun->file, NULL);
+	ktgt_pr_lun_free(lun);
 	kfree(lun->path);
 	kfree_rcu(lun, rcu);
 }
@@ -298,13 +299,19 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf
 	put_unaligned_be64(0x3ull << 60 | (u64)(t->tid & 0xfff) << 48 | (id & 0xffff) << 32 | hash,
 			   lun->naa);
 
-	ret = xa_insert(&t->luns, id, lun, GFP_KERNEL);
+	ret = ktgt_pr_lun_init(lun);
 	if (ret)
 		goto out_close_backend;
+	ret = xa_insert(&t->luns, id, lun, GFP_KERNEL);
+	if (ret)
+		goto out_free_pr;
+	ktgt_ua_luns_changed(t);
 	pr_info("target %s: LUN %llu is %s (%s, %llu blocks of %u bytes)\n", t->name, id,
 		lun->path ?: "null", lun->ops->name, lun->nr_blocks, 1u << lun->block_shift);
 	return 0;
 
+out_free_pr:
+	ktgt_pr_lun_free(lun);
 out_close_backend:
 	lun->ops->close(lun);
 out_close_file:
@@ -330,6 +337,8 @@ int ktgt_lun_del(struct ktgt_target *t, u64 id)
 	lun = xa_erase(&t->luns, id);
 	if (!lun)
 		return -ENOENT;
+	ktgt_ua_lun_gone(t, id);
+	ktgt_ua_luns_changed(t);
 	ktgt_lun_put(lun);
 	return 0;
 }

@@ -392,6 +392,41 @@ FIXTURE_VARIANT_ADD(cdb, mode_select10_reserved) {
 	.ret = -EINVAL, .asc = ASC_INVALID_FIELD_IN_CDB,
 };
 
+/* reservations: RESERVE/RELEASE 6/10, PERSISTENT RESERVE IN/OUT */
+FIXTURE_VARIANT_ADD(cdb, reserve6) {
+	.cdb = { 0x16 }, .op = KTGT_OP_RESERVE,
+};
+FIXTURE_VARIANT_ADD(cdb, reserve6_third_party) {
+	.cdb = { 0x16, 0x10 }, .op = KTGT_OP_RESERVE,
+	.ret = -EINVAL, .asc = ASC_INVALID_FIELD_IN_CDB,
+};
+FIXTURE_VARIANT_ADD(cdb, release10) {
+	.cdb = { 0x57, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, .op = KTGT_OP_RELEASE,
+};
+FIXTURE_VARIANT_ADD(cdb, reserve10_longid) {
+	.cdb = { 0x56, 0x02, 0, 0, 0, 0, 0, 0, 0, 0 }, .op = KTGT_OP_RESERVE,
+	.ret = -EINVAL, .asc = ASC_INVALID_FIELD_IN_CDB,
+};
+FIXTURE_VARIANT_ADD(cdb, pr_in_read_keys) {
+	.cdb = { 0x5e, 0x00, 0, 0, 0, 0, 0, 0x02, 0x00, 0 }, .op = KTGT_OP_PR_IN,
+	.alloc_len = 512, .dir = KTGT_DIR_READ,
+};
+FIXTURE_VARIANT_ADD(cdb, pr_in_unknown_service_action) {
+	.cdb = { 0x5e, 0x04, 0, 0, 0, 0, 0, 0, 8, 0 },
+	.ret = -EINVAL, .asc = ASC_INVALID_FIELD_IN_CDB,
+};
+FIXTURE_VARIANT_ADD(cdb, pr_out_register) {
+	.cdb = { 0x5f, 0x00, 0, 0, 0, 0, 0, 0, 24, 0 }, .op = KTGT_OP_PR_OUT,
+	.param_len = 24, .xfer_len = 24, .dir = KTGT_DIR_WRITE,
+};
+FIXTURE_VARIANT_ADD(cdb, pr_out_reserve_no_list) {
+	.cdb = { 0x5f, 0x01, 0x01, 0, 0, 0, 0, 0, 0, 0 }, .op = KTGT_OP_PR_OUT,
+};
+FIXTURE_VARIANT_ADD(cdb, pr_out_unknown_service_action) {
+	.cdb = { 0x5f, 0x08, 0, 0, 0, 0, 0, 0, 24, 0 },
+	.ret = -EINVAL, .asc = ASC_INVALID_FIELD_IN_CDB,
+};
+
 FIXTURE_SETUP(cdb)
 {
 	self->ret = ktgt_cdb_parse(variant->cdb, 9, variant->nr_lbas ?: NR_LBAS, &self->c);

@@ -81,6 +81,7 @@ class Conn:
     def __init__(self, host="127.0.0.1", port=3260, timeout=10):
         self.s = socket.create_connection((host, port), timeout=timeout)
         self.isid = b"\x80\x12\x34\x56\x78\x9a"
+        self.initiator = INITIATOR
         self.tsih = 0
         self.cmdsn = 1
         self.exp_statsn = 0
@@ -157,7 +158,8 @@ class Conn:
 
     def login(self, target, extra=(), discovery=False):
         """One-PDU operational login straight to full feature; returns the response."""
-        kv = [("InitiatorName", INITIATOR), ("SessionType", "Discovery" if discovery else "Normal")]
+        kv = [("InitiatorName", self.initiator),
+              ("SessionType", "Discovery" if discovery else "Normal")]
         if not discovery:
             kv.append(("TargetName", target))
         names = [k[0] for k in extra if isinstance(k, tuple)]
@@ -242,6 +244,25 @@ class Conn:
             self.cmdsn += 1
         self.send(hdr, data)
         return itt
+
+    def clear_ua(self, lun=1, tries=10):
+        """TEST UNIT READY until GOOD, as initiators do after login: a new
+        I_T nexus has a unit attention pending. Returns the (asc, ascq) of
+        each unit attention seen."""
+        seen = []
+        for _ in range(tries):
+            itt = self.scsi_cmd(b"\0" * 6, lun=lun)
+            p = self.wait_for(OP_SCSI_RSP)
+            if p.itt != itt:
+                raise AssertionError("response for another task: %r" % p)
+            if p.bhs[3] in (0, 0x18):     # GOOD, or RESERVATION CONFLICT: none left
+                return seen
+            sense = p.data[2:]
+            if len(sense) < 14 or sense[2] & 0xF != 6:
+                raise AssertionError("TEST UNIT READY: status %d sense %r" %
+                                     (p.bhs[3], sense[:14]))
+            seen.append((sense[12], sense[13]))
+        raise AssertionError("unit attentions do not stop: %r" % seen)
 
     def wait_for(self, opcode, timeout=10):
         end = time.time() + timeout

@@ -326,7 +326,7 @@ ktgtctl() {
 }
 
 # insmod resolves no dependencies (depmod never saw build/): load what
-# modinfo says the module needs first.
+# modinfo says the module needs first. ktgt_insmod [PARAM=VALUE...]
 ktgt_insmod() {
 	local list deps=()
 	list=$(modinfo -F depends "$KTGT_KO") || return
@@ -334,7 +334,7 @@ ktgt_insmod() {
 	if [ ${#deps[@]} -gt 0 ]; then
 		modprobe -a "${deps[@]}" || return
 	fi
-	insmod "$KTGT_KO"
+	insmod "$KTGT_KO" "$@"
 }
 
 tgt_load() {

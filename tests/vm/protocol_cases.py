@@ -28,6 +28,7 @@ def logged_in():
     p = c.login(IQN)
     expect(p.opcode == r.OP_LOGIN_RSP and p.status == 0, "login failed: 0x%04x" % p.status)
     expect(p.flags & 0x80 and p.flags & 3 == 3, "no transit to full feature")
+    c.clear_ua()
     return c
 
 
@@ -305,6 +306,7 @@ def digest_login():
     c = conn()
     p = c.login(IQN, extra=[("HeaderDigest", "CRC32C,None"), ("DataDigest", "CRC32C,None")])
     expect(p.status == 0 and c.hdigest and c.ddigest, "digests not agreed: %r" % c.keys)
+    c.clear_ua()
     return c
 
 
@@ -432,6 +434,7 @@ def several_r2ts_outstanding_and_answered_in_order():
                             ("FirstBurstLength", "8192"), ("InitialR2T", "Yes"),
                             ("ImmediateData", "No")])
     expect(p.status == 0 and c.keys.get("MaxOutstandingR2T") == "4", "%r" % c.keys)
+    c.clear_ua()
     data = bytes(range(256)) * 256          # 64 KiB: 8 bursts of 8 KiB
     cdb = struct.pack(">BBIBHB", 0x2A, 0, 256, 0, len(data) // 512, 0)
     itt = c.scsi_cmd(cdb, edtl=len(data), write=True)

@@ -35,6 +35,7 @@ def login(isid=b"\x80\x12\x34\x56\x78\x9a"):
     c.isid = isid
     p = c.login(IQN)
     expect(p.status == 0, "login 0x%04x" % p.status)
+    c.ua = c.clear_ua()     # a new I_T nexus starts with a unit attention
     return c
 
 
@@ -75,7 +76,10 @@ def reinstatement_closes_the_old_session_and_keeps_data():
     old = login()
     pattern = os.urandom(8192)
     write10(old, 64, pattern)
+    expect(old.ua[:1] == [(0x29, 0x00)], "first command: %r, not POWER ON (29h/00h)" % old.ua)
     new = login()   # same initiator name and ISID, TSIH 0
+    expect(new.ua[:1] == [(0x29, 0x07)],
+           "reinstated: %r, not I_T NEXUS LOSS OCCURRED (29h/07h)" % new.ua)
     expect(old.closed(10), "old connection still open after reinstatement")
     expect(read10(new, 64, 8192) == pattern, "data lost across reinstatement")
     logout(new)

@@ -21,6 +21,14 @@ SUITES=(
 	SCSI.ReportLuns
 	SCSI.Read10
 	SCSI.Write10
+	SCSI.Reserve6
+	SCSI.PrinReadKeys
+	SCSI.PrinServiceactionRange
+	SCSI.PrinReportCapabilities
+	SCSI.ProutRegister
+	SCSI.ProutReserve
+	SCSI.ProutClear
+	SCSI.ProutPreempt
 	iSCSI.iSCSIcmdsn
 	iSCSI.iSCSIdatasn
 	iSCSI.iSCSIResiduals
