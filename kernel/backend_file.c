@@ -17,9 +17,12 @@
 static int file_open(struct ktgt_lun *lun)
 {
 	lun->block_shift = KTGT_FILE_BLOCK_SHIFT;
-	/* I/O aligned to the filesystem's blocks avoids read-modify-write */
-	lun->phys_exp = ilog2(max_t(u32, i_blocksize(file_inode(lun->file)),
-				    1u << KTGT_FILE_BLOCK_SHIFT)) - KTGT_FILE_BLOCK_SHIFT;
+	/*
+	 * The page cache takes writes of any 512-byte block, so a file has
+	 * no physical block of its own to report: exponent 0, as tgt and
+	 * LIO's fileio say.
+	 */
+	lun->phys_exp = 0;
 	lun->nr_blocks = i_size_read(file_inode(lun->file)) >> KTGT_FILE_BLOCK_SHIFT;
 	lun->lbprz = true;	/* holes read as zeros, and so do zero writes */
 	return 0;

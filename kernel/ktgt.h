@@ -160,8 +160,10 @@ struct ktgt_lun {
 	char scsi_id[KTGT_SCSI_ID_MAX + 1];	/* VPD 83 T10 vendor ID */
 	u8 naa[8];
 
-	spinlock_t range_lock;		/* protects ranges */
+	spinlock_t range_lock;		/* protects ranges, nr_excl, nr_waiting */
 	struct list_head ranges;	/* ktgt_range, held or waiting */
+	u32 nr_excl;			/* exclusive ranges in the list */
+	u32 nr_waiting;			/* ranges not granted yet */
 	struct ktgt_pr *pr;		/* reservations (scsi_pr.c) */
 };
 

@@ -3,12 +3,16 @@
  * Per-LUN LBA range lock: COMPARE AND WRITE is atomic against every other
  * write to its blocks.
  *
- * Commands that change the medium take their block range before they reach
- * the backend: COMPARE AND WRITE exclusively, WRITE, WRITE SAME and UNMAP
- * shared (writes need no order among themselves, only against a compare
- * and write). Reads take nothing. Ranges are granted in arrival order: a
- * request waits for every earlier held or waiting range it conflicts with,
- * so a COMPARE AND WRITE is not starved by a stream of writes.
+ * Commands that touch the medium take their block range before they reach
+ * the backend: COMPARE AND WRITE exclusively; WRITE, WRITE SAME, UNMAP and
+ * the reads shared (they need no order among themselves, only against a
+ * compare and write: a read must see the blocks before or after it, never
+ * halfway, which a device like brd that copies with memcpy does not
+ * promise). Ranges are granted in arrival order: a request waits for every
+ * earlier held or waiting range it conflicts with, so a COMPARE AND WRITE
+ * is not starved by a stream of writes. Without a COMPARE AND WRITE in the
+ * list, a shared range is granted without looking at the others, so reads
+ * and writes pay one list insertion each.
  *
  * Taking a range never sleeps: a command that must wait stays on the list
  * and is sent to the backend from a work item once the ranges before it
@@ -56,6 +60,8 @@ static bool cmd_range(struct ktgt_cmd *cmd, struct ktgt_range *r)
 	case KTGT_OP_COMPARE_AND_WRITE:
 		r->excl = true;
 		break;
+	case KTGT_OP_READ:
+	case KTGT_OP_VERIFY:
 	case KTGT_OP_WRITE:
 	case KTGT_OP_WRITE_SAME:
 		r->excl = false;
@@ -93,7 +99,11 @@ bool ktgt_range_lock(struct ktgt_cmd *cmd)
 		return true;
 	spin_lock_irqsave(&lun->range_lock, flags);
 	list_add_tail(&r->node, &lun->ranges);
-	r->granted = range_free(lun, r);
+	if (r->excl)
+		lun->nr_excl++;
+	r->granted = (!r->excl && !lun->nr_excl) || range_free(lun, r);
+	if (!r->granted)
+		lun->nr_waiting++;
 	spin_unlock_irqrestore(&lun->range_lock, flags);
 	return r->granted;
 }
@@ -122,14 +132,19 @@ void ktgt_range_unlock(struct ktgt_cmd *cmd)
 		return;
 	spin_lock_irqsave(&lun->range_lock, flags);
 	list_del_init(&r->node);
+	if (r->excl)
+		lun->nr_excl--;
 	list_for_each_entry(o, &lun->ranges, node) {
+		if (!lun->nr_waiting)
+			break;
 		if (o->granted || !range_free(lun, o))
 			continue;
 		o->granted = true;
+		lun->nr_waiting--;
 		next = container_of(o, struct ktgt_cmd, range);
 		/* the backend may sleep, and this may be a bio completion */
 		INIT_WORK(&next->work, range_granted_work);
-		queue_work(ktgt_io_wq, &next->work);
+		ktgt_conn_queue(next->conn, &next->work);
 	}
 	spin_unlock_irqrestore(&lun->range_lock, flags);
 }

@@ -26,8 +26,11 @@ ROFILE=/tmp/ktgt-scsi-lun3.img
 # Both LUNs: the commands whose execution depends on the backend.
 BACKEND_SUITES=(
 	SCSI.Verify10 SCSI.WriteVerify16 SCSI.Unmap SCSI.WriteSame10
-	SCSI.CompareAndWrite SCSI.GetLBAStatus
+	SCSI.CompareAndWrite
 )
+# The file LUN only: libiscsi's UnmapSingle is wrong with more than one
+# logical block per physical block (brd's is a page); Documentation/conformance.rst
+FILE_SUITES=(SCSI.GetLBAStatus)
 # The block device LUN only: parsing and emulation, the same for any backend.
 EMUL_SUITES=(
 	SCSI.Verify12 SCSI.Verify16 SCSI.WriteVerify10 SCSI.WriteVerify12
@@ -41,6 +44,7 @@ EMUL_SUITES=(
 if [ -n "${KTGT_SCSI_SUITES+set}" ]; then
 	read -ra BACKEND_SUITES <<<"$KTGT_SCSI_SUITES"
 	EMUL_SUITES=()
+	FILE_SUITES=()
 fi
 
 diag "target $TARGET_KIND, kernel $(uname -r)"
@@ -71,6 +75,9 @@ run_suite() {
 
 for suite in "${BACKEND_SUITES[@]}"; do
 	run_suite 1 "$suite"
+	run_suite 2 "$suite"
+done
+for suite in "${FILE_SUITES[@]}"; do
 	run_suite 2 "$suite"
 done
 for suite in "${EMUL_SUITES[@]}"; do
@@ -182,8 +189,8 @@ if true; then
 	if d=$(iscsi_disk "$IQN" 2); then
 		check "LUN 2 ($d): sd discards with UNMAP, the file reads back zeros" \
 			discard_zeroes "$d"
-		check "LUN 2: physical block is the file's filesystem block ($(stat -f -c %S /tmp))" \
-			same_physical_block "$d" "$(stat -f -c %S /tmp)"
+		check "LUN 2: a file's physical block is its logical block, 512" \
+			same_physical_block "$d" 512
 	else
 		not_ok "LUN 2 has a disk"
 	fi
