@@ -19,6 +19,7 @@
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -58,6 +59,28 @@ extern struct ktgt_live_objects ktgt_live;
 struct ktgt_cmd;
 struct ktgt_lun;
 
+/*
+ * I/O counters (KTGT_A_STATS_*). A session's are written only by its
+ * connection's io_work; a LUN's are per CPU, as many sessions write them.
+ */
+struct ktgt_io_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t cmds;
+	u64_stats_t read_bytes;
+	u64_stats_t write_bytes;
+	u64_stats_t errors;
+	u64_stats_t latency_ns;
+};
+
+/* a consistent read of struct ktgt_io_stats */
+struct ktgt_io_totals {
+	u64 cmds;
+	u64 read_bytes;
+	u64 write_bytes;
+	u64 errors;
+	u64 latency_ns;
+};
+
 /**
  * struct ktgt_backend_ops - how a LUN's data is stored
  * @name: shown to the admin
@@ -94,6 +117,7 @@ struct ktgt_lun {
 	bool lbprz;			/* unmapped blocks read back as zeros */
 	char serial[33];
 	u8 naa[8];
+	struct ktgt_io_stats __percpu *stats;
 };
 
 struct ktgt_acl {
@@ -146,6 +170,7 @@ struct ktgt_target {
 	struct list_head sessions;
 	wait_queue_head_t sess_wq;	/* woken when a session goes away */
 	bool removed;			/* under sess_lock: no new sessions */
+	u32 draining;			/* under sess_lock: no new sessions while > 0 */
 };
 
 struct ktgt_session {
@@ -162,6 +187,7 @@ struct ktgt_session {
 	u32 exp_cmdsn;
 	u32 outstanding;		/* commands taken in, not answered */
 	struct ktgt_conn *conn;		/* one connection per session */
+	struct ktgt_io_stats stats;
 };
 
 enum ktgt_conn_state {
@@ -309,6 +335,7 @@ struct ktgt_cmd {
 	u8 sense[SCSI_SENSE_LEN];
 	blk_status_t io_status;
 	atomic_t bios;			/* bdev: bios still in flight */
+	u64 start_ns;			/* when the command arrived, for latency */
 };
 
 /* a PDU on the transmit queue */
@@ -338,7 +365,7 @@ void ktgt_tsih_free(int tsih);
 /* target.c */
 struct ktgt_target *ktgt_target_find(const char *name);
 int ktgt_target_add(const char *name, struct netlink_ext_ack *extack);
-int ktgt_target_del(struct ktgt_target *t);
+int ktgt_target_del(struct ktgt_target *t, bool force, struct netlink_ext_ack *extack);
 void ktgt_target_put(struct ktgt_target *t);
 void ktgt_targets_destroy(void);
 int ktgt_target_portal_add(struct ktgt_target *t, const struct sockaddr_storage *ss,
@@ -347,7 +374,13 @@ int ktgt_target_portal_del(struct ktgt_target *t, const struct sockaddr_storage 
 bool ktgt_target_has_portal(struct ktgt_target *t, struct ktgt_portal *p);
 int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 		 bool write_cache, struct netlink_ext_ack *extack);
-int ktgt_lun_del(struct ktgt_target *t, u64 id);
+int ktgt_lun_del(struct ktgt_target *t, u64 id, bool force, struct netlink_ext_ack *extack);
+int ktgt_lun_set(struct ktgt_lun *lun, int readonly, int write_cache, bool resize,
+		 struct netlink_ext_ack *extack);
+void ktgt_lun_capacity_changed(struct ktgt_lun *lun);
+void ktgt_stats_cmd_done(struct ktgt_cmd *cmd);
+void ktgt_stats_read(const struct ktgt_io_stats *s, struct ktgt_io_totals *out);
+void ktgt_lun_stats_read(struct ktgt_lun *lun, struct ktgt_io_totals *out);
 struct ktgt_lun *ktgt_lun_get(struct ktgt_target *t, u64 id);
 void ktgt_lun_put(struct ktgt_lun *lun);
 int ktgt_acl_add(struct ktgt_target *t, const char *name);
@@ -396,6 +429,7 @@ int ktgt_ffp_data(struct ktgt_conn *conn);
 void ktgt_cmdsn_window(struct ktgt_session *sess, u32 *exp_cmdsn, u32 *max_cmdsn);
 void ktgt_cmdsn_release(struct ktgt_session *sess);
 void ktgt_sessions_kill(struct ktgt_target *t);
+int ktgt_session_logout(struct ktgt_target *t, u16 tsih);
 void ktgt_send_async_logout(struct ktgt_conn *conn);
 void ktgt_logout_flush(struct ktgt_conn *conn);
 void ktgt_tmf_task_done(struct ktgt_conn *conn);
@@ -429,5 +463,7 @@ struct page *ktgt_write_same_page(struct ktgt_cmd *cmd);
 /* netlink.c */
 int ktgt_netlink_init(void);
 void ktgt_netlink_exit(void);
+void ktgt_nl_notify_session(u8 cmd, struct ktgt_session *sess, gfp_t gfp);
+void ktgt_nl_notify_lun(u8 cmd, struct ktgt_lun *lun);
 
 #endif /* KTGT_H */

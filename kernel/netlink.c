@@ -28,6 +28,18 @@ static const struct nla_policy ktgt_lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_SIZE] = { .type = NLA_REJECT },
 	[KTGT_A_LUN_BLOCK_SIZE] = { .type = NLA_REJECT },
 	[KTGT_A_LUN_BACKEND] = { .type = NLA_REJECT },
+	[KTGT_A_LUN_RESIZE] = { .type = NLA_FLAG },
+	[KTGT_A_LUN_STATS] = { .type = NLA_REJECT },
+};
+
+/* requests name a session by TSIH; the rest is read only */
+static const struct nla_policy ktgt_session_policy[KTGT_A_SESSION_MAX + 1] = {
+	[KTGT_A_SESSION_TSIH] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KTGT_A_SESSION_ISID] = { .type = NLA_REJECT },
+	[KTGT_A_SESSION_INITIATOR] = { .type = NLA_REJECT },
+	[KTGT_A_SESSION_CONN] = { .type = NLA_REJECT },
+	[KTGT_A_SESSION_PARAMS] = { .type = NLA_REJECT },
+	[KTGT_A_SESSION_STATS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy ktgt_acl_policy[KTGT_A_ACL_MAX + 1] = {
@@ -67,9 +79,10 @@ static const struct nla_policy ktgt_target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_PORTAL] = NLA_POLICY_NESTED(ktgt_portal_policy),
 	[KTGT_A_TARGET_LUN] = NLA_POLICY_NESTED(ktgt_lun_policy),
 	[KTGT_A_TARGET_ACL] = NLA_POLICY_NESTED(ktgt_acl_policy),
-	[KTGT_A_TARGET_SESSION] = { .type = NLA_REJECT },
+	[KTGT_A_TARGET_SESSION] = NLA_POLICY_NESTED(ktgt_session_policy),
 	[KTGT_A_TARGET_ACCOUNT] = NLA_POLICY_NESTED(ktgt_account_policy),
 	[KTGT_A_TARGET_PARAMS] = NLA_POLICY_NESTED(ktgt_params_policy),
+	[KTGT_A_TARGET_FORCE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ktgt_policy[KTGT_A_MAX + 1] = {
@@ -175,40 +188,71 @@ static int fill_params(struct sk_buff *skb, int attr, const struct ktgt_params *
 	return 0;
 }
 
-static int fill_luns(struct sk_buff *skb, struct ktgt_target *t)
+static int fill_stats(struct sk_buff *skb, int attr, const struct ktgt_io_totals *v)
 {
-	struct ktgt_lun *lun;
-	struct nlattr *nest;
-	unsigned long id;
+	struct nlattr *nest = nla_nest_start(skb, attr);
 
-	xa_for_each(&t->luns, id, lun) {
-		nest = nla_nest_start(skb, KTGT_A_TARGET_LUN);
-		if (!nest ||
-		    nla_put_u64_64bit(skb, KTGT_A_LUN_ID, id, KTGT_A_LUN_PAD) ||
-		    nla_put_string(skb, KTGT_A_LUN_PATH, lun->path) ||
-		    nla_put_u8(skb, KTGT_A_LUN_READONLY, lun->readonly) ||
-		    nla_put_u8(skb, KTGT_A_LUN_WRITE_CACHE, lun->write_cache) ||
-		    nla_put_u64_64bit(skb, KTGT_A_LUN_SIZE, lun->nr_blocks << lun->block_shift,
-				      KTGT_A_LUN_PAD) ||
-		    nla_put_u32(skb, KTGT_A_LUN_BLOCK_SIZE, 1u << lun->block_shift) ||
-		    nla_put_u32(skb, KTGT_A_LUN_BACKEND, lun->ops->type))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
+	if (!nest ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_CMDS, v->cmds, KTGT_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_READ_BYTES, v->read_bytes, KTGT_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_WRITE_BYTES, v->write_bytes, KTGT_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_ERRORS, v->errors, KTGT_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_LATENCY_US, div_u64(v->latency_ns, NSEC_PER_USEC),
+			      KTGT_A_STATS_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
 	return 0;
 }
 
+/* one LUN as GET shows it, in replies and notifications */
+static int fill_lun(struct sk_buff *skb, struct ktgt_lun *lun)
+{
+	struct ktgt_io_totals v;
+	struct nlattr *nest;
+
+	ktgt_lun_stats_read(lun, &v);
+	nest = nla_nest_start(skb, KTGT_A_TARGET_LUN);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, KTGT_A_LUN_ID, lun->id, KTGT_A_LUN_PAD) ||
+	    nla_put_string(skb, KTGT_A_LUN_PATH, lun->path) ||
+	    nla_put_u8(skb, KTGT_A_LUN_READONLY, READ_ONCE(lun->readonly)) ||
+	    nla_put_u8(skb, KTGT_A_LUN_WRITE_CACHE, READ_ONCE(lun->write_cache)) ||
+	    nla_put_u64_64bit(skb, KTGT_A_LUN_SIZE,
+			      READ_ONCE(lun->nr_blocks) << lun->block_shift, KTGT_A_LUN_PAD) ||
+	    nla_put_u32(skb, KTGT_A_LUN_BLOCK_SIZE, 1u << lun->block_shift) ||
+	    nla_put_u32(skb, KTGT_A_LUN_BACKEND, lun->ops->type) ||
+	    fill_stats(skb, KTGT_A_LUN_STATS, &v))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_luns(struct sk_buff *skb, struct ktgt_target *t)
+{
+	struct ktgt_lun *lun;
+	unsigned long id;
+
+	xa_for_each(&t->luns, id, lun)
+		if (fill_lun(skb, lun))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* Context: the session is held in its target's list (sess_lock) or by its connection */
 static int fill_session(struct sk_buff *skb, struct ktgt_session *sess)
 {
 	struct ktgt_conn *conn = sess->conn;
 	struct nlattr *nest, *cnest;
+	struct ktgt_io_totals v;
 
+	ktgt_stats_read(&sess->stats, &v);
 	nest = nla_nest_start(skb, KTGT_A_TARGET_SESSION);
 	if (!nest ||
 	    nla_put_u16(skb, KTGT_A_SESSION_TSIH, sess->tsih) ||
 	    nla_put_u64_64bit(skb, KTGT_A_SESSION_ISID, sess->isid, KTGT_A_SESSION_PAD) ||
 	    nla_put_string(skb, KTGT_A_SESSION_INITIATOR, sess->initiator) ||
-	    fill_params(skb, KTGT_A_SESSION_PARAMS, &sess->params, true))
+	    fill_params(skb, KTGT_A_SESSION_PARAMS, &sess->params, true) ||
+	    fill_stats(skb, KTGT_A_SESSION_STATS, &v))
 		return -EMSGSIZE;
 	cnest = nla_nest_start(skb, KTGT_A_SESSION_CONN);
 	if (!cnest || nla_put_u16(skb, KTGT_A_CONN_CID, conn->cid) ||
@@ -221,7 +265,7 @@ static int fill_session(struct sk_buff *skb, struct ktgt_session *sess)
 }
 
 static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u32 seq,
-		       int flags)
+		       int flags, u8 cmd)
 {
 	struct ktgt_target_portal *tp;
 	struct ktgt_account *acct;
@@ -232,7 +276,7 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 	int ret;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	hdr = genlmsg_put(skb, portid, seq, &ktgt_family, flags, KTGT_CMD_TARGET_GET);
+	hdr = genlmsg_put(skb, portid, seq, &ktgt_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, KTGT_A_TARGET);
@@ -286,6 +330,128 @@ out_cancel:
 	return -EMSGSIZE;
 }
 
+/* a session as its own message: do and dump of SESSION_GET, and notifications */
+static int fill_target_session(struct sk_buff *skb, struct ktgt_target *t,
+			       struct ktgt_session *sess, u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &ktgt_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, KTGT_A_TARGET);
+	if (!nest || nla_put_string(skb, KTGT_A_TARGET_NAME, t->name) ||
+	    nla_put_u32(skb, KTGT_A_TARGET_TID, t->tid) || fill_session(skb, sess)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * Notifications on the "events" group. A configuration change is sent as
+ * the command that made it, a login, logout or reinstatement as a *_NTF
+ * command; either way with one target nest in the GET layout holding the
+ * target's name and TID and the object concerned (CHAP secrets left out).
+ * ktgt_nl_live, read under RCU, keeps them away from a family being
+ * unregistered.
+ */
+static bool ktgt_nl_live;
+
+struct ktgt_ntf {
+	struct sk_buff *skb;
+	void *hdr;
+	struct nlattr *nest;
+};
+
+static bool ntf_wanted(void)
+{
+	return READ_ONCE(ktgt_nl_live) && genl_has_listeners(&ktgt_family, &init_net, 0);
+}
+
+static void ntf_multicast(struct sk_buff *skb)
+{
+	rcu_read_lock();
+	if (READ_ONCE(ktgt_nl_live))
+		genlmsg_multicast(&ktgt_family, skb, 0, 0, GFP_ATOMIC);
+	else
+		nlmsg_free(skb);
+	rcu_read_unlock();
+}
+
+static bool ntf_start(struct ktgt_ntf *n, u8 cmd, struct ktgt_target *t)
+{
+	if (!ntf_wanted())
+		return false;
+	n->skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!n->skb)
+		goto out_lost;
+	n->hdr = genlmsg_put(n->skb, 0, 0, &ktgt_family, 0, cmd);
+	n->nest = n->hdr ? nla_nest_start(n->skb, KTGT_A_TARGET) : NULL;
+	if (!n->nest || nla_put_string(n->skb, KTGT_A_TARGET_NAME, t->name) ||
+	    nla_put_u32(n->skb, KTGT_A_TARGET_TID, t->tid)) {
+		nlmsg_free(n->skb);
+		goto out_lost;
+	}
+	return true;
+
+out_lost:
+	pr_warn_ratelimited("event %u of target %s not sent\n", cmd, t->name);
+	return false;
+}
+
+/* @err: filling the object failed, or the change did not happen */
+static void ntf_end(struct ktgt_ntf *n, int err)
+{
+	if (err) {
+		nlmsg_free(n->skb);
+		return;
+	}
+	nla_nest_end(n->skb, n->nest);
+	genlmsg_end(n->skb, n->hdr);
+	ntf_multicast(n->skb);
+}
+
+/**
+ * ktgt_nl_notify_session() - tell listeners about a login, logout or reinstatement
+ * @cmd: KTGT_CMD_LOGIN_NTF, KTGT_CMD_LOGOUT_NTF or KTGT_CMD_REINSTATE_NTF
+ * @sess: a session of a target (not discovery), with its connection
+ * @gfp: GFP_ATOMIC under a spinlock
+ */
+void ktgt_nl_notify_session(u8 cmd, struct ktgt_session *sess, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	if (!ntf_wanted())
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (skb && !fill_target_session(skb, sess->target, sess, 0, 0, 0, cmd)) {
+		ntf_multicast(skb);
+		return;
+	}
+	nlmsg_free(skb);
+	pr_warn_ratelimited("event %u of session %u not sent\n", cmd, sess->tsih);
+}
+
+/**
+ * ktgt_nl_notify_lun() - tell listeners a LUN was added, changed or removed
+ * @cmd: KTGT_CMD_LUN_ADD, KTGT_CMD_LUN_SET or KTGT_CMD_LUN_DEL
+ * @lun: the LUN (still referenced when removed)
+ *
+ * Context: ktgt_cfg_mutex held.
+ */
+void ktgt_nl_notify_lun(u8 cmd, struct ktgt_lun *lun)
+{
+	struct ktgt_ntf n;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	if (ntf_start(&n, cmd, lun->target))
+		ntf_end(&n, fill_lun(n.skb, lun));
+}
+
 static int ktgt_nl_target_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
@@ -301,12 +467,35 @@ static int ktgt_nl_target_add(struct sk_buff *skb, struct genl_info *info)
 				    "not an iSCSI name (iqn./eui./naa., lower case, digits, '-', '.', ':')");
 		return -EINVAL;
 	}
-	return ktgt_target_add(name, info->extack);
+	ret = ktgt_target_add(name, info->extack);
+	if (!ret) {
+		struct ktgt_target *t = ktgt_target_find(name);
+		struct ktgt_ntf n;
+
+		if (ntf_start(&n, KTGT_CMD_TARGET_ADD, t))
+			ntf_end(&n, 0);
+	}
+	return ret;
 }
 
 static int ktgt_nl_target_del(struct sk_buff *skb, struct genl_info *info)
 {
-	return ktgt_target_del(info->user_ptr[0]);
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	bool ntf, force;
+	struct ktgt_ntf n;
+	int ret;
+
+	ret = parse_target(info, tb);
+	if (ret)
+		return ret;
+	force = nla_get_flag(tb[KTGT_A_TARGET_FORCE]);
+	/* the notification names the target, which is gone afterwards */
+	ntf = ntf_start(&n, KTGT_CMD_TARGET_DEL, t);
+	ret = ktgt_target_del(t, force, info->extack);
+	if (ntf)
+		ntf_end(&n, ret);
+	return ret;
 }
 
 static int ktgt_nl_target_get(struct sk_buff *skb, struct genl_info *info)
@@ -317,7 +506,8 @@ static int ktgt_nl_target_get(struct sk_buff *skb, struct genl_info *info)
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = fill_target(msg, info->user_ptr[0], info->snd_portid, info->snd_seq, 0);
+	ret = fill_target(msg, info->user_ptr[0], info->snd_portid, info->snd_seq, 0,
+			  KTGT_CMD_TARGET_GET);
 	if (ret) {
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG_MOD(info->extack, "target too large for one message");
@@ -337,7 +527,7 @@ static int ktgt_nl_target_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (t->tid <= cb->args[0])
 			continue;
 		ret = fill_target(skb, t, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-				  NLM_F_MULTI);
+				  NLM_F_MULTI, KTGT_CMD_TARGET_GET);
 		if (ret)
 			break;
 		cb->args[0] = t->tid;
@@ -400,17 +590,57 @@ static int ktgt_nl_portal(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
 	struct ktgt_target *t = info->user_ptr[0];
 	struct sockaddr_storage ss;
+	struct ktgt_ntf n;
+	struct nlattr *sub;
 	int ret;
 
 	ret = parse_target(info, tb) ?: parse_portal(info, tb, &ss);
 	if (ret)
 		return ret;
-	if (info->genlhdr->cmd == KTGT_CMD_PORTAL_ADD)
-		return ktgt_target_portal_add(t, &ss, info->extack);
-	ret = ktgt_target_portal_del(t, &ss);
+	if (info->genlhdr->cmd == KTGT_CMD_PORTAL_ADD) {
+		ret = ktgt_target_portal_add(t, &ss, info->extack);
+	} else {
+		ret = ktgt_target_portal_del(t, &ss);
+		if (ret)
+			NL_SET_ERR_MSG_MOD(info->extack, "portal not bound to this target");
+	}
 	if (ret)
-		NL_SET_ERR_MSG_MOD(info->extack, "portal not bound to this target");
-	return ret;
+		return ret;
+	if (ntf_start(&n, info->genlhdr->cmd, t)) {
+		sub = nla_nest_start(n.skb, KTGT_A_TARGET_PORTAL);
+		ret = !sub || put_addr(n.skb, KTGT_A_PORTAL_ADDR, KTGT_A_PORTAL_PORT, &ss);
+		if (!ret)
+			nla_nest_end(n.skb, sub);
+		ntf_end(&n, ret);
+	}
+	return 0;
+}
+
+static int lun_set(struct ktgt_target *t, u64 id, struct nlattr **lt, struct genl_info *info)
+{
+	int readonly = -1, write_cache = -1;
+	bool resize = nla_get_flag(lt[KTGT_A_LUN_RESIZE]);
+	struct ktgt_lun *lun = xa_load(&t->luns, id);
+
+	if (!lun) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_ID], "no such LUN");
+		return -ENOENT;
+	}
+	if (lt[KTGT_A_LUN_PATH]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_PATH],
+				    "the backing store cannot change; delete the LUN and add it");
+		return -EINVAL;
+	}
+	if (lt[KTGT_A_LUN_READONLY])
+		readonly = nla_get_u8(lt[KTGT_A_LUN_READONLY]);
+	if (lt[KTGT_A_LUN_WRITE_CACHE])
+		write_cache = nla_get_u8(lt[KTGT_A_LUN_WRITE_CACHE]);
+	if (readonly < 0 && write_cache < 0 && !resize) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "nothing to change: give readonly, write-cache or resize");
+		return -EINVAL;
+	}
+	return ktgt_lun_set(lun, readonly, write_cache, resize, info->extack);
 }
 
 static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
@@ -439,11 +669,13 @@ static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
 	id = nla_get_u64(lt[KTGT_A_LUN_ID]);
 
 	if (info->genlhdr->cmd == KTGT_CMD_LUN_DEL) {
-		ret = ktgt_lun_del(t, id);
-		if (ret)
-			NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_ID], "no such LUN");
+		ret = ktgt_lun_del(t, id, nla_get_flag(tb[KTGT_A_TARGET_FORCE]), info->extack);
+		if (ret == -ENOENT)
+			NL_SET_BAD_ATTR(info->extack, lt[KTGT_A_LUN_ID]);
 		return ret;
 	}
+	if (info->genlhdr->cmd == KTGT_CMD_LUN_SET)
+		return lun_set(t, id, lt, info);
 
 	if (NL_REQ_ATTR_CHECK(info->extack, tb[KTGT_A_TARGET_LUN], lt, KTGT_A_LUN_PATH)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "backing store path missing");
@@ -455,6 +687,37 @@ static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
 		write_cache = nla_get_u8(lt[KTGT_A_LUN_WRITE_CACHE]);
 	return ktgt_lun_add(t, id, nla_data(lt[KTGT_A_LUN_PATH]), readonly, write_cache,
 			    info->extack);
+}
+
+static void ntf_acl(u8 cmd, struct ktgt_target *t, const char *name)
+{
+	struct ktgt_ntf n;
+	struct nlattr *sub;
+	int err;
+
+	if (!ntf_start(&n, cmd, t))
+		return;
+	sub = nla_nest_start(n.skb, KTGT_A_TARGET_ACL);
+	err = !sub || nla_put_string(n.skb, KTGT_A_ACL_INITIATOR, name);
+	if (!err)
+		nla_nest_end(n.skb, sub);
+	ntf_end(&n, err);
+}
+
+static void ntf_account(u8 cmd, struct ktgt_target *t, const char *user, bool outgoing)
+{
+	struct ktgt_ntf n;
+	struct nlattr *sub;
+	int err;
+
+	if (!ntf_start(&n, cmd, t))
+		return;
+	sub = nla_nest_start(n.skb, KTGT_A_TARGET_ACCOUNT);
+	err = !sub || nla_put_string(n.skb, KTGT_A_ACCOUNT_USER, user) ||
+	      (outgoing && nla_put_flag(n.skb, KTGT_A_ACCOUNT_OUTGOING));
+	if (!err)
+		nla_nest_end(n.skb, sub);
+	ntf_end(&n, err);
 }
 
 static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
@@ -486,16 +749,18 @@ static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
 		if (ret)
 			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
 					    "no such ACL entry");
-		return ret;
-	}
-	if (strcmp(name, "ALL") && !iscsi_name_valid(name)) {
+	} else if (strcmp(name, "ALL") && !iscsi_name_valid(name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
 				    "not ALL nor an iSCSI name");
-		return -EINVAL;
+		ret = -EINVAL;
+	} else {
+		ret = ktgt_acl_add(t, name);
+		if (ret == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
+					    "ACL entry exists");
 	}
-	ret = ktgt_acl_add(t, name);
-	if (ret == -EEXIST)
-		NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR], "ACL entry exists");
+	if (!ret)
+		ntf_acl(info->genlhdr->cmd, t, name);
 	return ret;
 }
 
@@ -531,6 +796,8 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 		ret = ktgt_account_del(t, user, outgoing);
 		if (ret)
 			NL_SET_ERR_MSG_MOD(info->extack, "no such account");
+		else
+			ntf_account(KTGT_CMD_ACCOUNT_DEL, t, user, outgoing);
 		return ret;
 	}
 	if (!*user || !at[KTGT_A_ACCOUNT_SECRET]) {
@@ -538,8 +805,11 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 				    "user name and secret needed");
 		return -EINVAL;
 	}
-	return ktgt_account_add(t, user, nla_data(at[KTGT_A_ACCOUNT_SECRET]),
-				nla_len(at[KTGT_A_ACCOUNT_SECRET]), outgoing, info->extack);
+	ret = ktgt_account_add(t, user, nla_data(at[KTGT_A_ACCOUNT_SECRET]),
+			       nla_len(at[KTGT_A_ACCOUNT_SECRET]), outgoing, info->extack);
+	if (!ret)
+		ntf_account(KTGT_CMD_ACCOUNT_ADD, t, user, outgoing);
+	return ret;
 }
 
 static void set_u32(struct nlattr **pt, int attr, u32 *field)
@@ -559,6 +829,7 @@ static int ktgt_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *pt[KTGT_A_PARAMS_MAX + 1];
 	struct ktgt_target *t = info->user_ptr[0];
 	struct ktgt_params p = t->params;
+	struct ktgt_ntf n;
 	int ret;
 
 	ret = parse_target(info, tb);
@@ -590,7 +861,148 @@ static int ktgt_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	t->params = p;
+	if (ntf_start(&n, KTGT_CMD_TARGET_SET, t))
+		ntf_end(&n, fill_params(n.skb, KTGT_A_TARGET_PARAMS, &p, false));
 	return 0;
+}
+
+static int parse_tsih(struct genl_info *info, struct nlattr **tb, u16 *tsih)
+{
+	struct nlattr *st[KTGT_A_SESSION_MAX + 1];
+	int ret;
+
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb,
+			      KTGT_A_TARGET_SESSION)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "session missing");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(st, KTGT_A_SESSION_MAX, tb[KTGT_A_TARGET_SESSION],
+			       ktgt_session_policy, info->extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(info->extack, tb[KTGT_A_TARGET_SESSION], st,
+			      KTGT_A_SESSION_TSIH)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "TSIH missing");
+		return -EINVAL;
+	}
+	*tsih = nla_get_u16(st[KTGT_A_SESSION_TSIH]);
+	return 0;
+}
+
+static struct ktgt_session *session_find(struct ktgt_target *t, u16 tsih)
+{
+	struct ktgt_session *sess;
+
+	lockdep_assert_held(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		if (sess->tsih == tsih)
+			return sess;
+	return NULL;
+}
+
+static int ktgt_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	struct ktgt_session *sess;
+	struct sk_buff *msg;
+	u16 tsih;
+	int ret;
+
+	ret = parse_target(info, tb) ?: parse_tsih(info, tb, &tsih);
+	if (ret)
+		return ret;
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	spin_lock(&t->sess_lock);
+	sess = session_find(t, tsih);
+	ret = sess ? fill_target_session(msg, t, sess, info->snd_portid, info->snd_seq, 0,
+					 KTGT_CMD_SESSION_GET) : -ENOENT;
+	spin_unlock(&t->sess_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_SESSION],
+					    "no such session");
+		else
+			NL_SET_ERR_MSG_MOD(info->extack, "session too large for one message");
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* the session of @t with the smallest TSIH above @after, or NULL */
+static struct ktgt_session *session_next(struct ktgt_target *t, u16 after)
+{
+	struct ktgt_session *sess, *next = NULL;
+
+	lockdep_assert_held(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		if (sess->tsih > after && (!next || sess->tsih < next->tsih))
+			next = sess;
+	return next;
+}
+
+/*
+ * cb->args[0]: the TID of the target being dumped, args[1]: the last TSIH
+ * sent from it. TIDs only grow and each target's sessions go out in TSIH
+ * order, so sessions that come or go between calls do not shift the rest.
+ */
+static int ktgt_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ktgt_session *sess;
+	struct ktgt_target *t;
+	int ret = 0;
+
+	mutex_lock(&ktgt_cfg_mutex);
+	list_for_each_entry(t, &ktgt_targets, node) {
+		if (t->tid < cb->args[0])
+			continue;
+		if (t->tid > cb->args[0]) {
+			cb->args[0] = t->tid;
+			cb->args[1] = 0;
+		}
+		do {
+			spin_lock(&t->sess_lock);
+			sess = session_next(t, cb->args[1]);
+			if (sess) {
+				ret = fill_target_session(skb, t, sess, NETLINK_CB(cb->skb).portid,
+							  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+							  KTGT_CMD_SESSION_GET);
+				if (!ret)
+					cb->args[1] = sess->tsih;
+			}
+			spin_unlock(&t->sess_lock);
+		} while (sess && !ret);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&ktgt_cfg_mutex);
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+/* the mutex is dropped while the initiator logs out: its connection may need it */
+static int ktgt_nl_session_logout(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	u16 tsih;
+	int ret;
+
+	ret = parse_target(info, tb) ?: parse_tsih(info, tb, &tsih);
+	if (ret)
+		return ret;
+	kref_get(&t->ref);
+	mutex_unlock(&ktgt_cfg_mutex);
+	ret = ktgt_session_logout(t, tsih);
+	mutex_lock(&ktgt_cfg_mutex);
+	ktgt_target_put(t);
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_SESSION], "no such session");
+	return ret;
 }
 
 static const struct genl_ops ktgt_ops[] = {
@@ -666,6 +1078,25 @@ static const struct genl_ops ktgt_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 		.internal_flags = KTGT_NL_NEED_TARGET,
 	},
+	{
+		.cmd = KTGT_CMD_SESSION_GET,
+		.doit = ktgt_nl_session_get,
+		.dumpit = ktgt_nl_session_dump,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
+	{
+		.cmd = KTGT_CMD_SESSION_LOGOUT,
+		.doit = ktgt_nl_session_logout,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
+	{
+		.cmd = KTGT_CMD_LUN_SET,
+		.doit = ktgt_nl_lun,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
 };
 
 static const struct genl_multicast_group ktgt_mcgrps[] = {
@@ -696,7 +1127,11 @@ static struct genl_family ktgt_family __ro_after_init = {
  */
 int ktgt_netlink_init(void)
 {
-	return genl_register_family(&ktgt_family);
+	int ret = genl_register_family(&ktgt_family);
+
+	if (!ret)
+		WRITE_ONCE(ktgt_nl_live, true);
+	return ret;
 }
 
 /**
@@ -704,5 +1139,8 @@ int ktgt_netlink_init(void)
  */
 void ktgt_netlink_exit(void)
 {
+	/* sessions still closing send no event to a family that is gone */
+	WRITE_ONCE(ktgt_nl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&ktgt_family);
 }

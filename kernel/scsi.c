@@ -363,6 +363,7 @@ static void cmd_respond(struct ktgt_cmd *cmd)
 	u32 datasn = 0;
 
 	cmd_retire(cmd);
+	ktgt_stats_cmd_done(cmd);
 	if (cmd->status == SAM_GOOD && cmd->cdb.dir == KTGT_DIR_READ && cmd->data_len)
 		queue_data_in(cmd);
 	else
@@ -480,6 +481,7 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	atomic_inc(&ktgt_live.cmds);
 	refcount_set(&cmd->ref, 1);
 	cmd->conn = conn;
+	cmd->start_ns = ktime_get_ns();
 	cmd->holds_slot = !(req->opcode & ISCSI_OP_IMMEDIATE);
 	cmd->itt = be32_to_cpu(req->itt);
 	cmd->edtl = be32_to_cpu(req->edtl);

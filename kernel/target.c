@@ -3,9 +3,11 @@
  * Targets, LUNs, ACLs and portal bindings: the configuration model.
  * Everything here runs under ktgt_cfg_mutex unless said otherwise.
  */
+#include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/jhash.h>
 #include <linux/netlink.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 
 #include "ktgt.h"
@@ -90,6 +92,7 @@ static void ktgt_lun_release(struct kref *ref)
 	lun->ops->close(lun);
 	filp_close(lun->file, NULL);
 	kfree(lun->path);
+	free_percpu(lun->stats);
 	kfree_rcu(lun, rcu);
 }
 
@@ -161,10 +164,15 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 	lun->id = id;
 	lun->readonly = readonly;
 	lun->write_cache = write_cache;
+	lun->stats = alloc_percpu(struct ktgt_io_stats);
+	if (!lun->stats) {
+		ret = -ENOMEM;
+		goto out_free_lun;
+	}
 	lun->path = kstrdup(path, GFP_KERNEL);
 	if (!lun->path) {
 		ret = -ENOMEM;
-		goto out_free_lun;
+		goto out_free_stats;
 	}
 
 	/* O_EXCL claims a block device; it is ignored for regular files */
@@ -208,6 +216,7 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 		goto out_close_backend;
 	pr_info("target %s: LUN %llu is %s (%s, %llu blocks of %u bytes)\n", t->name, id,
 		path, lun->ops->name, lun->nr_blocks, 1u << lun->block_shift);
+	ktgt_nl_notify_lun(KTGT_CMD_LUN_ADD, lun);
 	return 0;
 
 out_close_backend:
@@ -216,28 +225,239 @@ out_close_file:
 	filp_close(lun->file, NULL);
 out_free_path:
 	kfree(lun->path);
+out_free_stats:
+	free_percpu(lun->stats);
 out_free_lun:
 	kfree(lun);
 	return ret;
+}
+
+static u32 target_nr_sessions(struct ktgt_target *t)
+{
+	struct ktgt_session *sess;
+	u32 n = 0;
+
+	spin_lock(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		n++;
+	spin_unlock(&t->sess_lock);
+	return n;
+}
+
+/*
+ * Log every session of @t out (Async logout, then a drop) and wait until
+ * their I/O is done, with logins refused meanwhile. The mutex is dropped
+ * while waiting: connections take it to log in or answer SendTargets.
+ */
+static void target_drain(struct ktgt_target *t)
+{
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	spin_lock(&t->sess_lock);
+	t->draining++;
+	spin_unlock(&t->sess_lock);
+	kref_get(&t->ref);
+	mutex_unlock(&ktgt_cfg_mutex);
+
+	ktgt_sessions_kill(t);
+
+	mutex_lock(&ktgt_cfg_mutex);
+	spin_lock(&t->sess_lock);
+	t->draining--;
+	spin_unlock(&t->sess_lock);
+	ktgt_target_put(t);
 }
 
 /**
  * ktgt_lun_del() - unmap a LUN; commands in flight keep it alive
  * @t: target
  * @id: LUN number
+ * @force: with sessions logged in, log them out and wait for their I/O
+ * @extack: for error messages
  *
- * Return: 0 or -ENOENT.
+ * Return: 0, -ENOENT, or -EBUSY when the target has sessions and @force
+ * is not set.
  */
-int ktgt_lun_del(struct ktgt_target *t, u64 id)
+int ktgt_lun_del(struct ktgt_target *t, u64 id, bool force, struct netlink_ext_ack *extack)
 {
 	struct ktgt_lun *lun;
+	u32 busy;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	lun = xa_erase(&t->luns, id);
-	if (!lun)
+	if (!xa_load(&t->luns, id)) {
+		NL_SET_ERR_MSG_MOD(extack, "no such LUN");
 		return -ENOENT;
+	}
+	busy = target_nr_sessions(t);
+	if (busy && !force) {
+		ktgt_extack_fmt(extack, "the target has sessions; force logs them out",
+				"the target has %u session%s; force logs them out", busy,
+				busy == 1 ? "" : "s");
+		return -EBUSY;
+	}
+	/* gone for new commands first; the drain then waits for the others */
+	lun = xa_erase(&t->luns, id);
+	if (busy)
+		target_drain(t);
+	ktgt_nl_notify_lun(KTGT_CMD_LUN_DEL, lun);
 	ktgt_lun_put(lun);
 	return 0;
+}
+
+/**
+ * ktgt_lun_capacity_changed() - the LUN's size changed under the initiators
+ * @lun: the LUN, with its new nr_blocks
+ *
+ * The place where a CAPACITY DATA HAS CHANGED unit attention is raised;
+ * for now it logs the change and tells netlink listeners.
+ *
+ * Context: ktgt_cfg_mutex held.
+ */
+void ktgt_lun_capacity_changed(struct ktgt_lun *lun)
+{
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	pr_info("target %s: LUN %llu has now %llu blocks\n", lun->target->name, lun->id,
+		READ_ONCE(lun->nr_blocks));
+}
+
+static int lun_resize(struct ktgt_lun *lun, struct netlink_ext_ack *extack)
+{
+	u64 bytes, nr;
+
+	if (lun->bdev) {
+		bytes = bdev_nr_bytes(lun->bdev);
+	} else if (lun->file && S_ISREG(file_inode(lun->file)->i_mode)) {
+		bytes = i_size_read(file_inode(lun->file));
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "this backing store has no size to read again");
+		return -EOPNOTSUPP;
+	}
+	nr = bytes >> lun->block_shift;
+	if (!nr) {
+		NL_SET_ERR_MSG_MOD(extack, "backing store is empty now");
+		return -EINVAL;
+	}
+	if (nr == lun->nr_blocks)
+		return 0;
+	WRITE_ONCE(lun->nr_blocks, nr);
+	ktgt_lun_capacity_changed(lun);
+	return 0;
+}
+
+/**
+ * ktgt_lun_set() - change a LUN's flags, or take its new size
+ * @lun: the LUN
+ * @readonly: 0 or 1, or -1 to leave it
+ * @write_cache: 0 or 1, or -1 to leave it
+ * @resize: read the backing store's size again
+ * @extack: for error messages
+ *
+ * Context: ktgt_cfg_mutex held.
+ * Return: 0 or a negative errno.
+ */
+int ktgt_lun_set(struct ktgt_lun *lun, int readonly, int write_cache, bool resize,
+		 struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	/* the store was opened read-only: it cannot take writes now */
+	if (readonly == 0 && !(lun->file->f_mode & FMODE_WRITE)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the LUN was added read-only; delete it and add it writable");
+		return -EPERM;
+	}
+	if (resize) {
+		ret = lun_resize(lun, extack);
+		if (ret)
+			return ret;
+	}
+	if (readonly >= 0)
+		WRITE_ONCE(lun->readonly, readonly);
+	if (write_cache >= 0)
+		WRITE_ONCE(lun->write_cache, write_cache);
+	ktgt_nl_notify_lun(KTGT_CMD_LUN_SET, lun);
+	return 0;
+}
+
+static void stats_add(struct ktgt_io_stats *s, u64 rd, u64 wr, bool err, u64 lat)
+{
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cmds);
+	u64_stats_add(&s->read_bytes, rd);
+	u64_stats_add(&s->write_bytes, wr);
+	u64_stats_add(&s->errors, err);
+	u64_stats_add(&s->latency_ns, lat);
+	u64_stats_update_end(&s->syncp);
+}
+
+/**
+ * ktgt_stats_cmd_done() - count an answered command in its session and LUN
+ * @cmd: the command, its status decided
+ *
+ * Context: io_work of the command's connection, the only writer of the
+ * session's counters.
+ */
+void ktgt_stats_cmd_done(struct ktgt_cmd *cmd)
+{
+	u64 lat = ktime_get_ns() - cmd->start_ns, rd = 0, wr = 0;
+	bool err = cmd->status != SAM_GOOD;
+	struct ktgt_io_stats *s;
+
+	if (!err && cmd->cdb.op == KTGT_OP_READ)
+		rd = cmd->data_len;
+	else if (!err && cmd->cdb.op == KTGT_OP_WRITE)
+		wr = cmd->data_len;
+	stats_add(&cmd->conn->sess->stats, rd, wr, err, lat);
+	if (!cmd->lun)
+		return;
+	s = get_cpu_ptr(cmd->lun->stats);
+	stats_add(s, rd, wr, err, lat);
+	put_cpu_ptr(cmd->lun->stats);
+}
+
+static void stats_sum(const struct ktgt_io_stats *s, struct ktgt_io_totals *out)
+{
+	struct ktgt_io_totals v;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		v.cmds = u64_stats_read(&s->cmds);
+		v.read_bytes = u64_stats_read(&s->read_bytes);
+		v.write_bytes = u64_stats_read(&s->write_bytes);
+		v.errors = u64_stats_read(&s->errors);
+		v.latency_ns = u64_stats_read(&s->latency_ns);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+	out->cmds += v.cmds;
+	out->read_bytes += v.read_bytes;
+	out->write_bytes += v.write_bytes;
+	out->errors += v.errors;
+	out->latency_ns += v.latency_ns;
+}
+
+/**
+ * ktgt_stats_read() - read a session's counters
+ * @s: the counters
+ * @out: their values
+ */
+void ktgt_stats_read(const struct ktgt_io_stats *s, struct ktgt_io_totals *out)
+{
+	memset(out, 0, sizeof(*out));
+	stats_sum(s, out);
+}
+
+/**
+ * ktgt_lun_stats_read() - add up a LUN's per-CPU counters
+ * @lun: the LUN
+ * @out: their totals
+ */
+void ktgt_lun_stats_read(struct ktgt_lun *lun, struct ktgt_io_totals *out)
+{
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu)
+		stats_sum(per_cpu_ptr(lun->stats, cpu), out);
 }
 
 static struct ktgt_acl *acl_find(struct ktgt_target *t, const char *name)
@@ -467,26 +687,39 @@ bool ktgt_target_has_portal(struct ktgt_target *t, struct ktgt_portal *p)
 /**
  * ktgt_target_del() - remove a target, ending its sessions
  * @t: target, found under ktgt_cfg_mutex
+ * @force: end the sessions it has; without it, a target with sessions stays
+ * @extack: for error messages
  *
  * Unlinks the target so that no new login finds it, then drops the mutex
  * while sessions end: their connections' work takes the mutex to log in.
  *
  * Context: ktgt_cfg_mutex held on entry and on return.
- * Return: 0.
+ * Return: 0, or -EBUSY when it has sessions and @force is not set.
  */
-int ktgt_target_del(struct ktgt_target *t)
+int ktgt_target_del(struct ktgt_target *t, bool force, struct netlink_ext_ack *extack)
 {
 	struct ktgt_target_portal *tp, *tmp_tp;
 	struct ktgt_acl *acl, *tmp_acl;
+	struct ktgt_session *sess;
 	struct ktgt_account *acct;
 	struct ktgt_lun *lun;
 	unsigned long id;
+	u32 busy = 0;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	list_del(&t->node);
 	spin_lock(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		busy++;
+	if (busy && !force) {
+		spin_unlock(&t->sess_lock);
+		ktgt_extack_fmt(extack, "the target has sessions; force logs them out",
+				"the target has %u session%s; force logs them out", busy,
+				busy == 1 ? "" : "s");
+		return -EBUSY;
+	}
 	t->removed = true;
 	spin_unlock(&t->sess_lock);
+	list_del(&t->node);
 	kref_get(&t->ref);
 	mutex_unlock(&ktgt_cfg_mutex);
 
@@ -520,6 +753,6 @@ void ktgt_targets_destroy(void)
 
 	mutex_lock(&ktgt_cfg_mutex);
 	while ((t = list_first_entry_or_null(&ktgt_targets, struct ktgt_target, node)))
-		ktgt_target_del(t);
+		ktgt_target_del(t, true, NULL);
 	mutex_unlock(&ktgt_cfg_mutex);
 }

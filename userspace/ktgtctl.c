@@ -7,9 +7,11 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ktgt.h>
@@ -26,6 +28,10 @@
 struct ktgtctl {
 	bool json;
 	bool dry_run;
+	bool force;
+	unsigned int watch;		/* stats: seconds between reports, 0 for one */
+	const char *force_opt;		/* how --force and --watch were spelled */
+	const char *watch_opt;
 	int undo_failed;
 	struct ktgt_nl *nl;
 };
@@ -83,7 +89,8 @@ static int send_request(struct ktgtctl *c, const struct cli_cmd *cmd, const char
 /* target add|del IQN */
 static int cmd_target(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
-	struct ktgt_request req = { .name = argv[0] };
+	struct ktgtctl *c = ctx;
+	struct ktgt_request req = { .name = argv[0], .force = c->force };
 	int err = check_target_arg(argv[0]);
 
 	if (err)
@@ -161,13 +168,21 @@ static int *lun_option(struct ktgt_lun_spec *lun, const char *key)
 	return NULL;
 }
 
-/* [readonly on|off] [write-cache on|off], in any order; the last one wins */
-static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun)
+/*
+ * [readonly on|off] [write-cache on|off], in any order; the last one wins.
+ * With @set (lun set), also [resize].
+ */
+static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun, bool set)
 {
 	int i, *opt;
 	bool on;
 
 	for (i = 0; i < argc; i += 2) {
+		if (set && !strcmp(argv[i], "resize")) {
+			lun->resize = true;
+			i--;
+			continue;
+		}
 		opt = lun_option(lun, argv[i]);
 		if (!opt)
 			return cli_error(CLI_USAGE,
@@ -197,9 +212,10 @@ static int resolve_backing_store(const char *arg, char **path)
 	return CLI_OK;
 }
 
-/* lun add IQN LUN PATH [OPTIONS] and lun del IQN LUN */
+/* lun add IQN LUN PATH [OPTIONS], lun set IQN LUN OPTIONS and lun del IQN LUN */
 static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
+	struct ktgtctl *c = ctx;
 	struct ktgt_lun_spec lun = { .readonly = -1, .write_cache = -1 };
 	struct ktgt_request req = { .name = argv[0], .lun = &lun };
 	char *path = NULL;
@@ -213,10 +229,14 @@ static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 		return cli_error(CLI_USAGE, "invalid LUN '%s' (expected 0..%d)", argv[1],
 				 KTGT_LUN_MAX);
 	if (cmd->id == KTGT_CMD_LUN_ADD) {
-		err = parse_lun_options(argc - 3, argv + 3, &lun);
+		err = parse_lun_options(argc - 3, argv + 3, &lun, false);
 		if (!err)
 			err = resolve_backing_store(argv[2], &path);
 		lun.path = path;
+	} else if (cmd->id == KTGT_CMD_LUN_SET) {
+		err = parse_lun_options(argc - 2, argv + 2, &lun, true);
+	} else {
+		req.force = c->force;
 	}
 	if (!err)
 		err = send_request(ctx, cmd, "lun", &req);
@@ -273,6 +293,7 @@ static int cmd_account(const struct cli_cmd *cmd, int argc, char **argv, void *c
 struct show_ctx {
 	FILE *f;
 	struct json_writer *json;
+	const char *name;		/* only this target, or NULL */
 };
 
 static int show_one(const struct ktgt_target *t, void *arg)
@@ -323,6 +344,171 @@ static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	if (err)
 		return cli_error(CLI_ERR, "%s: %s", cmd->name, ktgt_nl_strerror(c->nl, err));
 	return CLI_OK;
+}
+
+static int session_one(const struct ktgt_target *t, void *arg)
+{
+	struct show_ctx *sc = arg;
+	size_t i;
+
+	for (i = 0; i < t->nr_sessions; i++) {
+		if (sc->name && (!t->name || strcmp(sc->name, t->name)))
+			continue;
+		if (sc->json)
+			ktgt_show_session_json(sc->json, t, &t->sessions[i]);
+		else
+			ktgt_show_session_text(sc->f, t, &t->sessions[i]);
+	}
+	return 0;
+}
+
+/* session show [IQN]: every session, from a dump of sessions */
+static int cmd_session_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	struct json_writer w;
+	struct show_ctx sc = { .json = c->json ? &w : NULL, .name = argc ? argv[0] : NULL };
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	err = sc.name ? check_target_arg(argv[0]) : CLI_OK;
+	if (!err)
+		err = connect_kernel(c);
+	if (err)
+		return err;
+	sc.f = open_memstream(&buf, &len);
+	if (!sc.f)
+		return cli_error(CLI_ERR, "%s", strerror(errno));
+	json_init(&w, sc.f, 2);
+	if (sc.json)
+		json_begin_array(sc.json, NULL);
+	err = ktgt_nl_sessions(c->nl, session_one, &sc);
+	if (sc.json)
+		json_end_array(sc.json);
+	fclose(sc.f);
+	if (!err)
+		fwrite(buf, 1, len, stdout);
+	free(buf);
+	if (err)
+		return cli_error(CLI_ERR, "session show: %s", ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
+/* session logout IQN TSIH */
+static int cmd_session_logout(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgt_request req = { .name = argv[0] };
+	unsigned long tsih;
+	char *end;
+	int err = check_target_arg(argv[0]);
+
+	if (err)
+		return err;
+	errno = 0;
+	tsih = strtoul(argv[1], &end, 0);
+	if (errno || end == argv[1] || *end || !tsih || tsih > 0xffff || argv[1][0] == '-')
+		return cli_error(CLI_USAGE, "invalid TSIH '%s' (expected 1..65535)", argv[1]);
+	req.tsih = tsih;
+	return send_request(ctx, cmd, "session", &req);
+}
+
+static int stats_one(const struct ktgt_target *t, void *arg)
+{
+	struct show_ctx *sc = arg;
+
+	if (sc->name && (!t->name || strcmp(sc->name, t->name)))
+		return 0;
+	if (sc->json)
+		ktgt_show_stats_json(sc->json, t);
+	else
+		ktgt_show_stats_text(sc->f, t);
+	return 0;
+}
+
+/* One report of stats: buffered, so that it is written whole or not at all. */
+static int stats_report(struct ktgtctl *c, const char *name)
+{
+	struct json_writer w;
+	struct show_ctx sc = { .json = c->json ? &w : NULL, .name = name };
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	sc.f = open_memstream(&buf, &len);
+	if (!sc.f)
+		return cli_error(CLI_ERR, "%s", strerror(errno));
+	/* with --watch, each report is one line of JSON */
+	json_init(&w, sc.f, c->watch ? 0 : 2);
+	if (sc.json) {
+		json_begin_object(sc.json, NULL);
+		json_uint(sc.json, "time", (uint64_t)time(NULL));
+		json_begin_array(sc.json, "targets");
+	} else if (c->watch) {
+		fprintf(sc.f, "# %lld\n", (long long)time(NULL));
+	}
+	err = ktgt_nl_get(c->nl, name, stats_one, &sc);
+	if (sc.json) {
+		json_end_array(sc.json);
+		json_end_object(sc.json);
+	}
+	fclose(sc.f);
+	if (!err) {
+		fwrite(buf, 1, len, stdout);
+		fflush(stdout);
+	}
+	free(buf);
+	if (err)
+		return cli_error(CLI_ERR, "stats: %s", ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
+/* stats [IQN], once or every --watch seconds until interrupted */
+static int cmd_stats(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	int err;
+
+	err = argc ? check_target_arg(argv[0]) : CLI_OK;
+	if (!err)
+		err = connect_kernel(c);
+	while (!err) {
+		err = stats_report(c, argc ? argv[0] : NULL);
+		if (!c->watch || err)
+			break;
+		sleep(c->watch);
+	}
+	return err;
+}
+
+static int monitor_one(uint8_t ev, const struct ktgt_target *t, void *arg)
+{
+	struct ktgtctl *c = arg;
+	struct json_writer w;
+
+	if (c->json) {
+		json_init(&w, stdout, 0);
+		ktgt_show_event_json(&w, ev, t);
+	} else {
+		ktgt_show_event_text(stdout, ev, t);
+	}
+	if (fflush(stdout) || ferror(stdout))
+		return -EIO;
+	return 0;
+}
+
+/* monitor: one line per event, until interrupted */
+static int cmd_monitor(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	int err = connect_kernel(c);
+
+	if (err)
+		return err;
+	err = ktgt_nl_monitor(c->nl, monitor_one, c);
+	if (err == -EIO)
+		return cli_error(CLI_ERR, "stdout: %s", strerror(errno));
+	return cli_error(CLI_ERR, "monitor: %s", ktgt_nl_strerror(c->nl, err));
 }
 
 static int add_running(const struct ktgt_target *t, void *arg)
@@ -511,7 +697,11 @@ static const struct cli_cmd target_cmds[] = {
 		.name = "add", .args = "IQN", .help = "create a target",
 		.run = cmd_target, .id = KTGT_CMD_TARGET_ADD, .min_args = 1, .max_args = 1,
 	}, {
-		.name = "del", .args = "IQN", .help = "delete a target and everything in it",
+		.name = "del", .args = "[--force] IQN", .help = "delete a target and everything in it",
+		.details = "A target with sessions is not deleted unless --force is given: then\n"
+			   "each initiator is asked to log out (Async logout request), and after\n"
+			   "a few seconds the connections still open are closed. The command\n"
+			   "returns once their I/O is done.\n",
 		.run = cmd_target, .id = KTGT_CMD_TARGET_DEL, .min_args = 1, .max_args = 1,
 	}, {
 		.name = "set", .args = "IQN KEY VALUE [KEY VALUE...]",
@@ -558,8 +748,19 @@ static const struct cli_cmd lun_cmds[] = {
 			   "write-cache to on.\n",
 		.run = cmd_lun, .id = KTGT_CMD_LUN_ADD, .min_args = 3, .max_args = 7,
 	}, {
-		.name = "del", .args = "IQN LUN", .help = "remove a LUN",
+		.name = "del", .args = "[--force] IQN LUN", .help = "remove a LUN",
+		.details = "With sessions logged in to the target, the LUN is not removed unless\n"
+			   "--force is given: then the sessions are asked to log out (Async\n"
+			   "logout request), and closed if they do not, and their I/O drains\n"
+			   "before the command returns.\n",
 		.run = cmd_lun, .id = KTGT_CMD_LUN_DEL, .min_args = 2, .max_args = 2,
+	}, {
+		.name = "set", .args = "IQN LUN [readonly on|off] [write-cache on|off] [resize]",
+		.help = "change a LUN's flags, or take the new size of its backing store",
+		.details = "resize reads the size of the block device or file again, after it\n"
+			   "was grown or shrunk. readonly off is refused for a LUN added\n"
+			   "read-only (its backing store is open for reading only).\n",
+		.run = cmd_lun, .id = KTGT_CMD_LUN_SET, .min_args = 3, .max_args = 7,
 	},
 	{ }
 };
@@ -598,17 +799,53 @@ static const struct cli_cmd account_cmds[] = {
 	{ }
 };
 
+static const struct cli_cmd session_cmds[] = {
+	{
+		.name = "show", .args = "[IQN]",
+		.help = "list sessions: initiator, address, ISID, TSIH, CID, keys, I/O counters",
+		.details = "With -j, print a JSON array of sessions.\n",
+		.run = cmd_session_show, .min_args = 0, .max_args = 1,
+	}, {
+		.name = "logout", .args = "IQN TSIH", .help = "make a session log out",
+		.details = "The initiator is asked to log out (Async logout request); if it has\n"
+			   "not after a few seconds, its connection is closed. The command\n"
+			   "returns once the session is gone. An initiator may log in again.\n",
+		.run = cmd_session_logout, .id = KTGT_CMD_SESSION_LOGOUT,
+		.min_args = 2, .max_args = 2,
+	},
+	{ }
+};
+
 static const struct cli_cmd top_cmds[] = {
 	{ .name = "target", .sub = target_cmds },
 	{ .name = "portal", .sub = portal_cmds },
 	{ .name = "lun", .sub = lun_cmds },
 	{ .name = "acl", .sub = acl_cmds },
 	{ .name = "account", .sub = account_cmds },
+	{ .name = "session", .sub = session_cmds },
 	{
 		.name = "show", .args = "[IQN]",
 		.help = "show one target, or all of them: sessions, portals, LUNs, accounts, ACLs",
 		.details = "With -j, print a JSON array of targets.\n",
 		.run = cmd_show, .min_args = 0, .max_args = 1,
+	}, {
+		.name = "stats", .args = "[--watch SECONDS] [IQN]",
+		.help = "I/O counters per session and per LUN",
+		.details = "One line per session and per LUN: commands, bytes read and written,\n"
+			   "errors (commands not answered GOOD), and the average latency in\n"
+			   "microseconds, from arrival to response. With --watch, a new report\n"
+			   "every SECONDS, headed by '# UNIX-TIME' (with -j, one JSON object per\n"
+			   "line).\n",
+		.run = cmd_stats, .min_args = 0, .max_args = 1,
+	}, {
+		.name = "monitor", .args = "",
+		.help = "print events as they happen: logins, logouts, configuration changes",
+		.details = "One line per event: NAME TARGET and what it concerns. Names:\n"
+			   "login, logout, reinstate (a session replaced by a new login),\n"
+			   "target-add, target-del, target-set, portal-add, portal-del,\n"
+			   "lun-add, lun-del, lun-set, acl-add, acl-del, account-add,\n"
+			   "account-del. With -j, one JSON object per line.\n",
+		.run = cmd_monitor, .min_args = 0, .max_args = 0,
 	}, {
 		.name = "load", .args = "FILE",
 		.help = "make the running targets what a tgt targets.conf file says",
@@ -633,16 +870,57 @@ static const struct cli_cmd top_cmds[] = {
 static const char options_help[] =
 	"  -j, --json     print show output as JSON\n"
 	"  -n, --dry-run  load: print the plan, change nothing\n"
+	"  -f, --force    target del, lun del: also with sessions (they are logged out)\n"
+	"  -w, --watch S  stats: report every S seconds\n"
 	"  -h, --help     show help (also after OBJECT or COMMAND)\n"
 	"  -V, --version  print the version\n";
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "dry-run", no_argument, NULL, 'n' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "watch", required_argument, NULL, 'w' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ }
 };
+
+/* How option @short_opt was written: "--long" as given, else "-x". */
+static const char *opt_spelling(char **argv, char short_opt)
+{
+	static char buf[2][3];
+	const char *arg = argv[optind - 1];
+
+	if (!strncmp(arg, "--", 2))
+		return arg;
+	if (short_opt == 'w' && !strcmp(arg, optarg ? optarg : ""))
+		arg = argv[optind - 2];	/* -w SECONDS */
+	if (!strncmp(arg, "--", 2))
+		return arg;
+	snprintf(buf[short_opt == 'w'], sizeof(buf[0]), "-%c", short_opt);
+	return buf[short_opt == 'w'];
+}
+
+/* --force and --watch are options of a few commands only */
+static int check_command_options(const struct ktgtctl *c, int argc, char **argv)
+{
+	const struct cli_cmd *cmd = NULL;
+	bool ambiguous;
+
+	if (argc)
+		cmd = cli_lookup(top_cmds, argv[0], &ambiguous);
+	if (cmd && cmd->sub)
+		cmd = argc > 1 ? cli_lookup(cmd->sub, argv[1], &ambiguous) : NULL;
+	if (!cmd)
+		return CLI_OK;	/* the dispatcher says what is wrong */
+	if (c->force_opt && cmd->id != KTGT_CMD_TARGET_DEL && cmd->id != KTGT_CMD_LUN_DEL)
+		return cli_error(CLI_USAGE, "unknown option '%s' (try '%s --help')", c->force_opt,
+				 CLI_PROG);
+	if (c->watch_opt && cmd->run != cmd_stats)
+		return cli_error(CLI_USAGE, "unknown option '%s' (try '%s --help')", c->watch_opt,
+				 CLI_PROG);
+	return CLI_OK;
+}
 
 static int bad_option(char **argv)
 {
@@ -657,16 +935,32 @@ int main(int argc, char **argv)
 {
 	struct ktgtctl c = { };
 	bool help = false;
+	unsigned long n;
+	char *end;
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "jnhV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jnfw:hV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
 			break;
 		case 'n':
 			c.dry_run = true;
+			break;
+		case 'f':
+			c.force = true;
+			c.force_opt = opt_spelling(argv, 'f');
+			break;
+		case 'w':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || !n || n > 86400 || *optarg == '-')
+				return cli_error(CLI_USAGE,
+						 "invalid --watch '%s' (expected 1..86400 seconds)",
+						 optarg);
+			c.watch = n;
+			c.watch_opt = opt_spelling(argv, 'w');
 			break;
 		case 'h':
 			help = true;
@@ -680,6 +974,9 @@ int main(int argc, char **argv)
 		}
 	}
 
+	ret = help ? CLI_OK : check_command_options(&c, argc - optind, argv + optind);
+	if (ret)
+		return ret;
 	ret = cli_dispatch(top_cmds, options_help, argc - optind, argv + optind, help, &c);
 	ktgt_nl_free(c.nl);
 	if (fflush(stdout) || ferror(stdout))

@@ -81,6 +81,15 @@ static const struct nla_policy lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_SIZE]		= { .type = NLA_U64 },
 	[KTGT_A_LUN_BLOCK_SIZE]		= { .type = NLA_U32 },
 	[KTGT_A_LUN_BACKEND]		= { .type = NLA_U32 },
+	[KTGT_A_LUN_STATS]		= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy stats_policy[KTGT_A_STATS_MAX + 1] = {
+	[KTGT_A_STATS_CMDS]		= { .type = NLA_U64 },
+	[KTGT_A_STATS_READ_BYTES]	= { .type = NLA_U64 },
+	[KTGT_A_STATS_WRITE_BYTES]	= { .type = NLA_U64 },
+	[KTGT_A_STATS_ERRORS]		= { .type = NLA_U64 },
+	[KTGT_A_STATS_LATENCY_US]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy acl_policy[KTGT_A_ACL_MAX + 1] = {
@@ -99,6 +108,7 @@ static const struct nla_policy session_policy[KTGT_A_SESSION_MAX + 1] = {
 	[KTGT_A_SESSION_INITIATOR]	= { .type = NLA_STRING },
 	[KTGT_A_SESSION_CONN]		= { .type = NLA_NESTED },
 	[KTGT_A_SESSION_PARAMS]		= { .type = NLA_NESTED },
+	[KTGT_A_SESSION_STATS]		= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy conn_policy[KTGT_A_CONN_MAX + 1] = {
@@ -165,6 +175,27 @@ static int get_addr(const struct nlattr *addr, const struct nlattr *port,
 	return 0;
 }
 
+/* A STATS nest, if present: an older kernel sends none. */
+static int parse_stats(struct nlattr *nest, struct ktgt_stats_info *st)
+{
+	struct nlattr *tb[KTGT_A_STATS_MAX + 1];
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (!nest)
+		return 0;
+	err = parse_nest(tb, KTGT_A_STATS_MAX, nest, stats_policy);
+	if (err)
+		return err;
+	st->present = true;
+	st->cmds = get_u64(tb[KTGT_A_STATS_CMDS], 0);
+	st->read_bytes = get_u64(tb[KTGT_A_STATS_READ_BYTES], 0);
+	st->write_bytes = get_u64(tb[KTGT_A_STATS_WRITE_BYTES], 0);
+	st->errors = get_u64(tb[KTGT_A_STATS_ERRORS], 0);
+	st->latency_us = get_u64(tb[KTGT_A_STATS_LATENCY_US], 0);
+	return 0;
+}
+
 /*
  * Each parse_*() below decodes one nest. It returns 0, -ENODATA to skip an
  * entry that lacks its key attribute, or another -errno to fail the reply.
@@ -197,7 +228,7 @@ static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 	l->size = get_u64(tb[KTGT_A_LUN_SIZE], 0);
 	l->block_size = get_u32(tb[KTGT_A_LUN_BLOCK_SIZE], 0);
 	l->backend = get_u32(tb[KTGT_A_LUN_BACKEND], KTGT_BACKEND_UNKNOWN);
-	return 0;
+	return parse_stats(tb[KTGT_A_LUN_STATS], &l->stats);
 }
 
 static int parse_acl(struct nlattr *nest, const char **initiator)
@@ -308,6 +339,8 @@ static int parse_session(struct nlattr *nest, struct ktgt_session_info *s)
 	s->isid = get_u64(tb[KTGT_A_SESSION_ISID], 0);
 	s->initiator = get_str(tb[KTGT_A_SESSION_INITIATOR]);
 	err = parse_params(tb[KTGT_A_SESSION_PARAMS], &s->params);
+	if (!err)
+		err = parse_stats(tb[KTGT_A_SESSION_STATS], &s->stats);
 	if (err)
 		return err;
 	s->nr_conns = 0;
@@ -458,7 +491,8 @@ static int put_lun(struct nl_msg *msg, const struct ktgt_lun_spec *l)
 	if (!nest || nla_put_u64(msg, KTGT_A_LUN_ID, l->id) ||
 	    (l->path && nla_put_string(msg, KTGT_A_LUN_PATH, l->path)) ||
 	    (l->readonly >= 0 && nla_put_u8(msg, KTGT_A_LUN_READONLY, l->readonly)) ||
-	    (l->write_cache >= 0 && nla_put_u8(msg, KTGT_A_LUN_WRITE_CACHE, l->write_cache)))
+	    (l->write_cache >= 0 && nla_put_u8(msg, KTGT_A_LUN_WRITE_CACHE, l->write_cache)) ||
+	    (l->resize && nla_put_flag(msg, KTGT_A_LUN_RESIZE)))
 		return -EMSGSIZE;
 	return nla_nest_end(msg, nest);
 }
@@ -506,6 +540,15 @@ static int put_params(struct nl_msg *msg, const struct ktgt_params *p)
 	return nla_nest_end(msg, nest);
 }
 
+static int put_session(struct nl_msg *msg, uint16_t tsih)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_SESSION | NLA_F_NESTED);
+
+	if (!nest || nla_put_u16(msg, KTGT_A_SESSION_TSIH, tsih))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
 /**
  * ktgt_nl_put_request() - append the KTGT_A_TARGET nest of a request
  * @msg: the message, after its genetlink header
@@ -522,7 +565,9 @@ int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req)
 	    (req->lun && put_lun(msg, req->lun)) ||
 	    (req->initiator && put_acl(msg, req->initiator)) ||
 	    (req->account && put_account(msg, req->account)) ||
-	    (req->params && put_params(msg, req->params)))
+	    (req->params && put_params(msg, req->params)) ||
+	    (req->tsih && put_session(msg, req->tsih)) ||
+	    (req->force && nla_put_flag(msg, KTGT_A_TARGET_FORCE)))
 		return -EMSGSIZE;
 	return nla_nest_end_keep_empty(msg, nest) ? -EMSGSIZE : 0;
 }
@@ -694,6 +739,87 @@ int ktgt_nl_get(struct ktgt_nl *nl, const char *name, ktgt_target_fn fn, void *a
 	struct ktgt_request req = { .name = name };
 
 	return transact(nl, KTGT_CMD_TARGET_GET, name ? 0 : NLM_F_DUMP, &req, fn, arg);
+}
+
+/**
+ * ktgt_nl_sessions() - dump every session of every target
+ * @nl: the connected socket
+ * @fn: called for each session, as a target holding that one session
+ * @arg: passed to @fn
+ *
+ * Return: 0, what @fn returned, or -errno; ktgt_nl_strerror() says more.
+ */
+int ktgt_nl_sessions(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg)
+{
+	struct ktgt_request req = { };
+
+	return transact(nl, KTGT_CMD_SESSION_GET, NLM_F_DUMP, &req, fn, arg);
+}
+
+struct ktgt_monitor {
+	struct ktgt_nl *nl;
+	ktgt_event_fn fn;
+	void *arg;
+	int err;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ktgt_monitor *m = arg;
+	struct genlmsghdr *g;
+	struct ktgt_target t;
+	int err;
+
+	if (nlh->nlmsg_type != m->nl->family || !genlmsg_valid_hdr(nlh, 0))
+		return NL_OK;
+	g = nlmsg_data(nlh);
+	err = ktgt_nl_parse_target(nlh, &t);
+	if (err) {
+		set_errmsg(m->nl, "cannot decode an event: %s", strerror(-err));
+	} else {
+		err = m->fn(g->cmd, &t, m->arg);
+		ktgt_target_free(&t);
+	}
+	if (!err)
+		return NL_OK;
+	m->err = err;
+	return NL_STOP;
+}
+
+/**
+ * ktgt_nl_monitor() - receive the "events" group's notifications until told to stop
+ * @nl: the connected socket; it is given over to the group
+ * @fn: called for each notification
+ * @arg: passed to @fn
+ *
+ * Return: what @fn returned, or -errno (-ENOBUFS when events were lost
+ * because they came faster than they were read).
+ */
+int ktgt_nl_monitor(struct ktgt_nl *nl, ktgt_event_fn fn, void *arg)
+{
+	struct ktgt_monitor m = { .nl = nl, .fn = fn, .arg = arg };
+	int grp, err;
+
+	nl->errmsg[0] = '\0';
+	grp = genl_ctrl_resolve_grp(nl->sk, KTGT_FAMILY_NAME, KTGT_MCGRP_EVENTS);
+	if (grp < 0)
+		return lib_error(nl, grp);
+	err = nl_socket_add_membership(nl->sk, grp);
+	if (err)
+		return lib_error(nl, err);
+	nl_socket_disable_seq_check(nl->sk);
+	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, &m);
+	while (!m.err) {
+		err = nl_recvmsgs_default(nl->sk);
+		if (err == -NLE_NOMEM) {
+			set_errmsg(nl, "%s", "events were lost: the socket buffer overran");
+			return -ENOBUFS;
+		}
+		if (err < 0 && !m.err)
+			return lib_error(nl, err);
+	}
+	return m.err;
 }
 
 /**

@@ -5,6 +5,7 @@
 #ifndef KTGTCTL_NL_H
 #define KTGTCTL_NL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,7 @@ struct ktgt_lun_spec {
 	const char *path;
 	int readonly;
 	int write_cache;
+	bool resize;
 };
 
 /**
@@ -52,6 +54,8 @@ struct ktgt_account_spec {
  * @initiator: an ACL nest with this initiator, or NULL
  * @account: an ACCOUNT nest, or NULL
  * @params: a PARAMS nest with the keys present in it, or NULL
+ * @tsih: a SESSION nest with this TSIH, or 0 for none
+ * @force: KTGT_A_TARGET_FORCE (delete even with sessions logged in)
  */
 struct ktgt_request {
 	const char *name;
@@ -60,6 +64,8 @@ struct ktgt_request {
 	const char *initiator;
 	const struct ktgt_account_spec *account;
 	const struct ktgt_params *params;
+	uint16_t tsih;
+	bool force;
 };
 
 /* Called once per target in a reply; a nonzero return stops and is returned. */
@@ -71,6 +77,14 @@ int ktgt_nl_connect(struct ktgt_nl *nl);
 const char *ktgt_nl_strerror(const struct ktgt_nl *nl, int err);
 int ktgt_nl_do(struct ktgt_nl *nl, uint8_t cmd, const struct ktgt_request *req);
 int ktgt_nl_get(struct ktgt_nl *nl, const char *name, ktgt_target_fn fn, void *arg);
+int ktgt_nl_sessions(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg);
+
+/*
+ * Called once per notification with its command (KTGT_CMD_*) and its
+ * target nest, decoded; a nonzero return stops ktgt_nl_monitor().
+ */
+typedef int (*ktgt_event_fn)(uint8_t cmd, const struct ktgt_target *t, void *arg);
+int ktgt_nl_monitor(struct ktgt_nl *nl, ktgt_event_fn fn, void *arg);
 
 /* The message codec, exposed for the unit tests. */
 int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req);

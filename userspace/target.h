@@ -17,6 +17,16 @@
 /* KTGT_A_LUN_BACKEND was absent */
 #define KTGT_BACKEND_UNKNOWN	UINT32_MAX
 
+/* KTGT_A_STATS_*: I/O counters of a session or LUN */
+struct ktgt_stats_info {
+	bool present;			/* false from older kernels */
+	uint64_t cmds;
+	uint64_t read_bytes;
+	uint64_t write_bytes;
+	uint64_t errors;
+	uint64_t latency_us;		/* total over @cmds */
+};
+
 struct ktgt_lun_info {
 	uint64_t id;
 	const char *path;
@@ -25,6 +35,7 @@ struct ktgt_lun_info {
 	uint32_t backend;
 	bool readonly;
 	bool write_cache;
+	struct ktgt_stats_info stats;
 };
 
 struct ktgt_conn_info {
@@ -42,6 +53,7 @@ struct ktgt_session_info {
 	struct ktgt_conn_info *conns;
 	size_t nr_conns;
 	struct ktgt_params params;	/* as negotiated; none from older kernels */
+	struct ktgt_stats_info stats;
 };
 
 /*

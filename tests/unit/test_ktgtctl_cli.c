@@ -144,7 +144,7 @@ FIXTURE_VARIANT_ADD(cli, target_add_extra) {
 	.err = "usage: ktgtctl target add IQN",
 };
 FIXTURE_VARIANT_ADD(cli, target_del_no_name) {
-	.args = { "target", "del" }, .code = 2, .err = "usage: ktgtctl target del IQN",
+	.args = { "target", "del" }, .code = 2, .err = "usage: ktgtctl target del [--force] IQN",
 };
 FIXTURE_VARIANT_ADD(cli, target_bad_name) {
 	.args = { "target", "add", "mytarget" }, .code = 2,

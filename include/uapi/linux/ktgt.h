@@ -20,17 +20,23 @@
 enum ktgt_nl_cmd {
 	KTGT_CMD_UNSPEC,
 	KTGT_CMD_TARGET_ADD,	/* TARGET{NAME} */
-	KTGT_CMD_TARGET_DEL,	/* TARGET{NAME} */
+	KTGT_CMD_TARGET_DEL,	/* TARGET{NAME, [FORCE]} */
 	KTGT_CMD_TARGET_GET,	/* do: TARGET{NAME}; dump: every target */
 	KTGT_CMD_PORTAL_ADD,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
 	KTGT_CMD_PORTAL_DEL,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
 	KTGT_CMD_LUN_ADD,	/* TARGET{NAME, LUN{ID, PATH, [READONLY], [WRITE_CACHE]}} */
-	KTGT_CMD_LUN_DEL,	/* TARGET{NAME, LUN{ID}} */
+	KTGT_CMD_LUN_DEL,	/* TARGET{NAME, LUN{ID}, [FORCE]} */
 	KTGT_CMD_ACL_ADD,	/* TARGET{NAME, ACL{INITIATOR}} */
 	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR}} */
 	KTGT_CMD_ACCOUNT_ADD,	/* TARGET{NAME, ACCOUNT{USER, SECRET, [OUTGOING]}} */
 	KTGT_CMD_ACCOUNT_DEL,	/* TARGET{NAME, ACCOUNT{USER, [OUTGOING]}} */
 	KTGT_CMD_TARGET_SET,	/* TARGET{NAME, PARAMS{...}}: what logins are offered */
+	KTGT_CMD_SESSION_GET,	/* do: TARGET{NAME, SESSION{TSIH}}; dump: [TARGET{NAME}] */
+	KTGT_CMD_SESSION_LOGOUT,	/* TARGET{NAME, SESSION{TSIH}}: force a logout */
+	KTGT_CMD_LUN_SET,	/* TARGET{NAME, LUN{ID, [READONLY], [WRITE_CACHE], [RESIZE]}} */
+	KTGT_CMD_LOGIN_NTF,	/* notification: TARGET{NAME, TID, SESSION{...}} */
+	KTGT_CMD_LOGOUT_NTF,	/* notification: TARGET{NAME, TID, SESSION{...}} */
+	KTGT_CMD_REINSTATE_NTF,	/* notification: the session being replaced */
 
 	__KTGT_CMD_MAX,
 	KTGT_CMD_MAX = (__KTGT_CMD_MAX - 1)
@@ -54,6 +60,7 @@ enum ktgt_a_target {
 	KTGT_A_TARGET_SESSION,	/* nest: enum ktgt_a_session (replies only) */
 	KTGT_A_TARGET_ACCOUNT,	/* nest: enum ktgt_a_account (repeated in replies) */
 	KTGT_A_TARGET_PARAMS,	/* nest: enum ktgt_a_params, the target's offers */
+	KTGT_A_TARGET_FORCE,	/* flag: TARGET_DEL, LUN_DEL of a target with sessions */
 
 	__KTGT_A_TARGET_MAX,
 	KTGT_A_TARGET_MAX = (__KTGT_A_TARGET_MAX - 1)
@@ -83,6 +90,8 @@ enum ktgt_a_lun {
 	KTGT_A_LUN_BLOCK_SIZE,	/* u32 bytes (read only) */
 	KTGT_A_LUN_BACKEND,	/* u32 enum ktgt_lun_backend (read only) */
 	KTGT_A_LUN_PAD,
+	KTGT_A_LUN_RESIZE,	/* flag, LUN_SET: read the backing store's size again */
+	KTGT_A_LUN_STATS,	/* nest: enum ktgt_a_stats (read only) */
 
 	__KTGT_A_LUN_MAX,
 	KTGT_A_LUN_MAX = (__KTGT_A_LUN_MAX - 1)
@@ -150,6 +159,7 @@ enum ktgt_a_session {
 	KTGT_A_SESSION_CONN,		/* nest: enum ktgt_a_conn (repeated) */
 	KTGT_A_SESSION_PAD,
 	KTGT_A_SESSION_PARAMS,		/* nest: enum ktgt_a_params, as negotiated */
+	KTGT_A_SESSION_STATS,		/* nest: enum ktgt_a_stats */
 
 	__KTGT_A_SESSION_MAX,
 	KTGT_A_SESSION_MAX = (__KTGT_A_SESSION_MAX - 1)
@@ -165,6 +175,20 @@ enum ktgt_a_conn {
 
 	__KTGT_A_CONN_MAX,
 	KTGT_A_CONN_MAX = (__KTGT_A_CONN_MAX - 1)
+};
+
+/* I/O counters of a session or a LUN, since it was created */
+enum ktgt_a_stats {
+	KTGT_A_STATS_UNSPEC,
+	KTGT_A_STATS_CMDS,		/* u64: SCSI commands answered */
+	KTGT_A_STATS_READ_BYTES,	/* u64: bytes read by READ commands */
+	KTGT_A_STATS_WRITE_BYTES,	/* u64: bytes written by WRITE commands */
+	KTGT_A_STATS_ERRORS,		/* u64: commands answered with a status other than GOOD */
+	KTGT_A_STATS_LATENCY_US,	/* u64: total microseconds from command to response */
+	KTGT_A_STATS_PAD,
+
+	__KTGT_A_STATS_MAX,
+	KTGT_A_STATS_MAX = (__KTGT_A_STATS_MAX - 1)
 };
 
 #endif /* _UAPI_LINUX_KTGT_H */
