@@ -122,7 +122,10 @@ struct ktgt_lun {
 
 struct ktgt_acl {
 	struct list_head node;
-	char name[KTGT_NAME_MAX + 1];	/* "ALL" or an initiator name */
+	char name[KTGT_NAME_MAX + 1];	/* "ALL" or an initiator name; "" for an address */
+	u8 family;			/* AF_INET or AF_INET6 for an address, else 0 */
+	u8 prefix_len;			/* bits of @addr that must match */
+	u8 addr[16];			/* network order, bits past the prefix zero */
 };
 
 /* a CHAP account (tgt's incominguser/outgoinguser) */
@@ -383,12 +386,17 @@ void ktgt_stats_read(const struct ktgt_io_stats *s, struct ktgt_io_totals *out);
 void ktgt_lun_stats_read(struct ktgt_lun *lun, struct ktgt_io_totals *out);
 struct ktgt_lun *ktgt_lun_get(struct ktgt_target *t, u64 id);
 void ktgt_lun_put(struct ktgt_lun *lun);
-int ktgt_acl_add(struct ktgt_target *t, const char *name);
-int ktgt_acl_del(struct ktgt_target *t, const char *name);
-bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator);
-int ktgt_account_add(struct ktgt_target *t, const char *user, const u8 *secret, u32 len,
-		     bool outgoing, struct netlink_ext_ack *extack);
-int ktgt_account_del(struct ktgt_target *t, const char *user, bool outgoing);
+int ktgt_acl_add(struct ktgt_target *t, const struct ktgt_acl *entry);
+int ktgt_acl_del(struct ktgt_target *t, const struct ktgt_acl *entry);
+bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator,
+		     const struct sockaddr_storage *peer);
+int ktgt_account_add(struct list_head *accounts, const char *user, const u8 *secret, u32 len,
+		     bool outgoing, bool replace, struct netlink_ext_ack *extack);
+int ktgt_account_del(struct list_head *accounts, const char *user, bool outgoing);
+void ktgt_accounts_free(struct list_head *accounts);
+
+/* CHAP accounts for discovery sessions, under ktgt_cfg_mutex */
+extern struct list_head ktgt_discovery_accounts;
 
 /* chap_crypto.c */
 extern const struct ktgt_chap_ops ktgt_chap_kernel_ops;

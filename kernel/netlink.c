@@ -14,6 +14,7 @@
 #include "ktgt.h"
 
 #define KTGT_NL_NEED_TARGET	0x1
+#define KTGT_NL_DISCOVERY_OK	0x2	/* or KTGT_A_TARGET_DISCOVERY instead of a name */
 
 static const struct nla_policy ktgt_portal_policy[KTGT_A_PORTAL_MAX + 1] = {
 	[KTGT_A_PORTAL_ADDR] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
@@ -44,6 +45,8 @@ static const struct nla_policy ktgt_session_policy[KTGT_A_SESSION_MAX + 1] = {
 
 static const struct nla_policy ktgt_acl_policy[KTGT_A_ACL_MAX + 1] = {
 	[KTGT_A_ACL_INITIATOR] = { .type = NLA_NUL_STRING, .len = KTGT_NAME_MAX },
+	[KTGT_A_ACL_ADDRESS] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[KTGT_A_ACL_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
 static const struct nla_policy ktgt_account_policy[KTGT_A_ACCOUNT_MAX + 1] = {
@@ -83,6 +86,7 @@ static const struct nla_policy ktgt_target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_ACCOUNT] = NLA_POLICY_NESTED(ktgt_account_policy),
 	[KTGT_A_TARGET_PARAMS] = NLA_POLICY_NESTED(ktgt_params_policy),
 	[KTGT_A_TARGET_FORCE] = { .type = NLA_FLAG },
+	[KTGT_A_TARGET_DISCOVERY] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ktgt_policy[KTGT_A_MAX + 1] = {
@@ -124,6 +128,16 @@ static int ktgt_pre_doit(const ktgt_genl_hook_ops *ops, struct sk_buff *skb,
 	ret = parse_target(info, tb);
 	if (ret)
 		return ret;
+	if (tb[KTGT_A_TARGET_DISCOVERY]) {
+		if (!(ops->internal_flags & KTGT_NL_DISCOVERY_OK) || tb[KTGT_A_TARGET_NAME]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_DISCOVERY],
+					    "discovery goes with account requests only, without a name");
+			return -EINVAL;
+		}
+		mutex_lock(&ktgt_cfg_mutex);
+		info->user_ptr[0] = NULL;
+		return 0;
+	}
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb, KTGT_A_TARGET_NAME)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "target name missing");
 		return -EINVAL;
@@ -264,11 +278,29 @@ static int fill_session(struct sk_buff *skb, struct ktgt_session *sess)
 	return 0;
 }
 
+static int fill_acl(struct sk_buff *skb, const struct ktgt_acl *acl)
+{
+	struct nlattr *sub = nla_nest_start(skb, KTGT_A_TARGET_ACL);
+
+	if (!sub)
+		return -EMSGSIZE;
+	if (acl->family) {
+		if (nla_put(skb, KTGT_A_ACL_ADDRESS, acl->family == AF_INET ? 4 : 16, acl->addr) ||
+		    nla_put_u8(skb, KTGT_A_ACL_PREFIX_LEN, acl->prefix_len))
+			return -EMSGSIZE;
+	} else if (nla_put_string(skb, KTGT_A_ACL_INITIATOR, acl->name)) {
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, sub);
+	return 0;
+}
+
+static int fill_accounts(struct sk_buff *skb, struct list_head *accounts);
+
 static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u32 seq,
 		       int flags, u8 cmd)
 {
 	struct ktgt_target_portal *tp;
-	struct ktgt_account *acct;
 	struct ktgt_session *sess;
 	struct ktgt_acl *acl;
 	struct nlattr *nest, *sub;
@@ -294,21 +326,11 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 	}
 	if (fill_luns(skb, t))
 		goto out_cancel;
-	list_for_each_entry(acl, &t->acls, node) {
-		sub = nla_nest_start(skb, KTGT_A_TARGET_ACL);
-		if (!sub || nla_put_string(skb, KTGT_A_ACL_INITIATOR, acl->name))
+	list_for_each_entry(acl, &t->acls, node)
+		if (fill_acl(skb, acl))
 			goto out_cancel;
-		nla_nest_end(skb, sub);
-	}
-
-	list_for_each_entry(acct, &t->accounts, node) {
-		sub = nla_nest_start(skb, KTGT_A_TARGET_ACCOUNT);
-		if (!sub || nla_put_string(skb, KTGT_A_ACCOUNT_USER, acct->user) ||
-		    nla_put(skb, KTGT_A_ACCOUNT_SECRET, acct->secret_len, acct->secret) ||
-		    (acct->outgoing && nla_put_flag(skb, KTGT_A_ACCOUNT_OUTGOING)))
-			goto out_cancel;
-		nla_nest_end(skb, sub);
-	}
+	if (fill_accounts(skb, &t->accounts))
+		goto out_cancel;
 
 	ret = 0;
 	spin_lock(&t->sess_lock);
@@ -328,6 +350,23 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 out_cancel:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
+}
+
+/* with the secrets: replies go to the admin only, notifications never have them */
+static int fill_accounts(struct sk_buff *skb, struct list_head *accounts)
+{
+	struct ktgt_account *acct;
+	struct nlattr *sub;
+
+	list_for_each_entry(acct, accounts, node) {
+		sub = nla_nest_start(skb, KTGT_A_TARGET_ACCOUNT);
+		if (!sub || nla_put_string(skb, KTGT_A_ACCOUNT_USER, acct->user) ||
+		    nla_put(skb, KTGT_A_ACCOUNT_SECRET, acct->secret_len, acct->secret) ||
+		    (acct->outgoing && nla_put_flag(skb, KTGT_A_ACCOUNT_OUTGOING)))
+			return -EMSGSIZE;
+		nla_nest_end(skb, sub);
+	}
+	return 0;
 }
 
 /* a session as its own message: do and dump of SESSION_GET, and notifications */
@@ -382,6 +421,7 @@ static void ntf_multicast(struct sk_buff *skb)
 	rcu_read_unlock();
 }
 
+/* @t: the target concerned, or NULL for discovery */
 static bool ntf_start(struct ktgt_ntf *n, u8 cmd, struct ktgt_target *t)
 {
 	if (!ntf_wanted())
@@ -391,15 +431,16 @@ static bool ntf_start(struct ktgt_ntf *n, u8 cmd, struct ktgt_target *t)
 		goto out_lost;
 	n->hdr = genlmsg_put(n->skb, 0, 0, &ktgt_family, 0, cmd);
 	n->nest = n->hdr ? nla_nest_start(n->skb, KTGT_A_TARGET) : NULL;
-	if (!n->nest || nla_put_string(n->skb, KTGT_A_TARGET_NAME, t->name) ||
-	    nla_put_u32(n->skb, KTGT_A_TARGET_TID, t->tid)) {
+	if (!n->nest || (t && (nla_put_string(n->skb, KTGT_A_TARGET_NAME, t->name) ||
+			       nla_put_u32(n->skb, KTGT_A_TARGET_TID, t->tid))) ||
+	    (!t && nla_put_flag(n->skb, KTGT_A_TARGET_DISCOVERY))) {
 		nlmsg_free(n->skb);
 		goto out_lost;
 	}
 	return true;
 
 out_lost:
-	pr_warn_ratelimited("event %u of target %s not sent\n", cmd, t->name);
+	pr_warn_ratelimited("event %u of target %s not sent\n", cmd, t ? t->name : "discovery");
 	return false;
 }
 
@@ -689,21 +730,6 @@ static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
 			    info->extack);
 }
 
-static void ntf_acl(u8 cmd, struct ktgt_target *t, const char *name)
-{
-	struct ktgt_ntf n;
-	struct nlattr *sub;
-	int err;
-
-	if (!ntf_start(&n, cmd, t))
-		return;
-	sub = nla_nest_start(n.skb, KTGT_A_TARGET_ACL);
-	err = !sub || nla_put_string(n.skb, KTGT_A_ACL_INITIATOR, name);
-	if (!err)
-		nla_nest_end(n.skb, sub);
-	ntf_end(&n, err);
-}
-
 static void ntf_account(u8 cmd, struct ktgt_target *t, const char *user, bool outgoing)
 {
 	struct ktgt_ntf n;
@@ -720,16 +746,13 @@ static void ntf_account(u8 cmd, struct ktgt_target *t, const char *user, bool ou
 	ntf_end(&n, err);
 }
 
-static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
+/* an ACL nest: an initiator name (or ALL), or an address with its prefix */
+static int parse_acl(struct genl_info *info, struct nlattr **tb, struct ktgt_acl *acl)
 {
-	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *at[KTGT_A_ACL_MAX + 1];
-	struct ktgt_target *t = info->user_ptr[0];
-	const char *name;
+	struct nlattr *at[KTGT_A_ACL_MAX + 1], *addr;
+	u32 len, bits, i;
 	int ret;
 
-	ret = parse_target(info, tb);
-	if (ret)
-		return ret;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb, KTGT_A_TARGET_ACL)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "ACL missing");
 		return -EINVAL;
@@ -738,29 +761,78 @@ static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(info->extack, tb[KTGT_A_TARGET_ACL], at, KTGT_A_ACL_INITIATOR)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "initiator name missing");
+	memset(acl, 0, sizeof(*acl));
+	addr = at[KTGT_A_ACL_ADDRESS];
+	if (!!at[KTGT_A_ACL_INITIATOR] == !!addr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACL],
+				    "an ACL entry is an initiator name or an address, one of them");
 		return -EINVAL;
 	}
-	name = nla_data(at[KTGT_A_ACL_INITIATOR]);
+	if (at[KTGT_A_ACL_INITIATOR]) {
+		if (at[KTGT_A_ACL_PREFIX_LEN]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_PREFIX_LEN],
+					    "a prefix length goes with an address only");
+			return -EINVAL;
+		}
+		strscpy(acl->name, nla_data(at[KTGT_A_ACL_INITIATOR]), sizeof(acl->name));
+		return 0;
+	}
+
+	len = nla_len(addr);
+	if (len != 4 && len != 16) {
+		NL_SET_ERR_MSG_ATTR(info->extack, addr,
+				    "address must be 4 (IPv4) or 16 (IPv6) bytes");
+		return -EINVAL;
+	}
+	acl->family = len == 4 ? AF_INET : AF_INET6;
+	bits = len * 8;
+	acl->prefix_len = at[KTGT_A_ACL_PREFIX_LEN] ?
+			  nla_get_u8(at[KTGT_A_ACL_PREFIX_LEN]) : bits;
+	if (acl->prefix_len > bits) {
+		NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_PREFIX_LEN],
+				    "prefix longer than the address");
+		return -EINVAL;
+	}
+	memcpy(acl->addr, nla_data(addr), len);
+	/* a range is kept as its first address */
+	for (i = 0; i < len; i++) {
+		if (acl->prefix_len >= (i + 1) * 8)
+			continue;
+		acl->addr[i] &= acl->prefix_len > i * 8 ?
+				(u8)(0xff << (8 - (acl->prefix_len - i * 8))) : 0;
+	}
+	return 0;
+}
+
+static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	struct ktgt_acl acl;
+	struct ktgt_ntf n;
+	int ret;
+
+	ret = parse_target(info, tb) ?: parse_acl(info, tb, &acl);
+	if (ret)
+		return ret;
 
 	if (info->genlhdr->cmd == KTGT_CMD_ACL_DEL) {
-		ret = ktgt_acl_del(t, name);
+		ret = ktgt_acl_del(t, &acl);
 		if (ret)
-			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACL],
 					    "no such ACL entry");
-	} else if (strcmp(name, "ALL") && !iscsi_name_valid(name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
+	} else if (!acl.family && strcmp(acl.name, "ALL") && !iscsi_name_valid(acl.name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACL],
 				    "not ALL nor an iSCSI name");
 		ret = -EINVAL;
 	} else {
-		ret = ktgt_acl_add(t, name);
+		ret = ktgt_acl_add(t, &acl);
 		if (ret == -EEXIST)
-			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACL],
 					    "ACL entry exists");
 	}
-	if (!ret)
-		ntf_acl(info->genlhdr->cmd, t, name);
+	if (!ret && ntf_start(&n, info->genlhdr->cmd, t))
+		ntf_end(&n, fill_acl(n.skb, &acl));
 	return ret;
 }
 
@@ -768,6 +840,8 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *at[KTGT_A_ACCOUNT_MAX + 1];
 	struct ktgt_target *t = info->user_ptr[0];
+	struct list_head *accounts = t ? &t->accounts : &ktgt_discovery_accounts;
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
 	const char *user = "";
 	bool outgoing;
 	int ret;
@@ -793,7 +867,7 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG_MOD(info->extack, "user name missing");
 			return -EINVAL;
 		}
-		ret = ktgt_account_del(t, user, outgoing);
+		ret = ktgt_account_del(accounts, user, outgoing);
 		if (ret)
 			NL_SET_ERR_MSG_MOD(info->extack, "no such account");
 		else
@@ -805,8 +879,8 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 				    "user name and secret needed");
 		return -EINVAL;
 	}
-	ret = ktgt_account_add(t, user, nla_data(at[KTGT_A_ACCOUNT_SECRET]),
-			       nla_len(at[KTGT_A_ACCOUNT_SECRET]), outgoing, info->extack);
+	ret = ktgt_account_add(accounts, user, nla_data(at[KTGT_A_ACCOUNT_SECRET]),
+			       nla_len(at[KTGT_A_ACCOUNT_SECRET]), outgoing, replace, info->extack);
 	if (!ret)
 		ntf_account(KTGT_CMD_ACCOUNT_ADD, t, user, outgoing);
 	return ret;
@@ -984,6 +1058,30 @@ static int ktgt_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
+/* the discovery accounts, as a target nest with the discovery flag */
+static int ktgt_nl_discovery_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq, &ktgt_family, 0,
+			  KTGT_CMD_DISCOVERY_GET);
+	nest = hdr ? nla_nest_start(msg, KTGT_A_TARGET) : NULL;
+	if (!nest || nla_put_flag(msg, KTGT_A_TARGET_DISCOVERY) ||
+	    fill_accounts(msg, &ktgt_discovery_accounts)) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG_MOD(info->extack, "accounts too large for one message");
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 /* the mutex is dropped while the initiator logs out: its connection may need it */
 static int ktgt_nl_session_logout(struct sk_buff *skb, struct genl_info *info)
 {
@@ -1064,13 +1162,13 @@ static const struct genl_ops ktgt_ops[] = {
 		.cmd = KTGT_CMD_ACCOUNT_ADD,
 		.doit = ktgt_nl_account,
 		.flags = GENL_ADMIN_PERM,
-		.internal_flags = KTGT_NL_NEED_TARGET,
+		.internal_flags = KTGT_NL_NEED_TARGET | KTGT_NL_DISCOVERY_OK,
 	},
 	{
 		.cmd = KTGT_CMD_ACCOUNT_DEL,
 		.doit = ktgt_nl_account,
 		.flags = GENL_ADMIN_PERM,
-		.internal_flags = KTGT_NL_NEED_TARGET,
+		.internal_flags = KTGT_NL_NEED_TARGET | KTGT_NL_DISCOVERY_OK,
 	},
 	{
 		.cmd = KTGT_CMD_TARGET_SET,
@@ -1096,6 +1194,12 @@ static const struct genl_ops ktgt_ops[] = {
 		.doit = ktgt_nl_lun,
 		.flags = GENL_ADMIN_PERM,
 		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
+	{
+		.cmd = KTGT_CMD_DISCOVERY_GET,
+		.doit = ktgt_nl_discovery_get,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_DISCOVERY_OK,
 	},
 };
 

@@ -328,7 +328,7 @@ int ktgt_sendtargets(struct ktgt_conn *conn, const char *value, struct ktgt_text
 			continue;
 		}
 		if (!ktgt_target_has_portal(t, conn->portal) ||
-		    !ktgt_acl_allows(t, sess->initiator))
+		    !ktgt_acl_allows(t, sess->initiator, &conn->peer))
 			continue;
 		ret = ktgt_text_add(out, "TargetName", t->name);
 		list_for_each_entry(tp, &t->portals, node) {

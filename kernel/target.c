@@ -5,6 +5,9 @@
  */
 #include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <net/ipv6.h>
 #include <linux/jhash.h>
 #include <linux/netlink.h>
 #include <linux/percpu.h>
@@ -13,6 +16,7 @@
 #include "ktgt.h"
 
 LIST_HEAD(ktgt_targets);
+LIST_HEAD(ktgt_discovery_accounts);
 static u32 ktgt_next_tid = 1;
 
 /**
@@ -460,34 +464,42 @@ void ktgt_lun_stats_read(struct ktgt_lun *lun, struct ktgt_io_totals *out)
 		stats_sum(per_cpu_ptr(lun->stats, cpu), out);
 }
 
-static struct ktgt_acl *acl_find(struct ktgt_target *t, const char *name)
+static bool acl_equal(const struct ktgt_acl *a, const struct ktgt_acl *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (!a->family)
+		return !strcmp(a->name, b->name);
+	return a->prefix_len == b->prefix_len && !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+static struct ktgt_acl *acl_find(struct ktgt_target *t, const struct ktgt_acl *entry)
 {
 	struct ktgt_acl *acl;
 
 	list_for_each_entry(acl, &t->acls, node)
-		if (!strcmp(acl->name, name))
+		if (acl_equal(acl, entry))
 			return acl;
 	return NULL;
 }
 
 /**
- * ktgt_acl_add() - allow an initiator, or every initiator with "ALL"
+ * ktgt_acl_add() - allow an initiator name, an address range, or "ALL"
  * @t: target
- * @name: initiator name or "ALL"
+ * @entry: the entry, checked by the caller (address bits past the prefix zero)
  *
  * Return: 0, -EEXIST or -ENOMEM.
  */
-int ktgt_acl_add(struct ktgt_target *t, const char *name)
+int ktgt_acl_add(struct ktgt_target *t, const struct ktgt_acl *entry)
 {
 	struct ktgt_acl *acl;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	if (acl_find(t, name))
+	if (acl_find(t, entry))
 		return -EEXIST;
-	acl = kzalloc(sizeof(*acl), GFP_KERNEL);
+	acl = kmemdup(entry, sizeof(*acl), GFP_KERNEL);
 	if (!acl)
 		return -ENOMEM;
-	strscpy(acl->name, name, sizeof(acl->name));
 	list_add_tail(&acl->node, &t->acls);
 	return 0;
 }
@@ -495,16 +507,16 @@ int ktgt_acl_add(struct ktgt_target *t, const char *name)
 /**
  * ktgt_acl_del() - remove an ACL entry
  * @t: target
- * @name: initiator name or "ALL"
+ * @entry: an entry equal to the one to remove
  *
  * Return: 0 or -ENOENT.
  */
-int ktgt_acl_del(struct ktgt_target *t, const char *name)
+int ktgt_acl_del(struct ktgt_target *t, const struct ktgt_acl *entry)
 {
 	struct ktgt_acl *acl;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	acl = acl_find(t, name);
+	acl = acl_find(t, entry);
 	if (!acl)
 		return -ENOENT;
 	list_del(&acl->node);
@@ -512,56 +524,117 @@ int ktgt_acl_del(struct ktgt_target *t, const char *name)
 	return 0;
 }
 
+/* the peer's address, an IPv4-mapped IPv6 one as IPv4 */
+static int peer_addr(const struct sockaddr_storage *peer, const u8 **addr)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)peer;
+
+	if (peer->ss_family == AF_INET) {
+		*addr = (const u8 *)&((const struct sockaddr_in *)peer)->sin_addr;
+		return AF_INET;
+	}
+	if (peer->ss_family != AF_INET6)
+		return 0;
+	if (ipv6_addr_v4mapped(&sin6->sin6_addr)) {
+		*addr = (const u8 *)&sin6->sin6_addr.s6_addr32[3];
+		return AF_INET;
+	}
+	*addr = sin6->sin6_addr.s6_addr;
+	return AF_INET6;
+}
+
+static bool acl_addr_match(const struct ktgt_acl *acl, int family, const u8 *addr)
+{
+	u32 full = acl->prefix_len / 8, rest = acl->prefix_len % 8;
+
+	if (acl->family != family)
+		return false;
+	if (memcmp(acl->addr, addr, full))
+		return false;
+	return !rest || !((acl->addr[full] ^ addr[full]) & (0xff << (8 - rest)));
+}
+
 /**
  * ktgt_acl_allows() - may this initiator log in to the target?
  * @t: target
  * @initiator: initiator name
+ * @peer: the address the initiator connects from
+ *
+ * As tgt does: with initiator-name entries the name must match one, with
+ * address entries the address must fall in one; "ALL" matches everyone.
+ * A target without entries takes no logins.
  *
  * Context: ktgt_cfg_mutex held.
- * Return: true when an entry matches it or "ALL" is present.
+ * Return: true when allowed.
  */
-bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator)
+bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator,
+		     const struct sockaddr_storage *peer)
 {
+	bool names = false, name_ok = false, addrs = false, addr_ok = false, all = false;
 	struct ktgt_acl *acl;
+	const u8 *addr = NULL;
+	int family;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	list_for_each_entry(acl, &t->acls, node)
-		if (!strcmp(acl->name, "ALL") || !strcasecmp(acl->name, initiator))
-			return true;
-	return false;
+	family = peer_addr(peer, &addr);
+	list_for_each_entry(acl, &t->acls, node) {
+		if (acl->family) {
+			addrs = true;
+			addr_ok |= addr && acl_addr_match(acl, family, addr);
+		} else if (!strcmp(acl->name, "ALL")) {
+			all = true;
+		} else {
+			names = true;
+			name_ok |= !strcasecmp(acl->name, initiator);
+		}
+	}
+	if (!names && !addrs)
+		return all;
+	return (!names || name_ok) && (!addrs || addr_ok || all);
 }
 
-static struct ktgt_account *account_find(struct ktgt_target *t, const char *user,
+static struct ktgt_account *account_find(struct list_head *accounts, const char *user,
 					 bool outgoing)
 {
 	struct ktgt_account *a;
 
-	list_for_each_entry(a, &t->accounts, node)
+	list_for_each_entry(a, accounts, node)
 		if (a->outgoing == outgoing && (outgoing || !strcmp(a->user, user)))
 			return a;
 	return NULL;
 }
 
 /**
- * ktgt_account_add() - add a CHAP account to a target
- * @t: target
+ * ktgt_account_add() - add a CHAP account to a target, or for discovery
+ * @accounts: the target's accounts, or ktgt_discovery_accounts
  * @user: CHAP name
  * @secret: CHAP secret
  * @len: its length, checked by the netlink policy
  * @outgoing: the target's own account (at most one), else an initiator's
+ * @replace: an existing account takes the new name and secret, in place,
+ *	so that logins never find it missing (NLM_F_REPLACE)
  * @extack: for error messages
  *
  * Return: 0, -EEXIST or -ENOMEM.
  */
-int ktgt_account_add(struct ktgt_target *t, const char *user, const u8 *secret, u32 len,
-		     bool outgoing, struct netlink_ext_ack *extack)
+int ktgt_account_add(struct list_head *accounts, const char *user, const u8 *secret, u32 len,
+		     bool outgoing, bool replace, struct netlink_ext_ack *extack)
 {
 	struct ktgt_account *a;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	if (account_find(t, user, outgoing)) {
+	a = account_find(accounts, user, outgoing);
+	if (a && replace) {
+		/* logins copy accounts under the mutex: no one sees it half done */
+		strscpy(a->user, user, sizeof(a->user));
+		memzero_explicit(a->secret, sizeof(a->secret));
+		memcpy(a->secret, secret, len);
+		a->secret_len = len;
+		return 0;
+	}
+	if (a) {
 		if (outgoing)
-			NL_SET_ERR_MSG_MOD(extack, "the target has an outgoing account already");
+			NL_SET_ERR_MSG_MOD(extack, "there is an outgoing account already");
 		else
 			NL_SET_ERR_MSG_MOD(extack, "account exists");
 		return -EEXIST;
@@ -573,7 +646,7 @@ int ktgt_account_add(struct ktgt_target *t, const char *user, const u8 *secret, 
 	strscpy(a->user, user, sizeof(a->user));
 	memcpy(a->secret, secret, len);
 	a->secret_len = len;
-	list_add_tail(&a->node, &t->accounts);
+	list_add_tail(&a->node, accounts);
 	return 0;
 }
 
@@ -585,22 +658,34 @@ static void account_free(struct ktgt_account *a)
 
 /**
  * ktgt_account_del() - remove a CHAP account
- * @t: target
+ * @accounts: the target's accounts, or ktgt_discovery_accounts
  * @user: CHAP name (ignored for the outgoing account)
  * @outgoing: which kind
  *
  * Return: 0 or -ENOENT.
  */
-int ktgt_account_del(struct ktgt_target *t, const char *user, bool outgoing)
+int ktgt_account_del(struct list_head *accounts, const char *user, bool outgoing)
 {
 	struct ktgt_account *a;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	a = account_find(t, user, outgoing);
+	a = account_find(accounts, user, outgoing);
 	if (!a)
 		return -ENOENT;
 	account_free(a);
 	return 0;
+}
+
+/**
+ * ktgt_accounts_free() - remove every account of a list
+ * @accounts: the list
+ */
+void ktgt_accounts_free(struct list_head *accounts)
+{
+	struct ktgt_account *acct;
+
+	while ((acct = list_first_entry_or_null(accounts, struct ktgt_account, node)))
+		account_free(acct);
 }
 
 /**
@@ -701,7 +786,6 @@ int ktgt_target_del(struct ktgt_target *t, bool force, struct netlink_ext_ack *e
 	struct ktgt_target_portal *tp, *tmp_tp;
 	struct ktgt_acl *acl, *tmp_acl;
 	struct ktgt_session *sess;
-	struct ktgt_account *acct;
 	struct ktgt_lun *lun;
 	unsigned long id;
 	u32 busy = 0;
@@ -732,8 +816,7 @@ int ktgt_target_del(struct ktgt_target *t, bool force, struct netlink_ext_ack *e
 		list_del(&acl->node);
 		kfree(acl);
 	}
-	while ((acct = list_first_entry_or_null(&t->accounts, struct ktgt_account, node)))
-		account_free(acct);
+	ktgt_accounts_free(&t->accounts);
 	xa_for_each(&t->luns, id, lun) {
 		xa_erase(&t->luns, id);
 		ktgt_lun_put(lun);
@@ -754,5 +837,6 @@ void ktgt_targets_destroy(void)
 	mutex_lock(&ktgt_cfg_mutex);
 	while ((t = list_first_entry_or_null(&ktgt_targets, struct ktgt_target, node)))
 		ktgt_target_del(t, true, NULL);
+	ktgt_accounts_free(&ktgt_discovery_accounts);
 	mutex_unlock(&ktgt_cfg_mutex);
 }

@@ -581,18 +581,25 @@ static int handle_initiator_address(struct conf_parser *p, const struct conf_dir
 {
 	struct ktgt_conf_item *a;
 
+	char canon[KTGT_ACL_ADDR_STRLEN];
+	struct ktgt_acl_addr range;
+
 	if (!strcasecmp(args[0], KTGT_ACL_ALL))
 		return add_acl(p, KTGT_ACL_ALL, d->name);
-	if (!check_address(args[0])) {
+	if (!check_address(args[0]) || ktgt_parse_acl_addr(args[0], &range)) {
 		perr(p, "invalid initiator address '%s' (expected ALL, or an IPv4 or IPv6 address with an optional /PREFIX)",
 		     args[0]);
 		return -EINVAL;
 	}
+	/* as the kernel reports it, so that load compares like with like */
+	ktgt_format_acl_addr(&range, canon, sizeof(canon));
+	if (find_item(p->target->addresses, p->target->nr_addresses, canon))
+		return 0;
 	a = grow(&p->target->addresses, &p->target->nr_addresses, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->loc = p->loc;
-	a->value = strdup(args[0]);
+	a->value = strdup(canon);
 	return a->value ? 0 : -ENOMEM;
 }
 
@@ -1218,9 +1225,6 @@ int ktgt_conf_check_supported(struct ktgt_conf *conf)
 	for (i = 0; i < conf->nr_targets; i++) {
 		const struct ktgt_conf_target *t = &conf->targets[i];
 
-		for (j = 0; j < t->nr_addresses; j++)
-			conf_error(conf, &t->addresses[j].loc,
-				   UNSUPPORTED " (ACLs name initiators only)", "initiator-address");
 		for (j = 0; j < t->nr_luns; j++) {
 			const struct ktgt_conf_lun *l = &t->luns[j];
 
@@ -1378,9 +1382,12 @@ static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 
 	c->portals = calloc(t->nr_portals, sizeof(*c->portals));
 	c->luns = calloc(t->nr_luns, sizeof(*c->luns));
+	char addr[KTGT_ACL_ADDR_STRLEN];
+
 	c->acls = calloc(t->nr_acls, sizeof(*c->acls));
+	c->addresses = calloc(t->nr_acl_addrs, sizeof(*c->addresses));
 	if ((t->nr_portals && !c->portals) || (t->nr_luns && !c->luns) ||
-	    (t->nr_acls && !c->acls))
+	    (t->nr_acls && !c->acls) || (t->nr_acl_addrs && !c->addresses))
 		return -ENOMEM;
 	if (t->nr_portals)
 		memcpy(c->portals, t->portals, t->nr_portals * sizeof(*c->portals));
@@ -1402,6 +1409,13 @@ static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 		if (!c->acls[i].value)
 			return -ENOMEM;
 		c->nr_acls++;
+	}
+	for (i = 0; i < t->nr_acl_addrs; i++) {
+		ktgt_format_acl_addr(&t->acl_addrs[i], addr, sizeof(addr));
+		c->addresses[i].value = strdup(addr);
+		if (!c->addresses[i].value)
+			return -ENOMEM;
+		c->nr_addresses++;
 	}
 	for (i = 0; i < t->nr_accounts; i++) {
 		err = copy_account(c, &t->accounts[i]);
@@ -1729,6 +1743,30 @@ static int plan_acl(struct ktgt_plan *plan, uint8_t cmd, const char *target,
 	return 0;
 }
 
+static int plan_address(struct ktgt_plan *plan, uint8_t cmd, const char *target,
+			const char *address)
+{
+	struct ktgt_plan_op *op = plan_add(plan, cmd, target);
+
+	if (!op)
+		return -ENOMEM;
+	op->address = address;
+	return 0;
+}
+
+/* An account that stays but changes: one request, so it is never missing. */
+static int plan_replace(struct ktgt_plan *plan, const char *target,
+			const struct ktgt_conf_user *u, const struct ktgt_conf_user *old)
+{
+	struct ktgt_plan_op *op = plan_add(plan, KTGT_CMD_ACCOUNT_ADD, target);
+
+	if (!op)
+		return -ENOMEM;
+	op->account = u;
+	op->replaced = old;
+	return 0;
+}
+
 static int plan_account(struct ktgt_plan *plan, uint8_t cmd, const char *target,
 			const struct ktgt_conf_user *u)
 {
@@ -1761,8 +1799,8 @@ static bool user_equal(const struct ktgt_conf_user *a, const struct ktgt_conf_us
 /*
  * The CHAP accounts of a target that stays (@cur is NULL for a new one).
  * Incoming accounts are added before others are deleted, so that a target
- * that needs CHAP keeps needing it throughout; one whose secret changed is
- * deleted and added back at once. The outgoing account is replaced.
+ * that needs CHAP keeps needing it throughout; one whose secret changed,
+ * and the outgoing account, are replaced in place (NLM_F_REPLACE).
  */
 static int plan_accounts(struct ktgt_plan *plan, const struct ktgt_conf_target *want,
 			 const struct ktgt_conf_target *cur)
@@ -1779,12 +1817,8 @@ static int plan_accounts(struct ktgt_plan *plan, const struct ktgt_conf_target *
 	}
 	for (i = 0; !err && i < want->nr_incoming; i++) {
 		u = find_user(cur ? cur->incoming : NULL, nr_cur, want->incoming[i].name);
-		if (u && !user_equal(u, &want->incoming[i])) {
-			err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, want->name, u);
-			if (!err)
-				err = plan_account(plan, KTGT_CMD_ACCOUNT_ADD, want->name,
-						   &want->incoming[i]);
-		}
+		if (u && !user_equal(u, &want->incoming[i]))
+			err = plan_replace(plan, want->name, &want->incoming[i], u);
 	}
 	for (i = 0; !err && i < nr_cur; i++) {
 		if (!find_user(want->incoming, want->nr_incoming, cur->incoming[i].name))
@@ -1795,9 +1829,11 @@ static int plan_accounts(struct ktgt_plan *plan, const struct ktgt_conf_target *
 		co = &cur->outgoing[0];
 	if (want->nr_outgoing)
 		wo = &want->outgoing[0];
-	if (!err && co && (!wo || !user_equal(co, wo)))
+	if (!err && co && wo && !user_equal(co, wo))
+		err = plan_replace(plan, want->name, wo, co);
+	else if (!err && co && !wo)
 		err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, want->name, co);
-	if (!err && wo && (!co || !user_equal(co, wo)))
+	else if (!err && wo && !co)
 		err = plan_account(plan, KTGT_CMD_ACCOUNT_ADD, want->name, wo);
 	return err;
 }
@@ -1819,6 +1855,10 @@ static int plan_missing(struct ktgt_plan *plan, const struct ktgt_conf_target *f
 	for (i = 0; !err && i < from->nr_acls; i++) {
 		if (!to || !find_item(to->acls, to->nr_acls, from->acls[i].value))
 			err = plan_acl(plan, cmds[0], from->name, from->acls[i].value);
+	}
+	for (i = 0; !err && i < from->nr_addresses; i++) {
+		if (!to || !find_item(to->addresses, to->nr_addresses, from->addresses[i].value))
+			err = plan_address(plan, cmds[0], from->name, from->addresses[i].value);
 	}
 	for (i = 0; !err && !to && i < from->nr_incoming; i++)
 		err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, from->name, &from->incoming[i]);
@@ -1859,6 +1899,11 @@ static int plan_additions(struct ktgt_plan *plan, const struct ktgt_conf_target 
 	for (i = 0; !err && i < from->nr_acls; i++) {
 		if (!to || !find_item(to->acls, to->nr_acls, from->acls[i].value))
 			err = plan_acl(plan, KTGT_CMD_ACL_ADD, from->name, from->acls[i].value);
+	}
+	for (i = 0; !err && i < from->nr_addresses; i++) {
+		if (!to || !find_item(to->addresses, to->nr_addresses, from->addresses[i].value))
+			err = plan_address(plan, KTGT_CMD_ACL_ADD, from->name,
+					   from->addresses[i].value);
 	}
 	for (i = 0; !err && i < from->nr_portals; i++) {
 		if (!to || !find_portal(to, &from->portals[i]))
@@ -1936,6 +1981,12 @@ struct ktgt_plan_op ktgt_plan_undo(const struct ktgt_plan_op *op)
 	struct ktgt_plan_op undo = *op;
 	size_t i;
 
+	if (op->replaced) {
+		/* a replacement is undone by replacing back */
+		undo.account = op->replaced;
+		undo.replaced = op->account;
+		return undo;
+	}
 	for (i = 0; i < ARRAY_SIZE(undo_cmds); i++) {
 		if (op->cmd == undo_cmds[i][0])
 			undo.cmd = undo_cmds[i][1];
@@ -1991,16 +2042,18 @@ void ktgt_plan_format(const struct ktgt_plan_op *op, char *buf, size_t len)
 		break;
 	case KTGT_CMD_ACL_ADD:
 	case KTGT_CMD_ACL_DEL:
-		snprintf(buf, len, "acl %s %s %s", op->cmd == KTGT_CMD_ACL_ADD ? "add" : "del",
-			 op->target, op->initiator);
+		snprintf(buf, len, "acl %s %s %s%s", op->cmd == KTGT_CMD_ACL_ADD ? "add" : "del",
+			 op->target, op->address ? "--address " : "",
+			 op->address ? op->address : op->initiator);
 		break;
 	case KTGT_CMD_ACCOUNT_ADD:
 	case KTGT_CMD_ACCOUNT_DEL:
 		/* the secret stays out of plans and error messages */
-		snprintf(buf, len, "account %s %s %s%s%s",
+		snprintf(buf, len, "account %s %s %s%s%s%s",
 			 op->cmd == KTGT_CMD_ACCOUNT_ADD ? "add" : "del", op->target,
 			 op->account->name, op->cmd == KTGT_CMD_ACCOUNT_ADD ? " <secret>" : "",
-			 op->account->outgoing ? " outgoing" : "");
+			 op->account->outgoing ? " outgoing" : "",
+			 op->replaced ? " (replacing the account in place)" : "");
 		break;
 	default:
 		snprintf(buf, len, "command %u %s", op->cmd, op->target);

@@ -190,6 +190,10 @@ const char *ktgt_store_strerror(int err);
  * @initiator: the ACL entry (ACL_ADD, ACL_DEL)
  * @account: the CHAP account (ACCOUNT_ADD, ACCOUNT_DEL: what it was, secret
  *           included, so that it can be put back)
+ * @address: the ACL entry, an initiator-address (ACL_ADD, ACL_DEL), instead
+ *           of @initiator
+ * @replaced: for an ACCOUNT_ADD that changes an existing account in place
+ *            (NLM_F_REPLACE), the account as it was, so that it can be put back
  *
  * The pointers point into the two models the plan was made from.
  */
@@ -200,6 +204,8 @@ struct ktgt_plan_op {
 	const struct ktgt_conf_lun *lun;
 	const char *initiator;
 	const struct ktgt_conf_user *account;
+	const char *address;
+	const struct ktgt_conf_user *replaced;
 };
 
 struct ktgt_plan {

@@ -32,6 +32,8 @@ struct ktgtctl {
 	unsigned int watch;		/* stats: seconds between reports, 0 for one */
 	const char *force_opt;		/* how --force and --watch were spelled */
 	const char *watch_opt;
+	const char *address;		/* acl: --address ADDR[/PREFIX] */
+	const char *address_opt;
 	int undo_failed;
 	struct ktgt_nl *nl;
 };
@@ -244,14 +246,28 @@ static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	return err;
 }
 
-/* acl add|del IQN ALL|INITIATOR */
+/* acl add|del IQN ALL|INITIATOR and acl add|del IQN --address ADDR[/PREFIX] */
 static int cmd_acl(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
-	struct ktgt_request req = { .name = argv[0], .initiator = argv[1] };
+	struct ktgtctl *c = ctx;
+	struct ktgt_request req = { .name = argv[0], .initiator = argc > 1 ? argv[1] : NULL };
+	struct ktgt_acl_addr addr;
 	int err = check_target_arg(argv[0]);
 
 	if (err)
 		return err;
+	if (c->address) {
+		if (argc > 1)
+			return cli_error(CLI_USAGE, "give an initiator or --address, not both");
+		if (ktgt_parse_acl_addr(c->address, &addr))
+			return cli_error(CLI_USAGE,
+					 "invalid address '%s' (expected an IPv4 or IPv6 address, with an optional /PREFIX)",
+					 c->address);
+		req.acl_addr = &addr;
+		return send_request(ctx, cmd, "acl", &req);
+	}
+	if (argc < 2)
+		return cli_error(CLI_USAGE, "usage: %s acl %s %s", CLI_PROG, cmd->name, cmd->args);
 	if (!strcasecmp(argv[1], KTGT_ACL_ALL))
 		req.initiator = KTGT_ACL_ALL;
 	else
@@ -267,9 +283,15 @@ static int cmd_account(const struct cli_cmd *cmd, int argc, char **argv, void *c
 	bool add = cmd->id == KTGT_CMD_ACCOUNT_ADD;
 	struct ktgt_account_spec acct = { .user = argv[1] };
 	struct ktgt_request req = { .name = argv[0], .account = &acct };
-	int err = check_target_arg(argv[0]), nopt = add ? 3 : 2;
+	int err = CLI_OK, nopt = add ? 3 : 2;
 	size_t len;
 
+	if (!strcmp(argv[0], "discovery")) {
+		req.name = NULL;
+		req.discovery = true;
+	} else {
+		err = check_target_arg(argv[0]);
+	}
 	if (err)
 		return err;
 	if (!*acct.user || strlen(acct.user) > KTGT_CHAP_USER_MAX)
@@ -307,6 +329,17 @@ static int show_one(const struct ktgt_target *t, void *arg)
 	return 0;
 }
 
+static int show_discovery(const struct ktgt_target *t, void *arg)
+{
+	struct show_ctx *sc = arg;
+
+	if (sc->json)
+		ktgt_show_discovery_json(sc->json, t);
+	else
+		ktgt_show_discovery_text(sc->f, t);
+	return 0;
+}
+
 /*
  * show [IQN]: the output is buffered and written only once the kernel has
  * said everything, so a failure never leaves half a listing (or half a
@@ -322,7 +355,9 @@ static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	size_t len = 0;
 	int err;
 
-	err = name ? check_target_arg(name) : CLI_OK;
+	bool discovery = name && !strcmp(name, "discovery");
+
+	err = name && !discovery ? check_target_arg(name) : CLI_OK;
 	if (err)
 		return err;
 	err = connect_kernel(c);
@@ -332,11 +367,15 @@ static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	if (!sc.f)
 		return cli_error(CLI_ERR, "%s", strerror(errno));
 	json_init(&w, sc.f, 2);
-	if (sc.json)
-		json_begin_array(sc.json, NULL);
-	err = ktgt_nl_get(c->nl, name, show_one, &sc);
-	if (sc.json)
-		json_end_array(sc.json);
+	if (discovery) {
+		err = ktgt_nl_discovery(c->nl, show_discovery, &sc);
+	} else {
+		if (sc.json)
+			json_begin_array(sc.json, NULL);
+		err = ktgt_nl_get(c->nl, name, show_one, &sc);
+		if (sc.json)
+			json_end_array(sc.json);
+	}
 	fclose(sc.f);
 	if (!err)
 		fwrite(buf, 1, len, stdout);
@@ -563,8 +602,18 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 	struct ktgt_account_spec acct = { };
 	struct ktgt_request req = { .name = op->target, .initiator = op->initiator };
 	char what[KTGT_PATH_MAX + 512];
+	struct ktgt_acl_addr addr;
 	int err;
 
+	if (op->address) {
+		/* checked by the parser, or formatted from the kernel's */
+		if (ktgt_parse_acl_addr(op->address, &addr)) {
+			cli_error(CLI_ERR, "bad initiator-address '%s'", op->address);
+			return -EINVAL;
+		}
+		req.acl_addr = &addr;
+	}
+	req.replace = op->replaced != NULL;
 	if (op->cmd == KTGT_CMD_PORTAL_ADD || op->cmd == KTGT_CMD_PORTAL_DEL)
 		req.portal = &op->portal;
 	if (op->lun) {
@@ -765,17 +814,24 @@ static const struct cli_cmd lun_cmds[] = {
 	{ }
 };
 
-#define ACL_DETAILS "ALL admits every initiator; otherwise only listed initiators may log in.\n"
+#define ACL_DETAILS \
+	"ALL admits every initiator. Entries name initiators, or with --address\n" \
+	"give an IPv4 or IPv6 address or ADDRESS/PREFIX range (tgt's\n" \
+	"initiator-address). With entries of both kinds, a login must match one\n" \
+	"of each; a target without entries takes no logins. A refused login gets\n" \
+	"status 0x0202 (authorization failure).\n"
 
 static const struct cli_cmd acl_cmds[] = {
 	{
-		.name = "add", .args = "IQN ALL|INITIATOR", .help = "allow an initiator to log in",
+		.name = "add", .args = "IQN ALL|INITIATOR|--address ADDR[/PREFIX]",
+		.help = "allow an initiator to log in",
 		.details = ACL_DETAILS,
-		.run = cmd_acl, .id = KTGT_CMD_ACL_ADD, .min_args = 2, .max_args = 2,
+		.run = cmd_acl, .id = KTGT_CMD_ACL_ADD, .min_args = 1, .max_args = 2,
 	}, {
-		.name = "del", .args = "IQN ALL|INITIATOR", .help = "remove an ACL entry",
+		.name = "del", .args = "IQN ALL|INITIATOR|--address ADDR[/PREFIX]",
+		.help = "remove an ACL entry",
 		.details = ACL_DETAILS,
-		.run = cmd_acl, .id = KTGT_CMD_ACL_DEL, .min_args = 2, .max_args = 2,
+		.run = cmd_acl, .id = KTGT_CMD_ACL_DEL, .min_args = 1, .max_args = 2,
 	},
 	{ }
 };
@@ -783,16 +839,18 @@ static const struct cli_cmd acl_cmds[] = {
 #define ACCOUNT_DETAILS \
 	"Incoming accounts authenticate initiators: with any, logins need CHAP.\n" \
 	"The outgoing account (at most one) is the target's own, for mutual CHAP.\n" \
-	"Secrets have 12 to 255 characters.\n"
+	"Secrets have 12 to 255 characters. With the word discovery instead of\n" \
+	"IQN, the account is for discovery sessions (SendTargets), which then\n" \
+	"need CHAP too (tgt's incominguser outside any target).\n"
 
 static const struct cli_cmd account_cmds[] = {
 	{
-		.name = "add", .args = "IQN USER SECRET [outgoing]",
+		.name = "add", .args = "IQN|discovery USER SECRET [outgoing]",
 		.help = "add a CHAP account (tgt's incominguser or outgoinguser)",
 		.details = ACCOUNT_DETAILS,
 		.run = cmd_account, .id = KTGT_CMD_ACCOUNT_ADD, .min_args = 3, .max_args = 4,
 	}, {
-		.name = "del", .args = "IQN USER [outgoing]", .help = "remove a CHAP account",
+		.name = "del", .args = "IQN|discovery USER [outgoing]", .help = "remove a CHAP account",
 		.details = ACCOUNT_DETAILS,
 		.run = cmd_account, .id = KTGT_CMD_ACCOUNT_DEL, .min_args = 2, .max_args = 3,
 	},
@@ -824,9 +882,10 @@ static const struct cli_cmd top_cmds[] = {
 	{ .name = "account", .sub = account_cmds },
 	{ .name = "session", .sub = session_cmds },
 	{
-		.name = "show", .args = "[IQN]",
+		.name = "show", .args = "[IQN|discovery]",
 		.help = "show one target, or all of them: sessions, portals, LUNs, accounts, ACLs",
-		.details = "With -j, print a JSON array of targets.\n",
+		.details = "With -j, print a JSON array of targets. show discovery lists the\n"
+			   "CHAP accounts of discovery sessions.\n",
 		.run = cmd_show, .min_args = 0, .max_args = 1,
 	}, {
 		.name = "stats", .args = "[--watch SECONDS] [IQN]",
@@ -872,6 +931,7 @@ static const char options_help[] =
 	"  -n, --dry-run  load: print the plan, change nothing\n"
 	"  -f, --force    target del, lun del: also with sessions (they are logged out)\n"
 	"  -w, --watch S  stats: report every S seconds\n"
+	"  -a, --address ADDR[/PREFIX]  acl: an initiator address instead of a name\n"
 	"  -h, --help     show help (also after OBJECT or COMMAND)\n"
 	"  -V, --version  print the version\n";
 
@@ -880,6 +940,7 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "watch", required_argument, NULL, 'w' },
+	{ "address", required_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ }
@@ -888,17 +949,18 @@ static const struct option long_options[] = {
 /* How option @short_opt was written: "--long" as given, else "-x". */
 static const char *opt_spelling(char **argv, char short_opt)
 {
-	static char buf[2][3];
+	static char buf[3][3];
 	const char *arg = argv[optind - 1];
+	int slot = short_opt == 'f' ? 0 : short_opt == 'w' ? 1 : 2;
 
 	if (!strncmp(arg, "--", 2))
 		return arg;
-	if (short_opt == 'w' && !strcmp(arg, optarg ? optarg : ""))
-		arg = argv[optind - 2];	/* -w SECONDS */
+	if (optarg && !strcmp(arg, optarg))
+		arg = argv[optind - 2];	/* -w SECONDS, -a ADDR */
 	if (!strncmp(arg, "--", 2))
 		return arg;
-	snprintf(buf[short_opt == 'w'], sizeof(buf[0]), "-%c", short_opt);
-	return buf[short_opt == 'w'];
+	snprintf(buf[slot], sizeof(buf[0]), "-%c", short_opt);
+	return buf[slot];
 }
 
 /* --force and --watch are options of a few commands only */
@@ -919,6 +981,9 @@ static int check_command_options(const struct ktgtctl *c, int argc, char **argv)
 	if (c->watch_opt && cmd->run != cmd_stats)
 		return cli_error(CLI_USAGE, "unknown option '%s' (try '%s --help')", c->watch_opt,
 				 CLI_PROG);
+	if (c->address && cmd->run != cmd_acl)
+		return cli_error(CLI_USAGE, "unknown option '%s' (try '%s --help')",
+				 c->address_opt, CLI_PROG);
 	return CLI_OK;
 }
 
@@ -940,13 +1005,17 @@ int main(int argc, char **argv)
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "jnfw:hV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jnfw:a:hV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
 			break;
 		case 'n':
 			c.dry_run = true;
+			break;
+		case 'a':
+			c.address = optarg;
+			c.address_opt = opt_spelling(argv, 'a');
 			break;
 		case 'f':
 			c.force = true;

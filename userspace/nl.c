@@ -66,6 +66,7 @@ static const struct nla_policy target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_SESSION]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_ACCOUNT]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_PARAMS]		= { .type = NLA_NESTED },
+	[KTGT_A_TARGET_DISCOVERY]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy portal_policy[KTGT_A_PORTAL_MAX + 1] = {
@@ -94,6 +95,8 @@ static const struct nla_policy stats_policy[KTGT_A_STATS_MAX + 1] = {
 
 static const struct nla_policy acl_policy[KTGT_A_ACL_MAX + 1] = {
 	[KTGT_A_ACL_INITIATOR]		= { .type = NLA_STRING },
+	[KTGT_A_ACL_ADDRESS]		= { .minlen = 4, .maxlen = 16 },
+	[KTGT_A_ACL_PREFIX_LEN]		= { .type = NLA_U8 },
 };
 
 static const struct nla_policy account_policy[KTGT_A_ACCOUNT_MAX + 1] = {
@@ -231,16 +234,31 @@ static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 	return parse_stats(tb[KTGT_A_LUN_STATS], &l->stats);
 }
 
-static int parse_acl(struct nlattr *nest, const char **initiator)
+/* An initiator name goes to t->acls, an address range to t->acl_addrs. */
+static int parse_acl(struct nlattr *nest, struct ktgt_target *t)
 {
 	struct nlattr *tb[KTGT_A_ACL_MAX + 1];
+	struct ktgt_acl_addr *a;
 	int err;
 
 	err = parse_nest(tb, KTGT_A_ACL_MAX, nest, acl_policy);
 	if (err)
 		return err;
-	*initiator = get_str(tb[KTGT_A_ACL_INITIATOR]);
-	return *initiator ? 0 : -ENODATA;
+	if (tb[KTGT_A_ACL_ADDRESS]) {
+		a = &t->acl_addrs[t->nr_acl_addrs];
+		if (ktgt_addr_set(&a->addr, nla_data(tb[KTGT_A_ACL_ADDRESS]),
+				  nla_len(tb[KTGT_A_ACL_ADDRESS]), 0))
+			return -EPROTO;
+		a->prefix_len = tb[KTGT_A_ACL_PREFIX_LEN] ? nla_get_u8(tb[KTGT_A_ACL_PREFIX_LEN]) :
+							   ktgt_addr_len(&a->addr) * 8;
+		t->nr_acl_addrs++;
+		return 0;
+	}
+	t->acls[t->nr_acls] = get_str(tb[KTGT_A_ACL_INITIATOR]);
+	if (!t->acls[t->nr_acls])
+		return -ENODATA;
+	t->nr_acls++;
+	return 0;
 }
 
 /* An account without a user name is skipped; one without a secret has none. */
@@ -377,6 +395,7 @@ void ktgt_target_free(struct ktgt_target *t)
 	free(t->portals);
 	free(t->luns);
 	free(t->acls);
+	free(t->acl_addrs);
 	free(t->accounts);
 	memset(t, 0, sizeof(*t));
 }
@@ -392,9 +411,10 @@ static int alloc_lists(struct ktgt_target *t, struct nlattr *nest)
 	t->portals = calloc(np, sizeof(*t->portals));
 	t->luns = calloc(nl, sizeof(*t->luns));
 	t->acls = calloc(na, sizeof(*t->acls));
+	t->acl_addrs = calloc(na, sizeof(*t->acl_addrs));
 	t->sessions = calloc(ns, sizeof(*t->sessions));
 	t->accounts = calloc(nc, sizeof(*t->accounts));
-	if ((np && !t->portals) || (nl && !t->luns) || (na && !t->acls) ||
+	if ((np && !t->portals) || (nl && !t->luns) || (na && (!t->acls || !t->acl_addrs)) ||
 	    (ns && !t->sessions) || (nc && !t->accounts))
 		return -ENOMEM;
 	return 0;
@@ -415,8 +435,7 @@ static int parse_entry(struct ktgt_target *t, struct nlattr *a)
 		t->nr_luns += !err;
 		break;
 	case KTGT_A_TARGET_ACL:
-		err = parse_acl(a, &t->acls[t->nr_acls]);
-		t->nr_acls += !err;
+		err = parse_acl(a, t);
 		break;
 	case KTGT_A_TARGET_SESSION:
 		err = parse_session(a, &t->sessions[t->nr_sessions]);
@@ -455,6 +474,7 @@ int ktgt_nl_parse_target(struct nlmsghdr *nlh, struct ktgt_target *t)
 		return err;
 	t->name = get_str(tt[KTGT_A_TARGET_NAME]);
 	t->tid = get_u32(tt[KTGT_A_TARGET_TID], 0);
+	t->discovery = tt[KTGT_A_TARGET_DISCOVERY] != NULL;
 	err = parse_params(tt[KTGT_A_TARGET_PARAMS], &t->params);
 	if (err)
 		return err;
@@ -502,6 +522,16 @@ static int put_acl(struct nl_msg *msg, const char *initiator)
 	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_ACL | NLA_F_NESTED);
 
 	if (!nest || nla_put_string(msg, KTGT_A_ACL_INITIATOR, initiator))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
+static int put_acl_addr(struct nl_msg *msg, const struct ktgt_acl_addr *a)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_ACL | NLA_F_NESTED);
+
+	if (!nest || nla_put(msg, KTGT_A_ACL_ADDRESS, ktgt_addr_len(&a->addr), a->addr.bytes) ||
+	    nla_put_u8(msg, KTGT_A_ACL_PREFIX_LEN, a->prefix_len))
 		return -EMSGSIZE;
 	return nla_nest_end(msg, nest);
 }
@@ -567,7 +597,9 @@ int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req)
 	    (req->account && put_account(msg, req->account)) ||
 	    (req->params && put_params(msg, req->params)) ||
 	    (req->tsih && put_session(msg, req->tsih)) ||
-	    (req->force && nla_put_flag(msg, KTGT_A_TARGET_FORCE)))
+	    (req->force && nla_put_flag(msg, KTGT_A_TARGET_FORCE)) ||
+	    (req->acl_addr && put_acl_addr(msg, req->acl_addr)) ||
+	    (req->discovery && nla_put_flag(msg, KTGT_A_TARGET_DISCOVERY)))
 		return -EMSGSIZE;
 	return nla_nest_end_keep_empty(msg, nest) ? -EMSGSIZE : 0;
 }
@@ -722,7 +754,7 @@ out:
  */
 int ktgt_nl_do(struct ktgt_nl *nl, uint8_t cmd, const struct ktgt_request *req)
 {
-	return transact(nl, cmd, 0, req, NULL, NULL);
+	return transact(nl, cmd, req->replace ? NLM_F_REPLACE : 0, req, NULL, NULL);
 }
 
 /**
@@ -754,6 +786,21 @@ int ktgt_nl_sessions(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg)
 	struct ktgt_request req = { };
 
 	return transact(nl, KTGT_CMD_SESSION_GET, NLM_F_DUMP, &req, fn, arg);
+}
+
+/**
+ * ktgt_nl_discovery() - get the CHAP accounts of discovery sessions
+ * @nl: the connected socket
+ * @fn: called once, with a target whose discovery flag is set, and no name
+ * @arg: passed to @fn
+ *
+ * Return: 0, what @fn returned, or -errno; ktgt_nl_strerror() says more.
+ */
+int ktgt_nl_discovery(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg)
+{
+	struct ktgt_request req = { .discovery = true };
+
+	return transact(nl, KTGT_CMD_DISCOVERY_GET, 0, &req, fn, arg);
 }
 
 struct ktgt_monitor {

@@ -56,6 +56,9 @@ struct ktgt_account_spec {
  * @params: a PARAMS nest with the keys present in it, or NULL
  * @tsih: a SESSION nest with this TSIH, or 0 for none
  * @force: KTGT_A_TARGET_FORCE (delete even with sessions logged in)
+ * @acl_addr: an ACL nest with this address range, or NULL
+ * @discovery: KTGT_A_TARGET_DISCOVERY instead of @name (discovery's accounts)
+ * @replace: NLM_F_REPLACE (ACCOUNT_ADD: change an existing account in place)
  */
 struct ktgt_request {
 	const char *name;
@@ -66,6 +69,9 @@ struct ktgt_request {
 	const struct ktgt_params *params;
 	uint16_t tsih;
 	bool force;
+	const struct ktgt_acl_addr *acl_addr;
+	bool discovery;
+	bool replace;
 };
 
 /* Called once per target in a reply; a nonzero return stops and is returned. */
@@ -78,6 +84,7 @@ const char *ktgt_nl_strerror(const struct ktgt_nl *nl, int err);
 int ktgt_nl_do(struct ktgt_nl *nl, uint8_t cmd, const struct ktgt_request *req);
 int ktgt_nl_get(struct ktgt_nl *nl, const char *name, ktgt_target_fn fn, void *arg);
 int ktgt_nl_sessions(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg);
+int ktgt_nl_discovery(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg);
 
 /*
  * Called once per notification with its command (KTGT_CMD_*) and its

@@ -139,9 +139,15 @@ static void text_acls(FILE *f, const struct ktgt_target *t)
 {
 	size_t i;
 
+	char addr[KTGT_ACL_ADDR_STRLEN];
+
 	fputs(TAB1 "ACL information:\n", f);
 	for (i = 0; i < t->nr_acls; i++)
 		fprintf(f, TAB2 "%s\n", t->acls[i]);
+	for (i = 0; i < t->nr_acl_addrs; i++) {
+		ktgt_format_acl_addr(&t->acl_addrs[i], addr, sizeof(addr));
+		fprintf(f, TAB2 "%s\n", addr);
+	}
 }
 
 /**
@@ -284,6 +290,7 @@ void ktgt_show_json(struct json_writer *w, const struct ktgt_target *t)
 /* A target as show -j writes it, as member @key of an object (or NULL). */
 static void json_target(struct json_writer *w, const char *key, const struct ktgt_target *t)
 {
+	char addr[KTGT_ACL_ADDR_STRLEN];
 	size_t i;
 
 	json_begin_object(w, key);
@@ -315,6 +322,12 @@ static void json_target(struct json_writer *w, const char *key, const struct ktg
 	json_begin_array(w, "acls");
 	for (i = 0; i < t->nr_acls; i++)
 		json_string(w, NULL, t->acls[i]);
+	json_end_array(w);
+	json_begin_array(w, "initiator_addresses");
+	for (i = 0; i < t->nr_acl_addrs; i++) {
+		ktgt_format_acl_addr(&t->acl_addrs[i], addr, sizeof(addr));
+		json_string(w, NULL, addr);
+	}
 	json_end_array(w);
 	json_end_object(w);
 }
@@ -482,7 +495,7 @@ void ktgt_show_event_text(FILE *f, uint8_t cmd, const struct ktgt_target *t)
 	size_t i;
 
 	fprintf(f, "%s %s", ktgt_event_name(cmd) ? ktgt_event_name(cmd) : "unknown",
-		or_none(t->name));
+		t->discovery ? "discovery" : or_none(t->name));
 	for (i = 0; i < t->nr_sessions; i++) {
 		const struct ktgt_session_info *s = &t->sessions[i];
 
@@ -507,6 +520,10 @@ void ktgt_show_event_text(FILE *f, uint8_t cmd, const struct ktgt_target *t)
 	}
 	for (i = 0; i < t->nr_acls; i++)
 		fprintf(f, " acl %s", t->acls[i]);
+	for (i = 0; i < t->nr_acl_addrs; i++) {
+		ktgt_format_acl_addr(&t->acl_addrs[i], addr, sizeof(addr));
+		fprintf(f, " address %s", addr);
+	}
 	for (i = 0; i < t->nr_accounts; i++)
 		fprintf(f, " account %s%s", t->accounts[i].user,
 			t->accounts[i].outgoing ? " outgoing" : "");
@@ -534,5 +551,38 @@ void ktgt_show_event_json(struct json_writer *w, uint8_t cmd, const struct ktgt_
 	json_string(w, "event", ktgt_event_name(cmd) ? ktgt_event_name(cmd) : "unknown");
 	json_uint(w, "cmd", cmd);
 	json_target(w, "target", t);
+	json_end_object(w);
+}
+
+/**
+ * ktgt_show_discovery_text() - print the CHAP accounts of discovery sessions
+ * @f: the output
+ * @t: as ktgt_nl_discovery() reports them
+ */
+void ktgt_show_discovery_text(FILE *f, const struct ktgt_target *t)
+{
+	fputs("Discovery:\n", f);
+	text_accounts(f, t);
+}
+
+/**
+ * ktgt_show_discovery_json() - {"discovery": true, "accounts": [...]}
+ * @w: the writer
+ * @t: as ktgt_nl_discovery() reports them
+ */
+void ktgt_show_discovery_json(struct json_writer *w, const struct ktgt_target *t)
+{
+	size_t i;
+
+	json_begin_object(w, NULL);
+	json_bool(w, "discovery", true);
+	json_begin_array(w, "accounts");
+	for (i = 0; i < t->nr_accounts; i++) {
+		json_begin_object(w, NULL);
+		json_string(w, "user", t->accounts[i].user);
+		json_bool(w, "outgoing", t->accounts[i].outgoing);
+		json_end_object(w);
+	}
+	json_end_array(w);
 	json_end_object(w);
 }

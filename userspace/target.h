@@ -76,11 +76,14 @@ struct ktgt_target {
 	size_t nr_luns;
 	const char **acls;
 	size_t nr_acls;
+	struct ktgt_acl_addr *acl_addrs;	/* initiator-address entries */
+	size_t nr_acl_addrs;
 	struct ktgt_account_info *accounts;
 	size_t nr_accounts;
 	struct ktgt_session_info *sessions;
 	size_t nr_sessions;
 	struct ktgt_params params;	/* what logins offer; none from older kernels */
+	bool discovery;			/* discovery's accounts, not a target */
 };
 
 #endif /* KTGTCTL_TARGET_H */

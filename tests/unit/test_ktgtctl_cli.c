@@ -232,7 +232,7 @@ FIXTURE_VARIANT_ADD(cli, show_bad_name) {
 	.args = { "show", "nope" }, .code = 2, .err = "invalid target name 'nope'",
 };
 FIXTURE_VARIANT_ADD(cli, show_two_names) {
-	.args = { "show", IQN, IQN }, .code = 2, .err = "usage: ktgtctl show [IQN]",
+	.args = { "show", IQN, IQN }, .code = 2, .err = "usage: ktgtctl show [IQN|discovery]",
 };
 FIXTURE_VARIANT_ADD(cli, load_no_file) {
 	.args = { "load" }, .code = 2, .err = "usage: ktgtctl load FILE",
@@ -265,7 +265,7 @@ FIXTURE_VARIANT_ADD(cli, account_bad_option) {
 };
 FIXTURE_VARIANT_ADD(cli, account_del_missing_user) {
 	.args = { "account", "del", IQN }, .code = 2,
-	.err = "usage: ktgtctl account del IQN USER [outgoing]",
+	.err = "usage: ktgtctl account del IQN|discovery USER [outgoing]",
 };
 FIXTURE_VARIANT_ADD(cli, set_no_key) {
 	.args = { "target", "set", IQN }, .code = 2,
@@ -370,7 +370,7 @@ FIXTURE_VARIANT_ADD(cli, help_command) {
 	.out = "Usage: ktgtctl lun add IQN LUN PATH [readonly on|off] [write-cache on|off]",
 };
 FIXTURE_VARIANT_ADD(cli, help_command_word) {
-	.args = { "show", "help" }, .code = 0, .out = "Usage: ktgtctl show [IQN]",
+	.args = { "show", "help" }, .code = 0, .out = "Usage: ktgtctl show [IQN|discovery]",
 };
 FIXTURE_VARIANT_ADD(cli, help_before_bad_args) {
 	.args = { "-h", "portal", "add", "x" }, .code = 0, .out = "Usage: ktgtctl portal add",
@@ -484,7 +484,7 @@ FIXTURE_VARIANT(file) {
 	"@/bad.conf:4: unknown directive 'frobnicate'\n" \
 	"@/bad.conf:5: incominguser alice: the secret has 5 characters (expected 12 to 255)\n" \
 	"@/bad.conf:7: only one outgoinguser per target (the first is on line 6)\n" \
-	"@/bad.conf:8: initiator-address is not supported by this ktgt yet (ACLs name initiators only)\n" \
+	"@/bad.conf:8: invalid initiator address '192.0.2.300' (expected ALL, or an IPv4 or IPv6 address with an optional /PREFIX)\n" \
 	"@/bad.conf:9: @/missing.img: No such file or directory\n" \
 	"@/bad-include.conf:1: duplicate target iqn.2024-01.org.example:bad (first at @/bad.conf:3)\n" \
 	"@/bad-include.conf:3: <target iqn.2024-01.org.example:other> is missing </target>\n" \

@@ -527,10 +527,6 @@ FIXTURE_VARIANT(unsupported) {
 
 #define NOT_YET	" is not supported by this ktgt yet"
 
-FIXTURE_VARIANT_ADD(unsupported, initiator_address) {
-	.in = TGT "initiator-address 192.0.2.1\n</target>\n",
-	.err = "mem.conf:2: initiator-address" NOT_YET " (ACLs name initiators only)",
-};
 FIXTURE_VARIANT_ADD(unsupported, vendor_id) {
 	.in = TGT "backing-store /a\nbacking-store /b\nvendor_id ACME\n</target>\n",
 	.err = "mem.conf:4: vendor_id" NOT_YET,
@@ -698,7 +694,6 @@ TEST(sorted_errors)
 	static const char * const want[] = {
 		"mem.conf:1: <target " T "> is missing </target>",
 		"mem.conf:2: unknown directive 'frobnicate'",
-		"mem.conf:3: initiator-address is not supported by this ktgt yet (ACLs name initiators only)",
 		"mem.conf:4: <backing-store /a> is missing </backing-store>",
 		"mem.conf:6: invalid LUN 'x' (expected 0..16383)",
 		"mem.conf:7: lun is set twice in this block",
@@ -893,18 +888,22 @@ FIXTURE_VARIANT_ADD(plan, accounts_removed) {
 	.want = USERS("", "", ""),
 	.plan = "account del " T " alice\naccount del " T " bob\naccount del " T " tgt1 outgoing\n",
 };
-/* carol comes in before bob goes; alice's new secret replaces the old one */
+/*
+ * carol comes in before bob goes; alice's new secret replaces the old one
+ * in place, as the new outgoing account does, so neither is ever missing
+ */
 FIXTURE_VARIANT_ADD(plan, accounts_changed) {
 	.cur = USERS(ALICE, BOB, TGT1),
 	.want = USERS(CAROL, ALICE2, TGT2),
-	.plan = "account add " T " carol <secret>\naccount del " T " alice\n"
-		"account add " T " alice <secret>\naccount del " T " bob\n"
-		"account del " T " tgt1 outgoing\naccount add " T " tgt2 <secret> outgoing\n",
+	.plan = "account add " T " carol <secret>\n"
+		"account add " T " alice <secret> (replacing the account in place)\n"
+		"account del " T " bob\n"
+		"account add " T " tgt2 <secret> outgoing (replacing the account in place)\n",
 };
 FIXTURE_VARIANT_ADD(plan, outgoing_secret_changed) {
 	.cur = USERS(ALICE, "", TGT1),
 	.want = USERS(ALICE, "", TGT1B),
-	.plan = "account del " T " tgt1 outgoing\naccount add " T " tgt1 <secret> outgoing\n",
+	.plan = "account add " T " tgt1 <secret> outgoing (replacing the account in place)\n",
 };
 /* incoming and outgoing accounts of the same name are two accounts */
 FIXTURE_VARIANT_ADD(plan, incoming_becomes_outgoing) {
@@ -1030,6 +1029,7 @@ TEST(accounts_from_running)
  */
 TEST(account_not_writable)
 {
+	struct ktgt_plan_op undo;
 	static struct ktgt_account_info accounts[] = {
 		{ .user = "nul", .secret = (const uint8_t *)"secretsecret\0" "01", .secret_len = 15 },
 		{ .user = "lf", .secret = (const uint8_t *)"secret\nsecret02", .secret_len = 15,
@@ -1058,14 +1058,17 @@ TEST(account_not_writable)
 					    TGT "incominguser nul secretsecret\n</target>\n"));
 	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
 	text = plan_text(&plan);
-	EXPECT_STREQ("account del " T " nul\naccount add " T " nul <secret>\n"
+	EXPECT_STREQ("account add " T " nul <secret> (replacing the account in place)\n"
 		     "account del " T " lf outgoing\n", text);
 	free(text);
-	/* undoing the delete puts the secret back as it was, NUL and all */
-	ASSERT_EQ(KTGT_CMD_ACCOUNT_DEL, plan.ops[0].cmd);
-	ASSERT_EQ(15, plan.ops[0].account->secret_len);
-	EXPECT_EQ(0, memcmp("secretsecret\0" "01", plan.ops[0].account->secret, 15));
-	EXPECT_EQ(KTGT_CMD_ACCOUNT_ADD, ktgt_plan_undo(&plan.ops[0]).cmd);
+	/* undoing the replacement puts the secret back as it was, NUL and all */
+	ASSERT_EQ(KTGT_CMD_ACCOUNT_ADD, plan.ops[0].cmd);
+	ASSERT_NE(NULL, plan.ops[0].replaced);
+	undo = ktgt_plan_undo(&plan.ops[0]);
+	EXPECT_EQ(KTGT_CMD_ACCOUNT_ADD, undo.cmd);
+	ASSERT_EQ(15, undo.account->secret_len);
+	EXPECT_EQ(0, memcmp("secretsecret\0" "01", undo.account->secret, 15));
+	EXPECT_EQ(plan.ops[0].account, undo.replaced);
 	ktgt_plan_free(&plan);
 	ktgt_conf_free(&cur);
 	ktgt_conf_free(&want);
@@ -1194,11 +1197,11 @@ TEST(apply_accounts_rollback)
 	EXPECT_EQ(-EBUSY, ktgt_plan_apply(&plan, secret_step, &k));
 	EXPECT_STREQ("portal del " T " 0.0.0.0:3260\n"
 		     "account add " T " carol <secret> = secretsecret04\n"
-		     "account del " T " alice\n"
-		     "account add " T " alice <secret> = secretsecret02\n"
+		     "account add " T " alice <secret> (replacing the account in place) = secretsecret02\n"
 		     "account del " T " bob\n"
-		     "undo: account del " T " alice\n"
-		     "undo: account add " T " alice <secret> = secretsecret01\n"
+		     "account add " T " tgt2 <secret> outgoing (replacing the account in place) = secretsecret05\n"
+		     "undo: account add " T " bob <secret> = secretsecret03\n"
+		     "undo: account add " T " alice <secret> (replacing the account in place) = secretsecret01\n"
 		     "undo: account del " T " carol\n"
 		     "undo: portal add " T " 0.0.0.0:3260\n", k.log);
 	ktgt_plan_free(&plan);

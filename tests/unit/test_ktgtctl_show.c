@@ -94,6 +94,12 @@ static struct ktgt_lun_info luns[] = {
 
 static const char *acls[] = { "ALL", "iqn.1993-08.org.debian:01:4d3ee1b5f6a" };
 
+static struct ktgt_acl_addr acl_addrs[] = {
+	{ .addr = { .family = AF_INET, .bytes = { 192, 0, 2, 0 } }, .prefix_len = 24 },
+	{ .addr = { .family = AF_INET6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
+	  .prefix_len = 128 },
+};
+
 #define SECRET	"never-print-me"
 
 /* In the kernel's order: text lists the outgoing account last all the same. */
@@ -109,6 +115,7 @@ static const struct ktgt_target full = {
 	.portals = portals, .nr_portals = 2,
 	.luns = luns, .nr_luns = 3,
 	.acls = acls, .nr_acls = 2,
+	.acl_addrs = acl_addrs, .nr_acl_addrs = 2,
 	.accounts = accounts, .nr_accounts = 3,
 	.sessions = sessions, .nr_sessions = 1,
 	.params = offers,
@@ -184,7 +191,9 @@ static const char full_text[] =
 	"        target (outgoing)\n"
 	"    ACL information:\n"
 	"        ALL\n"
-	"        iqn.1993-08.org.debian:01:4d3ee1b5f6a\n";
+	"        iqn.1993-08.org.debian:01:4d3ee1b5f6a\n"
+	"        192.0.2.0/24\n"
+	"        2001:db8::1\n";
 
 static const char empty_text[] =
 	"Target 4294967295: None\n"
@@ -318,6 +327,10 @@ static const char both_json[] =
 	"    \"acls\": [\n"
 	"      \"ALL\",\n"
 	"      \"iqn.1993-08.org.debian:01:4d3ee1b5f6a\"\n"
+	"    ],\n"
+	"    \"initiator_addresses\": [\n"
+	"      \"192.0.2.0/24\",\n"
+	"      \"2001:db8::1\"\n"
 	"    ]\n"
 	"  },\n"
 	"  {\n"
@@ -329,7 +342,8 @@ static const char both_json[] =
 	"    \"portals\": [],\n"
 	"    \"luns\": [],\n"
 	"    \"accounts\": [],\n"
-	"    \"acls\": []\n"
+	"    \"acls\": [],\n"
+	"    \"initiator_addresses\": []\n"
 	"  }\n"
 	"]\n";
 
@@ -421,7 +435,7 @@ TEST(json_hostile_strings)
 	EXPECT_STREQ("{\"tid\":2,\"name\":\"iqn.2024-01.org.example:\\t\\ufffd\","
 		     "\"driver\":\"iscsi\",\"state\":\"ready\",\"sessions\":[],"
 		     "\"portals\":[],\"luns\":[],\"accounts\":[],"
-		     "\"acls\":[\"a\\\"b\\\\c\\n\\u0001\\ufffd\"]}\n", out);
+		     "\"acls\":[\"a\\\"b\\\\c\\n\\u0001\\ufffd\"],\"initiator_addresses\":[]}\n", out);
 	free(out);
 }
 

@@ -26,10 +26,11 @@ enum ktgt_nl_cmd {
 	KTGT_CMD_PORTAL_DEL,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
 	KTGT_CMD_LUN_ADD,	/* TARGET{NAME, LUN{ID, PATH, [READONLY], [WRITE_CACHE]}} */
 	KTGT_CMD_LUN_DEL,	/* TARGET{NAME, LUN{ID}, [FORCE]} */
-	KTGT_CMD_ACL_ADD,	/* TARGET{NAME, ACL{INITIATOR}} */
-	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR}} */
-	KTGT_CMD_ACCOUNT_ADD,	/* TARGET{NAME, ACCOUNT{USER, SECRET, [OUTGOING]}} */
-	KTGT_CMD_ACCOUNT_DEL,	/* TARGET{NAME, ACCOUNT{USER, [OUTGOING]}} */
+	KTGT_CMD_ACL_ADD,	/* TARGET{NAME, ACL{INITIATOR | ADDRESS, [PREFIX_LEN]}} */
+	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR | ADDRESS, [PREFIX_LEN]}} */
+	KTGT_CMD_ACCOUNT_ADD,	/* TARGET{NAME|DISCOVERY, ACCOUNT{USER, SECRET, [OUTGOING]}};
+				 * NLM_F_REPLACE: change the secret of an existing one */
+	KTGT_CMD_ACCOUNT_DEL,	/* TARGET{NAME|DISCOVERY, ACCOUNT{USER, [OUTGOING]}} */
 	KTGT_CMD_TARGET_SET,	/* TARGET{NAME, PARAMS{...}}: what logins are offered */
 	KTGT_CMD_SESSION_GET,	/* do: TARGET{NAME, SESSION{TSIH}}; dump: [TARGET{NAME}] */
 	KTGT_CMD_SESSION_LOGOUT,	/* TARGET{NAME, SESSION{TSIH}}: force a logout */
@@ -37,6 +38,7 @@ enum ktgt_nl_cmd {
 	KTGT_CMD_LOGIN_NTF,	/* notification: TARGET{NAME, TID, SESSION{...}} */
 	KTGT_CMD_LOGOUT_NTF,	/* notification: TARGET{NAME, TID, SESSION{...}} */
 	KTGT_CMD_REINSTATE_NTF,	/* notification: the session being replaced */
+	KTGT_CMD_DISCOVERY_GET,	/* TARGET{DISCOVERY}: reply TARGET{DISCOVERY, ACCOUNT...} */
 
 	__KTGT_CMD_MAX,
 	KTGT_CMD_MAX = (__KTGT_CMD_MAX - 1)
@@ -61,6 +63,7 @@ enum ktgt_a_target {
 	KTGT_A_TARGET_ACCOUNT,	/* nest: enum ktgt_a_account (repeated in replies) */
 	KTGT_A_TARGET_PARAMS,	/* nest: enum ktgt_a_params, the target's offers */
 	KTGT_A_TARGET_FORCE,	/* flag: TARGET_DEL, LUN_DEL of a target with sessions */
+	KTGT_A_TARGET_DISCOVERY,	/* flag, instead of NAME: discovery sessions' accounts */
 
 	__KTGT_A_TARGET_MAX,
 	KTGT_A_TARGET_MAX = (__KTGT_A_TARGET_MAX - 1)
@@ -97,9 +100,16 @@ enum ktgt_a_lun {
 	KTGT_A_LUN_MAX = (__KTGT_A_LUN_MAX - 1)
 };
 
+/*
+ * Who may log in to a target (tgt's initiator-name and initiator-address).
+ * With entries of both kinds, a login must match one of each; "ALL"
+ * matches every initiator. A target without entries takes no logins.
+ */
 enum ktgt_a_acl {
 	KTGT_A_ACL_UNSPEC,
 	KTGT_A_ACL_INITIATOR,	/* string: initiator name, or "ALL" */
+	KTGT_A_ACL_ADDRESS,	/* binary: 4 (IPv4) or 16 (IPv6) bytes, network order */
+	KTGT_A_ACL_PREFIX_LEN,	/* u8: bits of ADDRESS that must match; all if absent */
 
 	__KTGT_A_ACL_MAX,
 	KTGT_A_ACL_MAX = (__KTGT_A_ACL_MAX - 1)
