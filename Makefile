@@ -33,8 +33,8 @@ KERNEL_SRCS := $(wildcard $(SRC)/kernel/*.c $(SRC)/kernel/*.h) $(SRC)/Kbuild \
 UNIT_SRCS := $(wildcard $(SRC)/tests/unit/test_*.c)
 UNIT_BINS := $(patsubst $(SRC)/tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all module ktgtctl unit unit-bins check vmcheck style install clean demo
-all: module ktgtctl
+.PHONY: all module ktgtctl nl-malformed unit unit-bins check vmcheck style install clean demo
+all: module ktgtctl nl-malformed
 
 # Each kernel gets its own tree of symlinks under build/<release>, so the two
 # kernels' objects never meet.
@@ -54,6 +54,14 @@ ktgtctl: $(BUILD)/ktgtctl
 $(BUILD)/ktgtctl: $(KTGTCTL_SRCS) $(KTGTCTL_HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(USER_CFLAGS) -o $@ $(KTGTCTL_SRCS) $(NL_LIBS)
+
+# raw malformed netlink requests, for tests/vm/test_netlink.sh
+MNL_CFLAGS := $(shell pkg-config --cflags libmnl 2>/dev/null)
+MNL_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null)
+nl-malformed: $(BUILD)/nl_malformed
+$(BUILD)/nl_malformed: $(SRC)/tests/vm/nl_malformed.c $(SRC)/include/uapi/linux/ktgt.h
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -Wall -Wextra -std=gnu11 -I$(SRC)/include/uapi $(MNL_CFLAGS) -o $@ $< $(MNL_LIBS)
 
 # Third-party files come from Debian's linux-source package at build time.
 LINUX_SRC_TAR ?= $(firstword $(wildcard /usr/src/linux-source-6.12.tar.xz))

@@ -123,8 +123,10 @@ static int ktgt_pre_doit(const ktgt_genl_hook_ops *ops, struct sk_buff *skb,
 	struct ktgt_target *t;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, KTGT_A_TARGET))
+	if (GENL_REQ_ATTR_CHECK(info, KTGT_A_TARGET)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "target nest missing");
 		return -EINVAL;
+	}
 	ret = parse_target(info, tb);
 	if (ret)
 		return ret;
