@@ -4,7 +4,8 @@
 # make KVER=<release>   module for one kernel
 # make check            host unit tests, then VM tests on every kernel
 # make style            checkpatch.pl --strict on kernel/
-# make install          install the module (for KVER) and ktgtctl, then depmod
+# make install          install the module (for KVER), ktgtctl, its man pages and
+#                       ktgt.service, then depmod
 
 SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(SRC)/build
@@ -16,6 +17,8 @@ KERNELDIR_FOR = /lib/modules/$(1)/build
 W ?= 1
 
 PREFIX ?= /usr/local
+# systemd units of local installs (dist/ktgt.service.in)
+UNITDIR ?= /etc/systemd/system
 DESTDIR ?=
 
 CC ?= cc
@@ -116,6 +119,11 @@ install: all
 	@test -n "$(KVER)" || { echo "install needs KVER=<release> (try KVER=$$(uname -r))" >&2; exit 1; }
 	install -D -m 644 $(BUILD)/$(KVER)/ktgt.ko $(DESTDIR)/lib/modules/$(KVER)/updates/ktgt.ko
 	install -D -m 755 $(BUILD)/ktgtctl $(DESTDIR)$(PREFIX)/sbin/ktgtctl
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $(SRC)/dist/ktgt.service.in >$(DESTDIR)$(UNITDIR)/ktgt.service
+	install -D -m 644 $(SRC)/userspace/ktgtctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/ktgtctl.8
+	install -D -m 644 $(SRC)/userspace/ktgt-targets.conf.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/ktgt-targets.conf.5
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 clean:

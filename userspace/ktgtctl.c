@@ -88,6 +88,33 @@ static int send_request(struct ktgtctl *c, const struct cli_cmd *cmd, const char
 	return CLI_OK;
 }
 
+static int del_discovery_account(const struct ktgt_target *t, void *arg)
+{
+	struct ktgtctl *c = arg;
+	struct ktgt_account_spec acct = { };
+	struct ktgt_request req = { .discovery = true, .account = &acct };
+	size_t i;
+	int err;
+
+	for (i = 0; i < t->nr_accounts; i++) {
+		acct.user = t->accounts[i].user;
+		acct.outgoing = t->accounts[i].outgoing;
+		err = ktgt_nl_do(c->nl, KTGT_CMD_ACCOUNT_DEL, &req);
+		if (err && err != -ENOENT)
+			return err;
+	}
+	return 0;
+}
+
+static int flush_discovery(struct ktgtctl *c)
+{
+	int err = ktgt_nl_discovery(c->nl, del_discovery_account, c);
+
+	if (err)
+		return cli_error(CLI_ERR, "discovery accounts: %s", ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
 /* target add|del IQN */
 static int cmd_target(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
@@ -98,6 +125,66 @@ static int cmd_target(const struct cli_cmd *cmd, int argc, char **argv, void *ct
 	if (err)
 		return err;
 	return send_request(ctx, cmd, "target", &req);
+}
+
+struct name_list {
+	char **names;
+	size_t nr;
+};
+
+static int collect_name(const struct ktgt_target *t, void *arg)
+{
+	struct name_list *l = arg;
+	char **names;
+
+	if (!t->name)
+		return 0;
+	names = realloc(l->names, (l->nr + 1) * sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	l->names = names;
+	l->names[l->nr] = strdup(t->name);
+	if (!l->names[l->nr])
+		return -ENOMEM;
+	l->nr++;
+	return 0;
+}
+
+/*
+ * target flush: delete every target (with --force, those with sessions
+ * too), then the discovery accounts. ktgt.service stops with it, before
+ * the module is unloaded.
+ */
+static int cmd_target_flush(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	struct name_list l = { };
+	struct ktgt_request req = { .force = c->force };
+	int err, ret;
+	size_t i;
+
+	ret = connect_kernel(c);
+	if (ret)
+		return ret;
+	err = ktgt_nl_get(c->nl, NULL, collect_name, &l);
+	if (err)
+		ret = cli_error(CLI_ERR, "target flush: %s", ktgt_nl_strerror(c->nl, err));
+	for (i = 0; !err && i < l.nr; i++) {
+		req.name = l.names[i];
+		err = ktgt_nl_do(c->nl, KTGT_CMD_TARGET_DEL, &req);
+		/* one already gone is what was asked */
+		if (err == -ENOENT)
+			err = 0;
+		if (err)
+			ret = cli_error(CLI_ERR, "target del %s: %s", l.names[i],
+					ktgt_nl_strerror(c->nl, err));
+	}
+	if (!ret)
+		ret = flush_discovery(c);
+	for (i = 0; i < l.nr; i++)
+		free(l.names[i]);
+	free(l.names);
+	return ret;
 }
 
 /* KEY VALUE [KEY VALUE...]; a key given twice takes its last value */
@@ -752,6 +839,13 @@ static const struct cli_cmd target_cmds[] = {
 			   "a few seconds the connections still open are closed. The command\n"
 			   "returns once their I/O is done.\n",
 		.run = cmd_target, .id = KTGT_CMD_TARGET_DEL, .min_args = 1, .max_args = 1,
+	}, {
+		.name = "flush", .args = "[--force]",
+		.help = "delete every target, and the discovery accounts",
+		.details = "As target del, for each target: one with sessions stays unless\n"
+			   "--force is given. ktgt.service runs 'ktgtctl --force target flush'\n"
+			   "when it stops, before it unloads the module.\n",
+		.run = cmd_target_flush, .id = KTGT_CMD_TARGET_DEL, .min_args = 0, .max_args = 0,
 	}, {
 		.name = "set", .args = "IQN KEY VALUE [KEY VALUE...]",
 		.help = "change the login keys the target offers",
