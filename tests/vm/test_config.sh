@@ -258,11 +258,11 @@ check "$H4 one-way CHAP: login, read, logout" login_read_logout "$H4"
 node_set "$H4" username_in "$TUSER" password_in "$TSECRET"
 check "$H4 mutual CHAP: login, read, logout" login_read_logout "$H4"
 
-# A new secret: the account is replaced, the old secret stops working.
+# A new secret: the account is replaced in place (never missing), the old
+# secret stops working.
 sed "s|$CSECRET|$CSECRET2|" "$CHAP" >"$CHAP2"
-same_output "a changed secret: the plan replaces that account" \
-	"account del $H4 $CUSER
-account add $H4 $CUSER <secret>" ktgtctl -n load "$CHAP2"
+same_output "a changed secret: the plan replaces that account in place" \
+	"account add $H4 $CUSER <secret> (replacing the account in place)" ktgtctl -n load "$CHAP2"
 check "load $CHAP2" ktgtctl load "$CHAP2"
 check "$H4 with the old secret: refused" eval '! iscsi_login "$H4"'
 node_set "$H4" password "$CSECRET2"
