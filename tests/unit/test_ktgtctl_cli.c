@@ -388,6 +388,67 @@ FIXTURE_VARIANT_ADD(cli, account_no_module) {
 	.args = { "account", "add", IQN, "tgt", "secretsecret12", "outgoing" }, .code = 1,
 	.err = NOT_LOADED, .without_module = true,
 };
+/* options of some commands only; the values of the new commands */
+FIXTURE_VARIANT_ADD(cli, force_on_target_add) {
+	.args = { "target", "add", "--force", IQN }, .code = 2,
+	.err = "unknown option '--force' (try 'ktgtctl --help')",
+};
+FIXTURE_VARIANT_ADD(cli, watch_on_show) {
+	.args = { "-w", "2", "show" }, .code = 2, .err = "unknown option '-w'",
+};
+FIXTURE_VARIANT_ADD(cli, watch_zero) {
+	.args = { "stats", "--watch", "0" }, .code = 2,
+	.err = "invalid --watch '0' (expected 1..86400 seconds)",
+};
+FIXTURE_VARIANT_ADD(cli, address_on_lun_del) {
+	.args = { "lun", "del", IQN, "1", "--address", "10.0.0.1" }, .code = 2,
+	.err = "unknown option '--address'",
+};
+FIXTURE_VARIANT_ADD(cli, acl_bad_address) {
+	.args = { "acl", "add", IQN, "--address", "10.0.0.0/33" }, .code = 2,
+	.err = "invalid address '10.0.0.0/33' (expected an IPv4 or IPv6 address, with an optional /PREFIX)",
+};
+FIXTURE_VARIANT_ADD(cli, acl_name_and_address) {
+	.args = { "acl", "add", IQN, "ALL", "-a", "10.0.0.1" }, .code = 2,
+	.err = "give an initiator or --address, not both",
+};
+FIXTURE_VARIANT_ADD(cli, acl_neither) {
+	.args = { "acl", "del", IQN }, .code = 2,
+	.err = "usage: ktgtctl acl del IQN ALL|INITIATOR|--address ADDR[/PREFIX]",
+};
+FIXTURE_VARIANT_ADD(cli, lun_set_nothing) {
+	.args = { "lun", "set", IQN, "1" }, .code = 2,
+	.err = "usage: ktgtctl lun set IQN LUN [readonly on|off] [write-cache on|off] [resize]",
+};
+FIXTURE_VARIANT_ADD(cli, lun_set_bad_option) {
+	.args = { "lun", "set", IQN, "1", "grow" }, .code = 2,
+	.err = "unknown LUN option 'grow' (expected readonly or write-cache)",
+};
+FIXTURE_VARIANT_ADD(cli, lun_add_resize) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "resize" }, .code = 2,
+	.err = "unknown LUN option 'resize'",
+};
+FIXTURE_VARIANT_ADD(cli, session_logout_tsih_zero) {
+	.args = { "session", "logout", IQN, "0" }, .code = 2,
+	.err = "invalid TSIH '0' (expected 1..65535)",
+};
+FIXTURE_VARIANT_ADD(cli, session_logout_tsih_big) {
+	.args = { "session", "logout", IQN, "65536" }, .code = 2,
+	.err = "invalid TSIH '65536' (expected 1..65535)",
+};
+FIXTURE_VARIANT_ADD(cli, session_show_bad_name) {
+	.args = { "session", "show", "target1" }, .code = 2, .err = "invalid target name 'target1'",
+};
+FIXTURE_VARIANT_ADD(cli, monitor_extra) {
+	.args = { "monitor", "now" }, .code = 2, .err = "usage: ktgtctl monitor",
+};
+FIXTURE_VARIANT_ADD(cli, flush_extra) {
+	.args = { "target", "flush", IQN }, .code = 2, .err = "usage: ktgtctl target flush [--force]",
+};
+FIXTURE_VARIANT_ADD(cli, account_discovery_short_secret) {
+	.args = { "account", "add", "discovery", "disco", "short" }, .code = 2,
+	.err = "a CHAP secret has 12 to 255 characters",
+};
 FIXTURE_VARIANT_ADD(cli, version) {
 	.args = { "--version" }, .code = 0, .out = "ktgtctl ",
 };
