@@ -184,6 +184,7 @@ void ktgt_conf_free(struct ktgt_conf *conf)
 	for (i = 0; i < conf->nr_targets; i++)
 		target_free(&conf->targets[i]);
 	free(conf->targets);
+	target_free(&conf->discovery);
 	for (i = 0; i < conf->nr_files; i++)
 		free(conf->files[i]);
 	free(conf->files);
@@ -633,14 +634,16 @@ static int handle_initiator_name(struct conf_parser *p, const struct conf_direct
 static int handle_user(struct conf_parser *p, const struct conf_directive *d, char **args)
 {
 	bool out = d->arg;
-	struct ktgt_conf_user **users = out ? &p->target->outgoing : &p->target->incoming;
-	size_t *nr = out ? &p->target->nr_outgoing : &p->target->nr_incoming;
+	/* outside a target: the accounts of discovery sessions, as with tgt */
+	struct ktgt_conf_target *t = p->target ? p->target : &p->conf->discovery;
+	struct ktgt_conf_user **users = out ? &t->outgoing : &t->incoming;
+	size_t *nr = out ? &t->nr_outgoing : &t->nr_incoming;
 	struct ktgt_conf_user *u;
 	size_t i, len;
 
 	if (out && *nr) {
-		perr(p, "only one outgoinguser per target (the first is on line %u)",
-		     (*users)[0].loc.line);
+		perr(p, "only one outgoinguser per %s (the first is on line %u)",
+		     p->target ? "target" : "discovery", (*users)[0].loc.line);
 		return -EINVAL;
 	}
 	for (i = 0; i < *nr; i++) {
@@ -744,8 +747,8 @@ static const struct conf_directive directives[] = {
 	{ "null-store", SCOPE_TARGET, 1, KTGT_STORE_NULL, handle_store },
 	{ "initiator-address", SCOPE_TARGET, 1, 0, handle_initiator_address },
 	{ "initiator-name", SCOPE_TARGET, 1, 0, handle_initiator_name },
-	{ "incominguser", SCOPE_TARGET, 2, 0, handle_user },
-	{ "outgoinguser", SCOPE_TARGET, 2, 1, handle_user },
+	{ "incominguser", SCOPE_TOP | SCOPE_TARGET, 2, 0, handle_user },
+	{ "outgoinguser", SCOPE_TOP | SCOPE_TARGET, 2, 1, handle_user },
 	{ "readonly", LUN_SCOPE, 1, 0, handle_flag },
 	{ "write-cache", LUN_SCOPE, 1, 1, handle_flag },
 	{ "lun", SCOPE_STORE, 1, 0, handle_lun },
@@ -1448,6 +1451,26 @@ int ktgt_conf_add_running(struct ktgt_conf *conf, const struct ktgt_target *t)
 	return copy_running(c, t);
 }
 
+/**
+ * ktgt_conf_set_discovery() - take the discovery accounts the kernel reported
+ * @conf: the configuration that stands for the running state
+ * @t: from ktgt_nl_discovery()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ktgt_conf_set_discovery(struct ktgt_conf *conf, const struct ktgt_target *t)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < t->nr_accounts; i++) {
+		err = copy_account(&conf->discovery, &t->accounts[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
  * The writer
  */
@@ -1615,17 +1638,18 @@ static bool user_writable(const struct ktgt_conf_user *u)
 	       !strpbrk(u->secret, "\r\n");
 }
 
-static void write_users(FILE *f, const char *name, const struct ktgt_conf_user *u, size_t n)
+static void write_users(FILE *f, const char *name, const struct ktgt_conf_user *u, size_t n,
+			const char *indent)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (!user_writable(&u[i])) {
-			fprintf(f, CONF_INDENT "# an %s whose name or secret has a newline or a NUL byte\n",
-				name);
+			fprintf(f, "%s# an %s whose name or secret has a newline or a NUL byte\n",
+				indent, name);
 			continue;
 		}
-		fprintf(f, CONF_INDENT "%s ", name);
+		fprintf(f, "%s%s ", indent, name);
 		write_value(f, u[i].name);
 		fputc(' ', f);
 		write_value(f, u[i].secret);
@@ -1645,8 +1669,8 @@ static int write_target(FILE *f, const struct ktgt_conf_target *t)
 	if (err)
 		return err;
 	write_acls(f, t);
-	write_users(f, "incominguser", t->incoming, t->nr_incoming);
-	write_users(f, "outgoinguser", t->outgoing, t->nr_outgoing);
+	write_users(f, "incominguser", t->incoming, t->nr_incoming, CONF_INDENT);
+	write_users(f, "outgoinguser", t->outgoing, t->nr_outgoing, CONF_INDENT);
 	fprintf(f, "</target>\n");
 	return 0;
 }
@@ -1664,6 +1688,9 @@ int ktgt_conf_write(FILE *f, const struct ktgt_conf *conf)
 	int err;
 
 	fprintf(f, "default-driver iscsi\n");
+	/* discovery's accounts, as tgt has them: outside any target */
+	write_users(f, "incominguser", conf->discovery.incoming, conf->discovery.nr_incoming, "");
+	write_users(f, "outgoinguser", conf->discovery.outgoing, conf->discovery.nr_outgoing, "");
 	for (i = 0; i < conf->nr_targets; i++) {
 		err = write_target(f, &conf->targets[i]);
 		if (err)
@@ -1949,6 +1976,9 @@ int ktgt_plan_diff(struct ktgt_plan *plan, const struct ktgt_conf *cur,
 		if (!err)
 			err = plan_additions(plan, w, c);
 	}
+	/* last: what discovery lists is there by then */
+	if (!err)
+		err = plan_accounts(plan, &want->discovery, &cur->discovery);
 	if (err)
 		ktgt_plan_free(plan);
 	return err;
@@ -2050,7 +2080,8 @@ void ktgt_plan_format(const struct ktgt_plan_op *op, char *buf, size_t len)
 	case KTGT_CMD_ACCOUNT_DEL:
 		/* the secret stays out of plans and error messages */
 		snprintf(buf, len, "account %s %s %s%s%s%s",
-			 op->cmd == KTGT_CMD_ACCOUNT_ADD ? "add" : "del", op->target,
+			 op->cmd == KTGT_CMD_ACCOUNT_ADD ? "add" : "del",
+			 op->target ? op->target : "discovery",
 			 op->account->name, op->cmd == KTGT_CMD_ACCOUNT_ADD ? " <secret>" : "",
 			 op->account->outgoing ? " outgoing" : "",
 			 op->replaced ? " (replacing the account in place)" : "");

@@ -161,6 +161,7 @@ struct ktgt_conf_error {
 struct ktgt_conf {
 	struct ktgt_conf_target *targets;
 	size_t nr_targets;
+	struct ktgt_conf_target discovery;	/* incoming/outgoing users outside targets */
 	char **files;
 	size_t nr_files;
 	struct ktgt_conf_error *errors;
@@ -175,6 +176,7 @@ int ktgt_conf_check_supported(struct ktgt_conf *conf);
 int ktgt_conf_resolve_paths(struct ktgt_conf *conf);
 void ktgt_conf_sort_errors(struct ktgt_conf *conf);
 int ktgt_conf_add_running(struct ktgt_conf *conf, const struct ktgt_target *t);
+int ktgt_conf_set_discovery(struct ktgt_conf *conf, const struct ktgt_target *t);
 int ktgt_conf_write(FILE *f, const struct ktgt_conf *conf);
 const struct ktgt_conf_target *ktgt_conf_find(const struct ktgt_conf *conf, const char *name);
 
@@ -184,7 +186,7 @@ const char *ktgt_store_strerror(int err);
 /**
  * struct ktgt_plan_op - one step of a plan: one netlink request
  * @cmd: the KTGT_CMD_* that does it
- * @target: the target name
+ * @target: the target name, or NULL for the discovery accounts
  * @portal: the portal (PORTAL_ADD, PORTAL_DEL)
  * @lun: the LUN (LUN_ADD, LUN_DEL: what it was, so that it can be put back)
  * @initiator: the ACL entry (ACL_ADD, ACL_DEL)

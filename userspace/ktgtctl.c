@@ -642,6 +642,11 @@ static int add_running(const struct ktgt_target *t, void *arg)
 	return ktgt_conf_add_running(arg, t);
 }
 
+static int set_discovery(const struct ktgt_target *t, void *arg)
+{
+	return ktgt_conf_set_discovery(arg, t);
+}
+
 /* The running state, as a configuration. */
 static int read_running(struct ktgtctl *c, struct ktgt_conf *cur)
 {
@@ -650,6 +655,8 @@ static int read_running(struct ktgtctl *c, struct ktgt_conf *cur)
 	if (err)
 		return err;
 	err = ktgt_nl_get(c->nl, NULL, add_running, cur);
+	if (!err)
+		err = ktgt_nl_discovery(c->nl, set_discovery, cur);
 	if (err)
 		return cli_error(CLI_ERR, "cannot read the running targets: %s",
 				 ktgt_nl_strerror(c->nl, err));
@@ -687,7 +694,8 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 	struct ktgtctl *c = arg;
 	struct ktgt_lun_spec lun = { .readonly = -1, .write_cache = -1 };
 	struct ktgt_account_spec acct = { };
-	struct ktgt_request req = { .name = op->target, .initiator = op->initiator };
+	struct ktgt_request req = { .name = op->target, .initiator = op->initiator,
+				    .discovery = !op->target };
 	char what[KTGT_PATH_MAX + 512];
 	struct ktgt_acl_addr addr;
 	int err;

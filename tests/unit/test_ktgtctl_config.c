@@ -484,9 +484,10 @@ FIXTURE_VARIANT_ADD(error, duplicate_incoming_user) {
 	      "</target>\n",
 	.err = "mem.conf:3: duplicate incominguser 'alice' (line 2)", .nr_errors = 1,
 };
-FIXTURE_VARIANT_ADD(error, user_outside_target) {
-	.in = "outgoinguser tgt secretsecret12\n",
-	.err = "mem.conf:1: 'outgoinguser' is only allowed inside <target>", .nr_errors = 1,
+FIXTURE_VARIANT_ADD(error, two_discovery_outgoing) {
+	.in = "outgoinguser tgt secretsecret12\noutgoinguser tgt2 secretsecret12\n",
+	.err = "mem.conf:2: only one outgoinguser per discovery (the first is on line 1)",
+	.nr_errors = 1,
 };
 FIXTURE_VARIANT_ADD(error, user_in_store) {
 	.in = TGT "<backing-store /a>\nincominguser a secretsecret12\n</backing-store>\n</target>\n",
@@ -1235,6 +1236,48 @@ TEST(resolve_paths)
 	ktgt_conf_free(&conf);
 	unlink(want);
 	rmdir(dir);
+}
+
+/* Accounts outside any target are discovery's, as with tgt: parsed, written, planned */
+TEST(discovery_accounts)
+{
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+	struct ktgt_plan_op undo;
+	char *text;
+
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&cur, "cur.conf",
+					    "incominguser disco secretsecret01\n"
+					    "incominguser old secretsecret02\n"));
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    "default-driver iscsi\n"
+					    "incominguser disco secretsecret09\n"
+					    "outgoinguser tgt secretsecret03\n"
+					    "incominguser new secretsecret04\n"));
+	ASSERT_EQ(2, want.discovery.nr_incoming);
+	ASSERT_EQ(1, want.discovery.nr_outgoing);
+	EXPECT_EQ(0, want.nr_targets);
+	text = conf_text(&want);
+	EXPECT_STREQ("default-driver iscsi\n"
+		     "incominguser disco secretsecret09\n"
+		     "incominguser new secretsecret04\n"
+		     "outgoinguser tgt secretsecret03\n", text);
+	free(text);
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	text = plan_text(&plan);
+	EXPECT_STREQ("account add discovery new <secret>\n"
+		     "account add discovery disco <secret> (replacing the account in place)\n"
+		     "account del discovery old\n"
+		     "account add discovery tgt <secret> outgoing\n", text);
+	free(text);
+	EXPECT_EQ(NULL, plan.ops[0].target);
+	undo = ktgt_plan_undo(&plan.ops[1]);
+	EXPECT_STREQ("secretsecret01", undo.account->secret);
+	ktgt_plan_free(&plan);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
 }
 
 TEST_HARNESS_MAIN

@@ -4,8 +4,8 @@
  * types and lengths, missing attributes, huge strings, unknown attributes,
  * and (with --unprivileged, run without CAP_NET_ADMIN) every operation.
  * Each must fail with the expected errno and, where the request reached
- * the family's policy or handlers, an extack message. Prints TAP lines
- * (no plan) for tests/vm/test_netlink.sh, which imports them.
+ * the family's policy or handlers, an extack message. Prints TAP (the
+ * plan last) for tests/vm/test_netlink.sh, which imports them.
  *
  * usage: nl_malformed TARGET_IQN          (the target must exist)
  *        nl_malformed --unprivileged TARGET_IQN

@@ -86,6 +86,15 @@ discovery_chap() { # USER PASSWORD
 }
 check "discovery with CHAP: $IQN listed" eval 'discovery_chap "$DUSER" "$DSECRET" | grep -q " $IQN\$"'
 check "discovery with a wrong secret: refused" eval '! discovery_chap "$DUSER" wrong-secret-12'
+check "save writes the discovery account outside any target" eval '
+	ktgtctl save "$LOGDIR/disco.conf" && grep -q "^incominguser $DUSER $DSECRET\$" "$LOGDIR/disco.conf"'
+check "loading it: empty plan" eval '[ -z "$(ktgtctl -n load "$LOGDIR/disco.conf")" ]'
+grep -v "^incominguser $DUSER " "$LOGDIR/disco.conf" >"$LOGDIR/nodisco.conf"
+check "load without it: the discovery account goes" eval '
+	[ "$(ktgtctl -n load "$LOGDIR/nodisco.conf")" = "account del discovery $DUSER" ] &&
+	ktgtctl load "$LOGDIR/nodisco.conf" && ! ktgtctl show discovery | grep -q "$DUSER"'
+check "load with it: back" eval '
+	ktgtctl load "$LOGDIR/disco.conf" && ktgtctl show discovery | grep -q "^        $DUSER\$"'
 check "account del discovery $DUSER" ktgtctl account del discovery "$DUSER"
 timeout 30 iscsiadm -m discoverydb -t st -p "$PORTAL" -o delete >/dev/null 2>&1
 check "discovery without CHAP works again" eval 'iscsi_discover | grep -q " $IQN\$"'
