@@ -148,7 +148,7 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 	struct ktgt_lun *lun;
 	umode_t mode;
 	u32 hash;
-	int ret;
+	int ret, cpu;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
 	if (id > KTGT_MAX_LUN) {
@@ -173,6 +173,8 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const char *path, bool readonly,
 		ret = -ENOMEM;
 		goto out_free_lun;
 	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(lun->stats, cpu)->syncp);
 	lun->path = kstrdup(path, GFP_KERNEL);
 	if (!lun->path) {
 		ret = -ENOMEM;
