@@ -4,7 +4,8 @@
 # make KVER=<release>   module for one kernel
 # make check            host unit tests, then VM tests on every kernel
 # make style            checkpatch.pl --strict on kernel/
-# make install          install the module (for KVER) and ktgtctl, then depmod
+# make install          install the module (for KVER), ktgtctl, its man pages and
+#                       ktgt.service, then depmod
 
 SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(SRC)/build
@@ -16,6 +17,8 @@ KERNELDIR_FOR = /lib/modules/$(1)/build
 W ?= 1
 
 PREFIX ?= /usr/local
+# systemd units of local installs (dist/ktgt.service.in)
+UNITDIR ?= /etc/systemd/system
 DESTDIR ?=
 
 CC ?= cc
@@ -33,8 +36,8 @@ KERNEL_SRCS := $(wildcard $(SRC)/kernel/*.c $(SRC)/kernel/*.h) $(SRC)/Kbuild \
 UNIT_SRCS := $(wildcard $(SRC)/tests/unit/test_*.c)
 UNIT_BINS := $(patsubst $(SRC)/tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all module ktgtctl unit unit-bins check vmcheck style install clean demo
-all: module ktgtctl
+.PHONY: all module ktgtctl nl-malformed unit unit-bins check vmcheck style install clean demo
+all: module ktgtctl nl-malformed
 
 # Each kernel gets its own tree of symlinks under build/<release>, so the two
 # kernels' objects never meet.
@@ -54,6 +57,14 @@ ktgtctl: $(BUILD)/ktgtctl
 $(BUILD)/ktgtctl: $(KTGTCTL_SRCS) $(KTGTCTL_HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(USER_CFLAGS) -o $@ $(KTGTCTL_SRCS) $(NL_LIBS)
+
+# raw malformed netlink requests, for tests/vm/test_netlink.sh
+MNL_CFLAGS := $(shell pkg-config --cflags libmnl 2>/dev/null)
+MNL_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null)
+nl-malformed: $(BUILD)/nl_malformed
+$(BUILD)/nl_malformed: $(SRC)/tests/vm/nl_malformed.c $(SRC)/include/uapi/linux/ktgt.h
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -Wall -Wextra -std=gnu11 -I$(SRC)/include/uapi $(MNL_CFLAGS) -o $@ $< $(MNL_LIBS)
 
 # Third-party files come from Debian's linux-source package at build time.
 LINUX_SRC_TAR ?= $(firstword $(wildcard /usr/src/linux-source-6.12.tar.xz))
@@ -109,6 +120,11 @@ install: all
 	install -D -m 644 $(BUILD)/$(KVER)/ktgt.ko $(DESTDIR)/lib/modules/$(KVER)/updates/ktgt.ko
 	install -D -m 755 $(BUILD)/ktgtctl $(DESTDIR)$(PREFIX)/sbin/ktgtctl
 	install -d -m 700 $(DESTDIR)/var/lib/ktgt/pr	# APTPL state (pr_dir)
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $(SRC)/dist/ktgt.service.in >$(DESTDIR)$(UNITDIR)/ktgt.service
+	install -D -m 644 $(SRC)/userspace/ktgtctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/ktgtctl.8
+	install -D -m 644 $(SRC)/userspace/ktgt-targets.conf.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/ktgt-targets.conf.5
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 clean:

@@ -22,6 +22,7 @@
 #include <linux/sizes.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -89,6 +90,28 @@ struct ktgt_range {
 	u64 end;			/* first block after */
 	bool excl;			/* COMPARE AND WRITE */
 	bool granted;
+};
+
+/*
+ * I/O counters (KTGT_A_STATS_*). A session's are written only by its
+ * connection's io_work; a LUN's are per CPU, as many sessions write them.
+ */
+struct ktgt_io_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t cmds;
+	u64_stats_t read_bytes;
+	u64_stats_t write_bytes;
+	u64_stats_t errors;
+	u64_stats_t latency_ns;
+};
+
+/* a consistent read of struct ktgt_io_stats */
+struct ktgt_io_totals {
+	u64 cmds;
+	u64 read_bytes;
+	u64 write_bytes;
+	u64 errors;
+	u64 latency_ns;
 };
 
 /**
@@ -165,11 +188,15 @@ struct ktgt_lun {
 	u32 nr_excl;			/* exclusive ranges in the list */
 	u32 nr_waiting;			/* ranges not granted yet */
 	struct ktgt_pr *pr;		/* reservations (scsi_pr.c) */
+	struct ktgt_io_stats __percpu *stats;
 };
 
 struct ktgt_acl {
 	struct list_head node;
-	char name[KTGT_NAME_MAX + 1];	/* "ALL" or an initiator name */
+	char name[KTGT_NAME_MAX + 1];	/* "ALL" or an initiator name; "" for an address */
+	u8 family;			/* AF_INET or AF_INET6 for an address, else 0 */
+	u8 prefix_len;			/* bits of @addr that must match */
+	u8 addr[16];			/* network order, bits past the prefix zero */
 };
 
 /* a CHAP account (tgt's incominguser/outgoinguser) */
@@ -219,6 +246,7 @@ struct ktgt_target {
 	struct list_head sessions;
 	wait_queue_head_t sess_wq;	/* woken when a session goes away */
 	bool removed;			/* under sess_lock: no new sessions */
+	u32 draining;			/* under sess_lock: no new sessions while > 0 */
 };
 
 struct ktgt_session {
@@ -242,6 +270,7 @@ struct ktgt_session {
 	spinlock_t ua_lock;		/* protects ua_luns; inside sess_lock */
 	struct list_head ua_luns;
 	bool reinstated;		/* replaced a session of the same nexus */
+	struct ktgt_io_stats stats;
 };
 
 enum ktgt_conn_state {
@@ -401,6 +430,7 @@ struct ktgt_cmd {
 	bool miscompare;		/* COMPARE AND WRITE: at byte miscompare_off */
 	u32 miscompare_off;
 	struct ktgt_range range;	/* blocks held for the backend */
+	u64 start_ns;			/* when the command arrived, for latency */
 };
 
 /* a PDU on the transmit queue */
@@ -450,7 +480,7 @@ void ktgt_page_put(struct ktgt_page_pool *pp, struct page *page);
 /* target.c */
 struct ktgt_target *ktgt_target_find(const char *name);
 int ktgt_target_add(const char *name, struct netlink_ext_ack *extack);
-int ktgt_target_del(struct ktgt_target *t);
+int ktgt_target_del(struct ktgt_target *t, bool force, struct netlink_ext_ack *extack);
 int ktgt_target_next_cpu(struct ktgt_target *t);
 int ktgt_target_set_cpus(struct ktgt_target *t, const char *list, struct netlink_ext_ack *extack);
 void ktgt_target_put(struct ktgt_target *t);
@@ -461,15 +491,26 @@ int ktgt_target_portal_del(struct ktgt_target *t, const struct sockaddr_storage 
 bool ktgt_target_has_portal(struct ktgt_target *t, struct ktgt_portal *p);
 int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf,
 		 struct netlink_ext_ack *extack);
-int ktgt_lun_del(struct ktgt_target *t, u64 id);
+int ktgt_lun_del(struct ktgt_target *t, u64 id, bool force, struct netlink_ext_ack *extack);
+int ktgt_lun_set(struct ktgt_lun *lun, int readonly, int write_cache, bool resize,
+		 struct netlink_ext_ack *extack);
+void ktgt_lun_capacity_changed(struct ktgt_lun *lun);
+void ktgt_stats_cmd_done(struct ktgt_cmd *cmd);
+void ktgt_stats_read(const struct ktgt_io_stats *s, struct ktgt_io_totals *out);
+void ktgt_lun_stats_read(struct ktgt_lun *lun, struct ktgt_io_totals *out);
 struct ktgt_lun *ktgt_lun_get(struct ktgt_target *t, u64 id);
 void ktgt_lun_put(struct ktgt_lun *lun);
-int ktgt_acl_add(struct ktgt_target *t, const char *name);
-int ktgt_acl_del(struct ktgt_target *t, const char *name);
-bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator);
-int ktgt_account_add(struct ktgt_target *t, const char *user, const u8 *secret, u32 len,
-		     bool outgoing, struct netlink_ext_ack *extack);
-int ktgt_account_del(struct ktgt_target *t, const char *user, bool outgoing);
+int ktgt_acl_add(struct ktgt_target *t, const struct ktgt_acl *entry);
+int ktgt_acl_del(struct ktgt_target *t, const struct ktgt_acl *entry);
+bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator,
+		     const struct sockaddr_storage *peer);
+int ktgt_account_add(struct list_head *accounts, const char *user, const u8 *secret, u32 len,
+		     bool outgoing, bool replace, struct netlink_ext_ack *extack);
+int ktgt_account_del(struct list_head *accounts, const char *user, bool outgoing);
+void ktgt_accounts_free(struct list_head *accounts);
+
+/* CHAP accounts for discovery sessions, under ktgt_cfg_mutex */
+extern struct list_head ktgt_discovery_accounts;
 
 /* chap_crypto.c */
 extern const struct ktgt_chap_ops ktgt_chap_kernel_ops;
@@ -513,6 +554,7 @@ int ktgt_ffp_data(struct ktgt_conn *conn);
 void ktgt_cmdsn_window(struct ktgt_session *sess, u32 *exp_cmdsn, u32 *max_cmdsn);
 void ktgt_cmdsn_release(struct ktgt_session *sess, bool held);
 void ktgt_sessions_kill(struct ktgt_target *t);
+int ktgt_session_logout(struct ktgt_target *t, u16 tsih);
 void ktgt_send_async_logout(struct ktgt_conn *conn);
 void ktgt_logout_flush(struct ktgt_conn *conn);
 void ktgt_tmf_task_done(struct ktgt_conn *conn);
@@ -587,5 +629,7 @@ void ktgt_pr_session_gone(struct ktgt_session *sess);
 /* netlink.c */
 int ktgt_netlink_init(void);
 void ktgt_netlink_exit(void);
+void ktgt_nl_notify_session(u8 cmd, struct ktgt_session *sess, gfp_t gfp);
+void ktgt_nl_notify_lun(u8 cmd, struct ktgt_lun *lun);
 
 #endif /* KTGT_H */

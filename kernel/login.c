@@ -212,20 +212,21 @@ static int login_keys(struct ktgt_conn *conn, char *data, u32 len,
 	return 0;
 }
 
-/* a copy of the target's CHAP accounts, so the login holds no lock */
-static int login_copy_accounts(struct ktgt_login *login, struct ktgt_target *t)
+/* a copy of the target's (or discovery's) CHAP accounts, so the login holds no lock */
+static int login_copy_accounts(struct ktgt_login *login, struct list_head *accounts)
 {
 	struct ktgt_account *a;
 	u32 n = 0;
 
-	list_for_each_entry(a, &t->accounts, node)
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	list_for_each_entry(a, accounts, node)
 		n++;
 	if (!n)
 		return 0;
 	login->accounts = kcalloc(n, sizeof(*a), GFP_KERNEL);
 	if (!login->accounts)
 		return ISCSI_LOGIN_NO_RESOURCES;
-	list_for_each_entry(a, &t->accounts, node)
+	list_for_each_entry(a, accounts, node)
 		login->accounts[login->nr_accounts++] = *a;
 	return 0;
 }
@@ -343,7 +344,11 @@ static int login_check_target(struct ktgt_conn *conn)
 	if (login->discovery) {
 		if (login->tsih)
 			return ISCSI_LOGIN_NO_SESSION;
-		return 0;
+		/* discovery accounts, if any, make discovery need CHAP too */
+		mutex_lock(&ktgt_cfg_mutex);
+		status = login_copy_accounts(login, &ktgt_discovery_accounts);
+		mutex_unlock(&ktgt_cfg_mutex);
+		return status;
 	}
 	if (!login->target_name[0])
 		return ISCSI_LOGIN_MISSING_PARAM;
@@ -352,13 +357,13 @@ static int login_check_target(struct ktgt_conn *conn)
 	t = ktgt_target_find(login->target_name);
 	if (!t || !ktgt_target_has_portal(t, conn->portal))
 		status = ISCSI_LOGIN_NOT_FOUND;
-	else if (!ktgt_acl_allows(t, login->initiator))
-		status = ISCSI_LOGIN_AUTHORIZATION;
+	else if (!ktgt_acl_allows(t, login->initiator, &conn->peer))
+		status = ISCSI_LOGIN_AUTHORIZATION;	/* 0x0202, RFC 7143 11.13.5 */
 	if (!status) {
 		kref_get(&t->ref);
 		login->target = t;
 		login->ours = t->params;
-		status = login_copy_accounts(login, t);
+		status = login_copy_accounts(login, &t->accounts);
 	}
 	mutex_unlock(&ktgt_cfg_mutex);
 	if (status)

@@ -14,6 +14,7 @@
 #include "ktgt.h"
 
 #define KTGT_NL_NEED_TARGET	0x1
+#define KTGT_NL_DISCOVERY_OK	0x2	/* or KTGT_A_TARGET_DISCOVERY instead of a name */
 
 static const struct nla_policy ktgt_portal_policy[KTGT_A_PORTAL_MAX + 1] = {
 	[KTGT_A_PORTAL_ADDR] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
@@ -34,10 +35,24 @@ static const struct nla_policy ktgt_lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_PRODUCT_REV] = { .type = NLA_NUL_STRING, .len = KTGT_PRODUCT_REV_MAX },
 	[KTGT_A_LUN_SCSI_SN] = { .type = NLA_NUL_STRING, .len = KTGT_SCSI_SN_MAX },
 	[KTGT_A_LUN_SCSI_ID] = { .type = NLA_NUL_STRING, .len = KTGT_SCSI_ID_MAX },
+	[KTGT_A_LUN_RESIZE] = { .type = NLA_FLAG },
+	[KTGT_A_LUN_STATS] = { .type = NLA_REJECT },
+};
+
+/* requests name a session by TSIH; the rest is read only */
+static const struct nla_policy ktgt_session_policy[KTGT_A_SESSION_MAX + 1] = {
+	[KTGT_A_SESSION_TSIH] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KTGT_A_SESSION_ISID] = { .type = NLA_REJECT },
+	[KTGT_A_SESSION_INITIATOR] = { .type = NLA_REJECT },
+	[KTGT_A_SESSION_CONN] = { .type = NLA_REJECT },
+	[KTGT_A_SESSION_PARAMS] = { .type = NLA_REJECT },
+	[KTGT_A_SESSION_STATS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy ktgt_acl_policy[KTGT_A_ACL_MAX + 1] = {
 	[KTGT_A_ACL_INITIATOR] = { .type = NLA_NUL_STRING, .len = KTGT_NAME_MAX },
+	[KTGT_A_ACL_ADDRESS] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[KTGT_A_ACL_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
 static const struct nla_policy ktgt_account_policy[KTGT_A_ACCOUNT_MAX + 1] = {
@@ -73,10 +88,12 @@ static const struct nla_policy ktgt_target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_PORTAL] = NLA_POLICY_NESTED(ktgt_portal_policy),
 	[KTGT_A_TARGET_LUN] = NLA_POLICY_NESTED(ktgt_lun_policy),
 	[KTGT_A_TARGET_ACL] = NLA_POLICY_NESTED(ktgt_acl_policy),
-	[KTGT_A_TARGET_SESSION] = { .type = NLA_REJECT },
+	[KTGT_A_TARGET_SESSION] = NLA_POLICY_NESTED(ktgt_session_policy),
 	[KTGT_A_TARGET_ACCOUNT] = NLA_POLICY_NESTED(ktgt_account_policy),
 	[KTGT_A_TARGET_PARAMS] = NLA_POLICY_NESTED(ktgt_params_policy),
 	[KTGT_A_TARGET_CPUS] = { .type = NLA_NUL_STRING, .len = KTGT_CPULIST_MAX },
+	[KTGT_A_TARGET_FORCE] = { .type = NLA_FLAG },
+	[KTGT_A_TARGET_DISCOVERY] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ktgt_policy[KTGT_A_MAX + 1] = {
@@ -113,11 +130,23 @@ static int ktgt_pre_doit(const ktgt_genl_hook_ops *ops, struct sk_buff *skb,
 	struct ktgt_target *t;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, KTGT_A_TARGET))
+	if (GENL_REQ_ATTR_CHECK(info, KTGT_A_TARGET)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "target nest missing");
 		return -EINVAL;
+	}
 	ret = parse_target(info, tb);
 	if (ret)
 		return ret;
+	if (tb[KTGT_A_TARGET_DISCOVERY]) {
+		if (!(ops->internal_flags & KTGT_NL_DISCOVERY_OK) || tb[KTGT_A_TARGET_NAME]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_DISCOVERY],
+					    "discovery goes with account requests only, without a name");
+			return -EINVAL;
+		}
+		mutex_lock(&ktgt_cfg_mutex);
+		info->user_ptr[0] = NULL;
+		return 0;
+	}
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb, KTGT_A_TARGET_NAME)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "target name missing");
 		return -EINVAL;
@@ -194,43 +223,74 @@ static int fill_lun_ident(struct sk_buff *skb, const struct ktgt_lun_ident *id)
 	return 0;
 }
 
-static int fill_luns(struct sk_buff *skb, struct ktgt_target *t)
+static int fill_stats(struct sk_buff *skb, int attr, const struct ktgt_io_totals *v)
 {
-	struct ktgt_lun *lun;
-	struct nlattr *nest;
-	unsigned long id;
+	struct nlattr *nest = nla_nest_start(skb, attr);
 
-	xa_for_each(&t->luns, id, lun) {
-		nest = nla_nest_start(skb, KTGT_A_TARGET_LUN);
-		if (!nest ||
-		    nla_put_u64_64bit(skb, KTGT_A_LUN_ID, id, KTGT_A_LUN_PAD) ||
-		    (lun->path && nla_put_string(skb, KTGT_A_LUN_PATH, lun->path)) ||
-		    (!lun->path && nla_put_u64_64bit(skb, KTGT_A_LUN_NULL_SIZE, lun->null_size,
-						     KTGT_A_LUN_PAD)) ||
-		    fill_lun_ident(skb, &lun->ident) ||
-		    nla_put_u8(skb, KTGT_A_LUN_READONLY, lun->readonly) ||
-		    nla_put_u8(skb, KTGT_A_LUN_WRITE_CACHE, lun->write_cache) ||
-		    nla_put_u64_64bit(skb, KTGT_A_LUN_SIZE, lun->nr_blocks << lun->block_shift,
-				      KTGT_A_LUN_PAD) ||
-		    nla_put_u32(skb, KTGT_A_LUN_BLOCK_SIZE, 1u << lun->block_shift) ||
-		    nla_put_u32(skb, KTGT_A_LUN_BACKEND, lun->ops->type))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
+	if (!nest ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_CMDS, v->cmds, KTGT_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_READ_BYTES, v->read_bytes, KTGT_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_WRITE_BYTES, v->write_bytes, KTGT_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_ERRORS, v->errors, KTGT_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KTGT_A_STATS_LATENCY_US, div_u64(v->latency_ns, NSEC_PER_USEC),
+			      KTGT_A_STATS_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
 	return 0;
 }
 
+/* one LUN as GET shows it, in replies and notifications */
+static int fill_lun(struct sk_buff *skb, struct ktgt_lun *lun)
+{
+	struct ktgt_io_totals v;
+	struct nlattr *nest;
+
+	ktgt_lun_stats_read(lun, &v);
+	nest = nla_nest_start(skb, KTGT_A_TARGET_LUN);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, KTGT_A_LUN_ID, lun->id, KTGT_A_LUN_PAD) ||
+	    (lun->path && nla_put_string(skb, KTGT_A_LUN_PATH, lun->path)) ||
+	    (!lun->path && nla_put_u64_64bit(skb, KTGT_A_LUN_NULL_SIZE, lun->null_size,
+					     KTGT_A_LUN_PAD)) ||
+	    fill_lun_ident(skb, &lun->ident) ||
+	    nla_put_u8(skb, KTGT_A_LUN_READONLY, READ_ONCE(lun->readonly)) ||
+	    nla_put_u8(skb, KTGT_A_LUN_WRITE_CACHE, READ_ONCE(lun->write_cache)) ||
+	    nla_put_u64_64bit(skb, KTGT_A_LUN_SIZE,
+			      READ_ONCE(lun->nr_blocks) << lun->block_shift, KTGT_A_LUN_PAD) ||
+	    nla_put_u32(skb, KTGT_A_LUN_BLOCK_SIZE, 1u << lun->block_shift) ||
+	    nla_put_u32(skb, KTGT_A_LUN_BACKEND, lun->ops->type) ||
+	    fill_stats(skb, KTGT_A_LUN_STATS, &v))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_luns(struct sk_buff *skb, struct ktgt_target *t)
+{
+	struct ktgt_lun *lun;
+	unsigned long id;
+
+	xa_for_each(&t->luns, id, lun)
+		if (fill_lun(skb, lun))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* Context: the session is held in its target's list (sess_lock) or by its connection */
 static int fill_session(struct sk_buff *skb, struct ktgt_session *sess)
 {
 	struct ktgt_conn *conn = sess->conn;
 	struct nlattr *nest, *cnest;
+	struct ktgt_io_totals v;
 
+	ktgt_stats_read(&sess->stats, &v);
 	nest = nla_nest_start(skb, KTGT_A_TARGET_SESSION);
 	if (!nest ||
 	    nla_put_u16(skb, KTGT_A_SESSION_TSIH, sess->tsih) ||
 	    nla_put_u64_64bit(skb, KTGT_A_SESSION_ISID, sess->isid, KTGT_A_SESSION_PAD) ||
 	    nla_put_string(skb, KTGT_A_SESSION_INITIATOR, sess->initiator) ||
-	    fill_params(skb, KTGT_A_SESSION_PARAMS, &sess->params, true))
+	    fill_params(skb, KTGT_A_SESSION_PARAMS, &sess->params, true) ||
+	    fill_stats(skb, KTGT_A_SESSION_STATS, &v))
 		return -EMSGSIZE;
 	cnest = nla_nest_start(skb, KTGT_A_SESSION_CONN);
 	if (!cnest || nla_put_u16(skb, KTGT_A_CONN_CID, conn->cid) ||
@@ -258,11 +318,29 @@ static int fill_cpus(struct sk_buff *skb, struct ktgt_target *t)
 	return ret;
 }
 
+static int fill_acl(struct sk_buff *skb, const struct ktgt_acl *acl)
+{
+	struct nlattr *sub = nla_nest_start(skb, KTGT_A_TARGET_ACL);
+
+	if (!sub)
+		return -EMSGSIZE;
+	if (acl->family) {
+		if (nla_put(skb, KTGT_A_ACL_ADDRESS, acl->family == AF_INET ? 4 : 16, acl->addr) ||
+		    nla_put_u8(skb, KTGT_A_ACL_PREFIX_LEN, acl->prefix_len))
+			return -EMSGSIZE;
+	} else if (nla_put_string(skb, KTGT_A_ACL_INITIATOR, acl->name)) {
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, sub);
+	return 0;
+}
+
+static int fill_accounts(struct sk_buff *skb, struct list_head *accounts);
+
 static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u32 seq,
-		       int flags)
+		       int flags, u8 cmd)
 {
 	struct ktgt_target_portal *tp;
-	struct ktgt_account *acct;
 	struct ktgt_session *sess;
 	struct ktgt_acl *acl;
 	struct nlattr *nest, *sub;
@@ -270,7 +348,7 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 	int ret;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	hdr = genlmsg_put(skb, portid, seq, &ktgt_family, flags, KTGT_CMD_TARGET_GET);
+	hdr = genlmsg_put(skb, portid, seq, &ktgt_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, KTGT_A_TARGET);
@@ -291,21 +369,11 @@ static int fill_target(struct sk_buff *skb, struct ktgt_target *t, u32 portid, u
 	}
 	if (fill_luns(skb, t))
 		goto out_cancel;
-	list_for_each_entry(acl, &t->acls, node) {
-		sub = nla_nest_start(skb, KTGT_A_TARGET_ACL);
-		if (!sub || nla_put_string(skb, KTGT_A_ACL_INITIATOR, acl->name))
+	list_for_each_entry(acl, &t->acls, node)
+		if (fill_acl(skb, acl))
 			goto out_cancel;
-		nla_nest_end(skb, sub);
-	}
-
-	list_for_each_entry(acct, &t->accounts, node) {
-		sub = nla_nest_start(skb, KTGT_A_TARGET_ACCOUNT);
-		if (!sub || nla_put_string(skb, KTGT_A_ACCOUNT_USER, acct->user) ||
-		    nla_put(skb, KTGT_A_ACCOUNT_SECRET, acct->secret_len, acct->secret) ||
-		    (acct->outgoing && nla_put_flag(skb, KTGT_A_ACCOUNT_OUTGOING)))
-			goto out_cancel;
-		nla_nest_end(skb, sub);
-	}
+	if (fill_accounts(skb, &t->accounts))
+		goto out_cancel;
 
 	ret = 0;
 	spin_lock(&t->sess_lock);
@@ -327,6 +395,147 @@ out_cancel:
 	return -EMSGSIZE;
 }
 
+/* with the secrets: replies go to the admin only, notifications never have them */
+static int fill_accounts(struct sk_buff *skb, struct list_head *accounts)
+{
+	struct ktgt_account *acct;
+	struct nlattr *sub;
+
+	list_for_each_entry(acct, accounts, node) {
+		sub = nla_nest_start(skb, KTGT_A_TARGET_ACCOUNT);
+		if (!sub || nla_put_string(skb, KTGT_A_ACCOUNT_USER, acct->user) ||
+		    nla_put(skb, KTGT_A_ACCOUNT_SECRET, acct->secret_len, acct->secret) ||
+		    (acct->outgoing && nla_put_flag(skb, KTGT_A_ACCOUNT_OUTGOING)))
+			return -EMSGSIZE;
+		nla_nest_end(skb, sub);
+	}
+	return 0;
+}
+
+/* a session as its own message: do and dump of SESSION_GET, and notifications */
+static int fill_target_session(struct sk_buff *skb, struct ktgt_target *t,
+			       struct ktgt_session *sess, u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &ktgt_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, KTGT_A_TARGET);
+	if (!nest || nla_put_string(skb, KTGT_A_TARGET_NAME, t->name) ||
+	    nla_put_u32(skb, KTGT_A_TARGET_TID, t->tid) || fill_session(skb, sess)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * Notifications on the "events" group. A configuration change is sent as
+ * the command that made it, a login, logout or reinstatement as a *_NTF
+ * command; either way with one target nest in the GET layout holding the
+ * target's name and TID and the object concerned (CHAP secrets left out).
+ * ktgt_nl_live, read under RCU, keeps them away from a family being
+ * unregistered.
+ */
+static bool ktgt_nl_live;
+
+struct ktgt_ntf {
+	struct sk_buff *skb;
+	void *hdr;
+	struct nlattr *nest;
+};
+
+static bool ntf_wanted(void)
+{
+	return READ_ONCE(ktgt_nl_live) && genl_has_listeners(&ktgt_family, &init_net, 0);
+}
+
+static void ntf_multicast(struct sk_buff *skb)
+{
+	rcu_read_lock();
+	if (READ_ONCE(ktgt_nl_live))
+		genlmsg_multicast(&ktgt_family, skb, 0, 0, GFP_ATOMIC);
+	else
+		nlmsg_free(skb);
+	rcu_read_unlock();
+}
+
+/* @t: the target concerned, or NULL for discovery */
+static bool ntf_start(struct ktgt_ntf *n, u8 cmd, struct ktgt_target *t)
+{
+	if (!ntf_wanted())
+		return false;
+	n->skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!n->skb)
+		goto out_lost;
+	n->hdr = genlmsg_put(n->skb, 0, 0, &ktgt_family, 0, cmd);
+	n->nest = n->hdr ? nla_nest_start(n->skb, KTGT_A_TARGET) : NULL;
+	if (!n->nest || (t && (nla_put_string(n->skb, KTGT_A_TARGET_NAME, t->name) ||
+			       nla_put_u32(n->skb, KTGT_A_TARGET_TID, t->tid))) ||
+	    (!t && nla_put_flag(n->skb, KTGT_A_TARGET_DISCOVERY))) {
+		nlmsg_free(n->skb);
+		goto out_lost;
+	}
+	return true;
+
+out_lost:
+	pr_warn_ratelimited("event %u of target %s not sent\n", cmd, t ? t->name : "discovery");
+	return false;
+}
+
+/* @err: filling the object failed, or the change did not happen */
+static void ntf_end(struct ktgt_ntf *n, int err)
+{
+	if (err) {
+		nlmsg_free(n->skb);
+		return;
+	}
+	nla_nest_end(n->skb, n->nest);
+	genlmsg_end(n->skb, n->hdr);
+	ntf_multicast(n->skb);
+}
+
+/**
+ * ktgt_nl_notify_session() - tell listeners about a login, logout or reinstatement
+ * @cmd: KTGT_CMD_LOGIN_NTF, KTGT_CMD_LOGOUT_NTF or KTGT_CMD_REINSTATE_NTF
+ * @sess: a session of a target (not discovery), with its connection
+ * @gfp: GFP_ATOMIC under a spinlock
+ */
+void ktgt_nl_notify_session(u8 cmd, struct ktgt_session *sess, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	if (!ntf_wanted())
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (skb && !fill_target_session(skb, sess->target, sess, 0, 0, 0, cmd)) {
+		ntf_multicast(skb);
+		return;
+	}
+	nlmsg_free(skb);
+	pr_warn_ratelimited("event %u of session %u not sent\n", cmd, sess->tsih);
+}
+
+/**
+ * ktgt_nl_notify_lun() - tell listeners a LUN was added, changed or removed
+ * @cmd: KTGT_CMD_LUN_ADD, KTGT_CMD_LUN_SET or KTGT_CMD_LUN_DEL
+ * @lun: the LUN (still referenced when removed)
+ *
+ * Context: ktgt_cfg_mutex held.
+ */
+void ktgt_nl_notify_lun(u8 cmd, struct ktgt_lun *lun)
+{
+	struct ktgt_ntf n;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	if (ntf_start(&n, cmd, lun->target))
+		ntf_end(&n, fill_lun(n.skb, lun));
+}
+
 static int ktgt_nl_target_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
@@ -342,12 +551,35 @@ static int ktgt_nl_target_add(struct sk_buff *skb, struct genl_info *info)
 				    "not an iSCSI name (iqn./eui./naa., lower case, digits, '-', '.', ':')");
 		return -EINVAL;
 	}
-	return ktgt_target_add(name, info->extack);
+	ret = ktgt_target_add(name, info->extack);
+	if (!ret) {
+		struct ktgt_target *t = ktgt_target_find(name);
+		struct ktgt_ntf n;
+
+		if (ntf_start(&n, KTGT_CMD_TARGET_ADD, t))
+			ntf_end(&n, 0);
+	}
+	return ret;
 }
 
 static int ktgt_nl_target_del(struct sk_buff *skb, struct genl_info *info)
 {
-	return ktgt_target_del(info->user_ptr[0]);
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	bool ntf, force;
+	struct ktgt_ntf n;
+	int ret;
+
+	ret = parse_target(info, tb);
+	if (ret)
+		return ret;
+	force = nla_get_flag(tb[KTGT_A_TARGET_FORCE]);
+	/* the notification names the target, which is gone afterwards */
+	ntf = ntf_start(&n, KTGT_CMD_TARGET_DEL, t);
+	ret = ktgt_target_del(t, force, info->extack);
+	if (ntf)
+		ntf_end(&n, ret);
+	return ret;
 }
 
 static int ktgt_nl_target_get(struct sk_buff *skb, struct genl_info *info)
@@ -358,7 +590,8 @@ static int ktgt_nl_target_get(struct sk_buff *skb, struct genl_info *info)
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = fill_target(msg, info->user_ptr[0], info->snd_portid, info->snd_seq, 0);
+	ret = fill_target(msg, info->user_ptr[0], info->snd_portid, info->snd_seq, 0,
+			  KTGT_CMD_TARGET_GET);
 	if (ret) {
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG_MOD(info->extack, "target too large for one message");
@@ -378,7 +611,7 @@ static int ktgt_nl_target_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (t->tid <= cb->args[0])
 			continue;
 		ret = fill_target(skb, t, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-				  NLM_F_MULTI);
+				  NLM_F_MULTI, KTGT_CMD_TARGET_GET);
 		if (ret)
 			break;
 		cb->args[0] = t->tid;
@@ -441,17 +674,57 @@ static int ktgt_nl_portal(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
 	struct ktgt_target *t = info->user_ptr[0];
 	struct sockaddr_storage ss;
+	struct ktgt_ntf n;
+	struct nlattr *sub;
 	int ret;
 
 	ret = parse_target(info, tb) ?: parse_portal(info, tb, &ss);
 	if (ret)
 		return ret;
-	if (info->genlhdr->cmd == KTGT_CMD_PORTAL_ADD)
-		return ktgt_target_portal_add(t, &ss, info->extack);
-	ret = ktgt_target_portal_del(t, &ss);
+	if (info->genlhdr->cmd == KTGT_CMD_PORTAL_ADD) {
+		ret = ktgt_target_portal_add(t, &ss, info->extack);
+	} else {
+		ret = ktgt_target_portal_del(t, &ss);
+		if (ret)
+			NL_SET_ERR_MSG_MOD(info->extack, "portal not bound to this target");
+	}
 	if (ret)
-		NL_SET_ERR_MSG_MOD(info->extack, "portal not bound to this target");
-	return ret;
+		return ret;
+	if (ntf_start(&n, info->genlhdr->cmd, t)) {
+		sub = nla_nest_start(n.skb, KTGT_A_TARGET_PORTAL);
+		ret = !sub || put_addr(n.skb, KTGT_A_PORTAL_ADDR, KTGT_A_PORTAL_PORT, &ss);
+		if (!ret)
+			nla_nest_end(n.skb, sub);
+		ntf_end(&n, ret);
+	}
+	return 0;
+}
+
+static int lun_set(struct ktgt_target *t, u64 id, struct nlattr **lt, struct genl_info *info)
+{
+	int readonly = -1, write_cache = -1;
+	bool resize = nla_get_flag(lt[KTGT_A_LUN_RESIZE]);
+	struct ktgt_lun *lun = xa_load(&t->luns, id);
+
+	if (!lun) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_ID], "no such LUN");
+		return -ENOENT;
+	}
+	if (lt[KTGT_A_LUN_PATH]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_PATH],
+				    "the backing store cannot change; delete the LUN and add it");
+		return -EINVAL;
+	}
+	if (lt[KTGT_A_LUN_READONLY])
+		readonly = nla_get_u8(lt[KTGT_A_LUN_READONLY]);
+	if (lt[KTGT_A_LUN_WRITE_CACHE])
+		write_cache = nla_get_u8(lt[KTGT_A_LUN_WRITE_CACHE]);
+	if (readonly < 0 && write_cache < 0 && !resize) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "nothing to change: give readonly, write-cache or resize");
+		return -EINVAL;
+	}
+	return ktgt_lun_set(lun, readonly, write_cache, resize, info->extack);
 }
 
 /* an identity string: 1 or more printable ASCII characters (SPC-4 4.4.1) */
@@ -513,11 +786,13 @@ static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
 	id = nla_get_u64(lt[KTGT_A_LUN_ID]);
 
 	if (info->genlhdr->cmd == KTGT_CMD_LUN_DEL) {
-		ret = ktgt_lun_del(t, id);
-		if (ret)
-			NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_ID], "no such LUN");
+		ret = ktgt_lun_del(t, id, nla_get_flag(tb[KTGT_A_TARGET_FORCE]), info->extack);
+		if (ret == -ENOENT)
+			NL_SET_BAD_ATTR(info->extack, lt[KTGT_A_LUN_ID]);
 		return ret;
 	}
+	if (info->genlhdr->cmd == KTGT_CMD_LUN_SET)
+		return lun_set(t, id, lt, info);
 
 	/* a backing store, or a size for the null backend: exactly one */
 	if (lt[KTGT_A_LUN_PATH] && lt[KTGT_A_LUN_NULL_SIZE]) {
@@ -549,16 +824,29 @@ static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
 	return ktgt_lun_add(t, id, &conf, info->extack);
 }
 
-static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
+static void ntf_account(u8 cmd, struct ktgt_target *t, const char *user, bool outgoing)
 {
-	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *at[KTGT_A_ACL_MAX + 1];
-	struct ktgt_target *t = info->user_ptr[0];
-	const char *name;
+	struct ktgt_ntf n;
+	struct nlattr *sub;
+	int err;
+
+	if (!ntf_start(&n, cmd, t))
+		return;
+	sub = nla_nest_start(n.skb, KTGT_A_TARGET_ACCOUNT);
+	err = !sub || nla_put_string(n.skb, KTGT_A_ACCOUNT_USER, user) ||
+	      (outgoing && nla_put_flag(n.skb, KTGT_A_ACCOUNT_OUTGOING));
+	if (!err)
+		nla_nest_end(n.skb, sub);
+	ntf_end(&n, err);
+}
+
+/* an ACL nest: an initiator name (or ALL), or an address with its prefix */
+static int parse_acl(struct genl_info *info, struct nlattr **tb, struct ktgt_acl *acl)
+{
+	struct nlattr *at[KTGT_A_ACL_MAX + 1], *addr;
+	u32 len, bits, i;
 	int ret;
 
-	ret = parse_target(info, tb);
-	if (ret)
-		return ret;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb, KTGT_A_TARGET_ACL)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "ACL missing");
 		return -EINVAL;
@@ -567,27 +855,78 @@ static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(info->extack, tb[KTGT_A_TARGET_ACL], at, KTGT_A_ACL_INITIATOR)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "initiator name missing");
+	memset(acl, 0, sizeof(*acl));
+	addr = at[KTGT_A_ACL_ADDRESS];
+	if (!!at[KTGT_A_ACL_INITIATOR] == !!addr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACL],
+				    "an ACL entry is an initiator name or an address, one of them");
 		return -EINVAL;
 	}
-	name = nla_data(at[KTGT_A_ACL_INITIATOR]);
+	if (at[KTGT_A_ACL_INITIATOR]) {
+		if (at[KTGT_A_ACL_PREFIX_LEN]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_PREFIX_LEN],
+					    "a prefix length goes with an address only");
+			return -EINVAL;
+		}
+		strscpy(acl->name, nla_data(at[KTGT_A_ACL_INITIATOR]), sizeof(acl->name));
+		return 0;
+	}
+
+	len = nla_len(addr);
+	if (len != 4 && len != 16) {
+		NL_SET_ERR_MSG_ATTR(info->extack, addr,
+				    "address must be 4 (IPv4) or 16 (IPv6) bytes");
+		return -EINVAL;
+	}
+	acl->family = len == 4 ? AF_INET : AF_INET6;
+	bits = len * 8;
+	acl->prefix_len = at[KTGT_A_ACL_PREFIX_LEN] ?
+			  nla_get_u8(at[KTGT_A_ACL_PREFIX_LEN]) : bits;
+	if (acl->prefix_len > bits) {
+		NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_PREFIX_LEN],
+				    "prefix longer than the address");
+		return -EINVAL;
+	}
+	memcpy(acl->addr, nla_data(addr), len);
+	/* a range is kept as its first address */
+	for (i = 0; i < len; i++) {
+		if (acl->prefix_len >= (i + 1) * 8)
+			continue;
+		acl->addr[i] &= acl->prefix_len > i * 8 ?
+				(u8)(0xff << (8 - (acl->prefix_len - i * 8))) : 0;
+	}
+	return 0;
+}
+
+static int ktgt_nl_acl(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	struct ktgt_acl acl;
+	struct ktgt_ntf n;
+	int ret;
+
+	ret = parse_target(info, tb) ?: parse_acl(info, tb, &acl);
+	if (ret)
+		return ret;
 
 	if (info->genlhdr->cmd == KTGT_CMD_ACL_DEL) {
-		ret = ktgt_acl_del(t, name);
+		ret = ktgt_acl_del(t, &acl);
 		if (ret)
-			NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACL],
 					    "no such ACL entry");
-		return ret;
-	}
-	if (strcmp(name, "ALL") && !iscsi_name_valid(name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR],
+	} else if (!acl.family && strcmp(acl.name, "ALL") && !iscsi_name_valid(acl.name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACL],
 				    "not ALL nor an iSCSI name");
-		return -EINVAL;
+		ret = -EINVAL;
+	} else {
+		ret = ktgt_acl_add(t, &acl);
+		if (ret == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_ACL],
+					    "ACL entry exists");
 	}
-	ret = ktgt_acl_add(t, name);
-	if (ret == -EEXIST)
-		NL_SET_ERR_MSG_ATTR(info->extack, at[KTGT_A_ACL_INITIATOR], "ACL entry exists");
+	if (!ret && ntf_start(&n, info->genlhdr->cmd, t))
+		ntf_end(&n, fill_acl(n.skb, &acl));
 	return ret;
 }
 
@@ -595,6 +934,8 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *at[KTGT_A_ACCOUNT_MAX + 1];
 	struct ktgt_target *t = info->user_ptr[0];
+	struct list_head *accounts = t ? &t->accounts : &ktgt_discovery_accounts;
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
 	const char *user = "";
 	bool outgoing;
 	int ret;
@@ -620,9 +961,11 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG_MOD(info->extack, "user name missing");
 			return -EINVAL;
 		}
-		ret = ktgt_account_del(t, user, outgoing);
+		ret = ktgt_account_del(accounts, user, outgoing);
 		if (ret)
 			NL_SET_ERR_MSG_MOD(info->extack, "no such account");
+		else
+			ntf_account(KTGT_CMD_ACCOUNT_DEL, t, user, outgoing);
 		return ret;
 	}
 	if (!*user || !at[KTGT_A_ACCOUNT_SECRET]) {
@@ -630,8 +973,11 @@ static int ktgt_nl_account(struct sk_buff *skb, struct genl_info *info)
 				    "user name and secret needed");
 		return -EINVAL;
 	}
-	return ktgt_account_add(t, user, nla_data(at[KTGT_A_ACCOUNT_SECRET]),
-				nla_len(at[KTGT_A_ACCOUNT_SECRET]), outgoing, info->extack);
+	ret = ktgt_account_add(accounts, user, nla_data(at[KTGT_A_ACCOUNT_SECRET]),
+			       nla_len(at[KTGT_A_ACCOUNT_SECRET]), outgoing, replace, info->extack);
+	if (!ret)
+		ntf_account(KTGT_CMD_ACCOUNT_ADD, t, user, outgoing);
+	return ret;
 }
 
 static void set_u32(struct nlattr **pt, int attr, u32 *field)
@@ -651,6 +997,7 @@ static int ktgt_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[KTGT_A_TARGET_MAX + 1], *pt[KTGT_A_PARAMS_MAX + 1] = {};
 	struct ktgt_target *t = info->user_ptr[0];
 	struct ktgt_params p = t->params;
+	struct ktgt_ntf n;
 	int ret;
 
 	ret = parse_target(info, tb);
@@ -690,7 +1037,172 @@ static int ktgt_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	t->params = p;
+	if (ntf_start(&n, KTGT_CMD_TARGET_SET, t))
+		ntf_end(&n, fill_params(n.skb, KTGT_A_TARGET_PARAMS, &p, false));
 	return 0;
+}
+
+static int parse_tsih(struct genl_info *info, struct nlattr **tb, u16 *tsih)
+{
+	struct nlattr *st[KTGT_A_SESSION_MAX + 1];
+	int ret;
+
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KTGT_A_TARGET], tb,
+			      KTGT_A_TARGET_SESSION)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "session missing");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(st, KTGT_A_SESSION_MAX, tb[KTGT_A_TARGET_SESSION],
+			       ktgt_session_policy, info->extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(info->extack, tb[KTGT_A_TARGET_SESSION], st,
+			      KTGT_A_SESSION_TSIH)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "TSIH missing");
+		return -EINVAL;
+	}
+	*tsih = nla_get_u16(st[KTGT_A_SESSION_TSIH]);
+	return 0;
+}
+
+static struct ktgt_session *session_find(struct ktgt_target *t, u16 tsih)
+{
+	struct ktgt_session *sess;
+
+	lockdep_assert_held(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		if (sess->tsih == tsih)
+			return sess;
+	return NULL;
+}
+
+static int ktgt_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	struct ktgt_session *sess;
+	struct sk_buff *msg;
+	u16 tsih;
+	int ret;
+
+	ret = parse_target(info, tb) ?: parse_tsih(info, tb, &tsih);
+	if (ret)
+		return ret;
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	spin_lock(&t->sess_lock);
+	sess = session_find(t, tsih);
+	ret = sess ? fill_target_session(msg, t, sess, info->snd_portid, info->snd_seq, 0,
+					 KTGT_CMD_SESSION_GET) : -ENOENT;
+	spin_unlock(&t->sess_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_SESSION],
+					    "no such session");
+		else
+			NL_SET_ERR_MSG_MOD(info->extack, "session too large for one message");
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* the session of @t with the smallest TSIH above @after, or NULL */
+static struct ktgt_session *session_next(struct ktgt_target *t, u16 after)
+{
+	struct ktgt_session *sess, *next = NULL;
+
+	lockdep_assert_held(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		if (sess->tsih > after && (!next || sess->tsih < next->tsih))
+			next = sess;
+	return next;
+}
+
+/*
+ * cb->args[0]: the TID of the target being dumped, args[1]: the last TSIH
+ * sent from it. TIDs only grow and each target's sessions go out in TSIH
+ * order, so sessions that come or go between calls do not shift the rest.
+ */
+static int ktgt_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ktgt_session *sess;
+	struct ktgt_target *t;
+	int ret = 0;
+
+	mutex_lock(&ktgt_cfg_mutex);
+	list_for_each_entry(t, &ktgt_targets, node) {
+		if (t->tid < cb->args[0])
+			continue;
+		if (t->tid > cb->args[0]) {
+			cb->args[0] = t->tid;
+			cb->args[1] = 0;
+		}
+		do {
+			spin_lock(&t->sess_lock);
+			sess = session_next(t, cb->args[1]);
+			if (sess) {
+				ret = fill_target_session(skb, t, sess, NETLINK_CB(cb->skb).portid,
+							  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+							  KTGT_CMD_SESSION_GET);
+				if (!ret)
+					cb->args[1] = sess->tsih;
+			}
+			spin_unlock(&t->sess_lock);
+		} while (sess && !ret);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&ktgt_cfg_mutex);
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+/* the discovery accounts, as a target nest with the discovery flag */
+static int ktgt_nl_discovery_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq, &ktgt_family, 0,
+			  KTGT_CMD_DISCOVERY_GET);
+	nest = hdr ? nla_nest_start(msg, KTGT_A_TARGET) : NULL;
+	if (!nest || nla_put_flag(msg, KTGT_A_TARGET_DISCOVERY) ||
+	    fill_accounts(msg, &ktgt_discovery_accounts)) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG_MOD(info->extack, "accounts too large for one message");
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* the mutex is dropped while the initiator logs out: its connection may need it */
+static int ktgt_nl_session_logout(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KTGT_A_TARGET_MAX + 1];
+	struct ktgt_target *t = info->user_ptr[0];
+	u16 tsih;
+	int ret;
+
+	ret = parse_target(info, tb) ?: parse_tsih(info, tb, &tsih);
+	if (ret)
+		return ret;
+	kref_get(&t->ref);
+	mutex_unlock(&ktgt_cfg_mutex);
+	ret = ktgt_session_logout(t, tsih);
+	mutex_lock(&ktgt_cfg_mutex);
+	ktgt_target_put(t);
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTGT_A_TARGET_SESSION], "no such session");
+	return ret;
 }
 
 static const struct genl_ops ktgt_ops[] = {
@@ -752,19 +1264,44 @@ static const struct genl_ops ktgt_ops[] = {
 		.cmd = KTGT_CMD_ACCOUNT_ADD,
 		.doit = ktgt_nl_account,
 		.flags = GENL_ADMIN_PERM,
-		.internal_flags = KTGT_NL_NEED_TARGET,
+		.internal_flags = KTGT_NL_NEED_TARGET | KTGT_NL_DISCOVERY_OK,
 	},
 	{
 		.cmd = KTGT_CMD_ACCOUNT_DEL,
 		.doit = ktgt_nl_account,
 		.flags = GENL_ADMIN_PERM,
-		.internal_flags = KTGT_NL_NEED_TARGET,
+		.internal_flags = KTGT_NL_NEED_TARGET | KTGT_NL_DISCOVERY_OK,
 	},
 	{
 		.cmd = KTGT_CMD_TARGET_SET,
 		.doit = ktgt_nl_target_set,
 		.flags = GENL_ADMIN_PERM,
 		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
+	{
+		.cmd = KTGT_CMD_SESSION_GET,
+		.doit = ktgt_nl_session_get,
+		.dumpit = ktgt_nl_session_dump,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
+	{
+		.cmd = KTGT_CMD_SESSION_LOGOUT,
+		.doit = ktgt_nl_session_logout,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
+	{
+		.cmd = KTGT_CMD_LUN_SET,
+		.doit = ktgt_nl_lun,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_NEED_TARGET,
+	},
+	{
+		.cmd = KTGT_CMD_DISCOVERY_GET,
+		.doit = ktgt_nl_discovery_get,
+		.flags = GENL_ADMIN_PERM,
+		.internal_flags = KTGT_NL_DISCOVERY_OK,
 	},
 };
 
@@ -796,7 +1333,11 @@ static struct genl_family ktgt_family __ro_after_init = {
  */
 int ktgt_netlink_init(void)
 {
-	return genl_register_family(&ktgt_family);
+	int ret = genl_register_family(&ktgt_family);
+
+	if (!ret)
+		WRITE_ONCE(ktgt_nl_live, true);
+	return ret;
 }
 
 /**
@@ -804,5 +1345,8 @@ int ktgt_netlink_init(void)
  */
 void ktgt_netlink_exit(void)
 {
+	/* sessions still closing send no event to a family that is gone */
+	WRITE_ONCE(ktgt_nl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&ktgt_family);
 }

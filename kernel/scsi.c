@@ -442,6 +442,7 @@ static void cmd_respond(struct ktgt_cmd *cmd)
 	u32 datasn = 0;
 
 	cmd_retire(cmd);
+	ktgt_stats_cmd_done(cmd);
 	if (cmd->status == SAM_GOOD && cmd->cdb.dir == KTGT_DIR_READ && cmd->data_len)
 		queue_data_in(cmd);
 	else
@@ -583,6 +584,7 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	INIT_LIST_HEAD(&cmd->range.node);
 	atomic64_set(&cmd->bad_lba, U64_MAX);
 	cmd->conn = conn;
+	cmd->start_ns = ktime_get_ns();
 	cmd->holds_slot = !(req->opcode & ISCSI_OP_IMMEDIATE);
 	cmd->held = sn == KTGT_CMDSN_HOLD;
 	cmd->cmdsn = be32_to_cpu(req->cmdsn);

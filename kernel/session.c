@@ -44,13 +44,14 @@ int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const cha
 	sess->exp_cmdsn = cmdsn;
 	spin_lock_init(&sess->sn_lock);
 	ktgt_ua_session_init(sess);
+	u64_stats_init(&sess->stats.syncp);
 	sess->conn = conn;
 	INIT_LIST_HEAD(&sess->node);
 	atomic_inc(&ktgt_live.sessions);
 
 	if (t) {
 		spin_lock(&t->sess_lock);
-		if (t->removed) {
+		if (t->removed || t->draining) {
 			spin_unlock(&t->sess_lock);
 			ktgt_tsih_free(tsih);
 			kfree(sess);
@@ -60,6 +61,7 @@ int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const cha
 			if (old->isid == isid && !strcmp(old->initiator, initiator)) {
 				pr_info("%s: reinstating session %u of %s\n", t->name,
 					old->tsih, initiator);
+				ktgt_nl_notify_session(KTGT_CMD_REINSTATE_NTF, old, GFP_ATOMIC);
 				ktgt_conn_shutdown(old->conn);
 				/* a new I_T nexus: it hears of the loss first */
 				sess->reinstated = true;
@@ -73,6 +75,8 @@ int ktgt_session_create(struct ktgt_conn *conn, struct ktgt_target *t, const cha
 	}
 	sess->target = t;
 	conn->sess = sess;
+	if (t)
+		ktgt_nl_notify_session(KTGT_CMD_LOGIN_NTF, sess, GFP_KERNEL);
 	return 0;
 }
 
@@ -96,6 +100,7 @@ void ktgt_session_detach(struct ktgt_conn *conn)
 		/* I_T nexus loss releases its SPC-2 reservations */
 		ktgt_pr_session_gone(sess);
 		ktgt_ua_session_free(sess);
+		ktgt_nl_notify_session(KTGT_CMD_LOGOUT_NTF, sess, GFP_KERNEL);
 		wake_up_all(&t->sess_wq);
 		ktgt_target_put(t);
 	}
@@ -138,6 +143,61 @@ void ktgt_sessions_kill(struct ktgt_target *t)
 		ktgt_conn_shutdown(sess->conn);
 	spin_unlock(&t->sess_lock);
 	wait_event(t->sess_wq, sessions_gone(t));
+}
+
+/* is @sess, with TSIH @tsih, still one of the target's sessions? */
+static bool session_present(struct ktgt_target *t, struct ktgt_session *sess, u16 tsih)
+{
+	struct ktgt_session *s;
+	bool found = false;
+
+	spin_lock(&t->sess_lock);
+	list_for_each_entry(s, &t->sessions, node)
+		found |= s == sess && s->tsih == tsih;
+	spin_unlock(&t->sess_lock);
+	return found;
+}
+
+/**
+ * ktgt_session_logout() - ask one session to log out, and drop it if it does not
+ * @t: its target, with a reference held by the caller
+ * @tsih: the session
+ *
+ * Sends an Async logout request, waits KTGT_ASYNC_LOGOUT_WAIT for the
+ * initiator to log out, then closes the connection and waits until the
+ * session is gone (its I/O done). @sess is compared, never dereferenced,
+ * once the lock is dropped.
+ *
+ * Context: process, no ktgt_cfg_mutex (the connection may need it).
+ * Return: 0, or -ENOENT when the target has no such session.
+ */
+int ktgt_session_logout(struct ktgt_target *t, u16 tsih)
+{
+	struct ktgt_session *s, *sess = NULL;
+
+	spin_lock(&t->sess_lock);
+	list_for_each_entry(s, &t->sessions, node) {
+		if (s->tsih == tsih) {
+			sess = s;
+			set_bit(KTGT_CONN_WANT_ASYNC_LOGOUT, &s->conn->flags);
+			queue_work(ktgt_io_wq, &s->conn->io_work);
+			break;
+		}
+	}
+	spin_unlock(&t->sess_lock);
+	if (!sess)
+		return -ENOENT;
+	if (wait_event_timeout(t->sess_wq, !session_present(t, sess, tsih),
+			       KTGT_ASYNC_LOGOUT_WAIT))
+		return 0;
+
+	spin_lock(&t->sess_lock);
+	list_for_each_entry(s, &t->sessions, node)
+		if (s == sess && s->tsih == tsih)
+			ktgt_conn_shutdown(s->conn);
+	spin_unlock(&t->sess_lock);
+	wait_event(t->sess_wq, !session_present(t, sess, tsih));
+	return 0;
 }
 
 /**
@@ -355,7 +415,7 @@ int ktgt_sendtargets(struct ktgt_conn *conn, const char *value, struct ktgt_text
 			continue;
 		}
 		if (!ktgt_target_has_portal(t, conn->portal) ||
-		    !ktgt_acl_allows(t, sess->initiator))
+		    !ktgt_acl_allows(t, sess->initiator, &conn->peer))
 			continue;
 		ret = ktgt_text_add(out, "TargetName", t->name);
 		list_for_each_entry(tp, &t->portals, node) {

@@ -3,14 +3,20 @@
  * Targets, LUNs, ACLs and portal bindings: the configuration model.
  * Everything here runs under ktgt_cfg_mutex unless said otherwise.
  */
+#include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <net/ipv6.h>
 #include <linux/jhash.h>
 #include <linux/netlink.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 
 #include "ktgt.h"
 
 LIST_HEAD(ktgt_targets);
+LIST_HEAD(ktgt_discovery_accounts);
 static u32 ktgt_next_tid = 1;
 
 /**
@@ -162,6 +168,7 @@ static void ktgt_lun_release(struct kref *ref)
 		filp_close(lun->file, NULL);
 	ktgt_pr_lun_free(lun);
 	kfree(lun->path);
+	free_percpu(lun->stats);
 	kfree_rcu(lun, rcu);
 }
 
@@ -250,7 +257,7 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf
 {
 	struct ktgt_lun *lun;
 	u32 hash;
-	int ret;
+	int ret, cpu;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
 	if (id > KTGT_MAX_LUN) {
@@ -272,6 +279,13 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf
 	lun->readonly = conf->readonly;
 	lun->write_cache = conf->write_cache;
 	lun->ident = conf->ident;
+	lun->stats = alloc_percpu(struct ktgt_io_stats);
+	if (!lun->stats) {
+		ret = -ENOMEM;
+		goto out_free_lun;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(lun->stats, cpu)->syncp);
 
 	ret = lun_open_backend(lun, conf, extack);
 	if (ret)
@@ -308,6 +322,7 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf
 	ktgt_ua_luns_changed(t);
 	pr_info("target %s: LUN %llu is %s (%s, %llu blocks of %u bytes)\n", t->name, id,
 		lun->path ?: "null", lun->ops->name, lun->nr_blocks, 1u << lun->block_shift);
+	ktgt_nl_notify_lun(KTGT_CMD_LUN_ADD, lun);
 	return 0;
 
 out_free_pr:
@@ -318,59 +333,279 @@ out_close_file:
 	if (lun->file)
 		filp_close(lun->file, NULL);
 	kfree(lun->path);
+	free_percpu(lun->stats);
+out_free_lun:
 	kfree(lun);
 	return ret;
+}
+
+static u32 target_nr_sessions(struct ktgt_target *t)
+{
+	struct ktgt_session *sess;
+	u32 n = 0;
+
+	spin_lock(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		n++;
+	spin_unlock(&t->sess_lock);
+	return n;
+}
+
+/*
+ * Log every session of @t out (Async logout, then a drop) and wait until
+ * their I/O is done, with logins refused meanwhile. The mutex is dropped
+ * while waiting: connections take it to log in or answer SendTargets.
+ */
+static void target_drain(struct ktgt_target *t)
+{
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	spin_lock(&t->sess_lock);
+	t->draining++;
+	spin_unlock(&t->sess_lock);
+	kref_get(&t->ref);
+	mutex_unlock(&ktgt_cfg_mutex);
+
+	ktgt_sessions_kill(t);
+
+	mutex_lock(&ktgt_cfg_mutex);
+	spin_lock(&t->sess_lock);
+	t->draining--;
+	spin_unlock(&t->sess_lock);
+	ktgt_target_put(t);
 }
 
 /**
  * ktgt_lun_del() - unmap a LUN; commands in flight keep it alive
  * @t: target
  * @id: LUN number
+ * @force: with sessions logged in, log them out and wait for their I/O
+ * @extack: for error messages
  *
- * Return: 0 or -ENOENT.
+ * Return: 0, -ENOENT, or -EBUSY when the target has sessions and @force
+ * is not set.
  */
-int ktgt_lun_del(struct ktgt_target *t, u64 id)
+int ktgt_lun_del(struct ktgt_target *t, u64 id, bool force, struct netlink_ext_ack *extack)
 {
 	struct ktgt_lun *lun;
+	u32 busy;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	lun = xa_erase(&t->luns, id);
-	if (!lun)
+	if (!xa_load(&t->luns, id)) {
+		NL_SET_ERR_MSG_MOD(extack, "no such LUN");
 		return -ENOENT;
+	}
+	busy = target_nr_sessions(t);
+	if (busy && !force) {
+		ktgt_extack_fmt(extack, "the target has sessions; force logs them out",
+				"the target has %u session%s; force logs them out", busy,
+				busy == 1 ? "" : "s");
+		return -EBUSY;
+	}
+	/* gone for new commands first; the drain then waits for the others */
+	lun = xa_erase(&t->luns, id);
 	ktgt_ua_lun_gone(t, id);
 	ktgt_ua_luns_changed(t);
+	if (busy)
+		target_drain(t);
+	ktgt_nl_notify_lun(KTGT_CMD_LUN_DEL, lun);
 	ktgt_lun_put(lun);
 	return 0;
 }
 
-static struct ktgt_acl *acl_find(struct ktgt_target *t, const char *name)
+/**
+ * ktgt_lun_capacity_changed() - the LUN's size changed under the initiators
+ * @lun: the LUN, with its new nr_blocks
+ *
+ * Every I_T nexus gets a CAPACITY DATA HAS CHANGED unit attention; lun set
+ * tells netlink listeners.
+ *
+ * Context: ktgt_cfg_mutex held.
+ */
+void ktgt_lun_capacity_changed(struct ktgt_lun *lun)
+{
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	pr_info("target %s: LUN %llu has now %llu blocks\n", lun->target->name, lun->id,
+		READ_ONCE(lun->nr_blocks));
+	ktgt_ua_capacity_changed(lun);
+}
+
+static int lun_resize(struct ktgt_lun *lun, struct netlink_ext_ack *extack)
+{
+	u64 bytes, nr;
+
+	if (lun->bdev) {
+		bytes = bdev_nr_bytes(lun->bdev);
+	} else if (lun->file && S_ISREG(file_inode(lun->file)->i_mode)) {
+		bytes = i_size_read(file_inode(lun->file));
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "this backing store has no size to read again");
+		return -EOPNOTSUPP;
+	}
+	nr = bytes >> lun->block_shift;
+	if (!nr) {
+		NL_SET_ERR_MSG_MOD(extack, "backing store is empty now");
+		return -EINVAL;
+	}
+	if (nr == lun->nr_blocks)
+		return 0;
+	WRITE_ONCE(lun->nr_blocks, nr);
+	ktgt_lun_capacity_changed(lun);
+	return 0;
+}
+
+/**
+ * ktgt_lun_set() - change a LUN's flags, or take its new size
+ * @lun: the LUN
+ * @readonly: 0 or 1, or -1 to leave it
+ * @write_cache: 0 or 1, or -1 to leave it
+ * @resize: read the backing store's size again
+ * @extack: for error messages
+ *
+ * Context: ktgt_cfg_mutex held.
+ * Return: 0 or a negative errno.
+ */
+int ktgt_lun_set(struct ktgt_lun *lun, int readonly, int write_cache, bool resize,
+		 struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	/* the store was opened read-only: it cannot take writes now */
+	if (readonly == 0 && !(lun->file->f_mode & FMODE_WRITE)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the LUN was added read-only; delete it and add it writable");
+		return -EPERM;
+	}
+	if (resize) {
+		ret = lun_resize(lun, extack);
+		if (ret)
+			return ret;
+	}
+	if (readonly >= 0)
+		WRITE_ONCE(lun->readonly, readonly);
+	if (write_cache >= 0)
+		WRITE_ONCE(lun->write_cache, write_cache);
+	ktgt_nl_notify_lun(KTGT_CMD_LUN_SET, lun);
+	return 0;
+}
+
+static void stats_add(struct ktgt_io_stats *s, u64 rd, u64 wr, bool err, u64 lat)
+{
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cmds);
+	u64_stats_add(&s->read_bytes, rd);
+	u64_stats_add(&s->write_bytes, wr);
+	u64_stats_add(&s->errors, err);
+	u64_stats_add(&s->latency_ns, lat);
+	u64_stats_update_end(&s->syncp);
+}
+
+/**
+ * ktgt_stats_cmd_done() - count an answered command in its session and LUN
+ * @cmd: the command, its status decided
+ *
+ * Context: io_work of the command's connection, the only writer of the
+ * session's counters.
+ */
+void ktgt_stats_cmd_done(struct ktgt_cmd *cmd)
+{
+	u64 lat = ktime_get_ns() - cmd->start_ns, rd = 0, wr = 0;
+	bool err = cmd->status != SAM_GOOD;
+	struct ktgt_io_stats *s;
+
+	if (!err && cmd->cdb.op == KTGT_OP_READ)
+		rd = cmd->data_len;
+	else if (!err && cmd->cdb.op == KTGT_OP_WRITE)
+		wr = cmd->data_len;
+	stats_add(&cmd->conn->sess->stats, rd, wr, err, lat);
+	if (!cmd->lun)
+		return;
+	s = get_cpu_ptr(cmd->lun->stats);
+	stats_add(s, rd, wr, err, lat);
+	put_cpu_ptr(cmd->lun->stats);
+}
+
+static void stats_sum(const struct ktgt_io_stats *s, struct ktgt_io_totals *out)
+{
+	struct ktgt_io_totals v;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		v.cmds = u64_stats_read(&s->cmds);
+		v.read_bytes = u64_stats_read(&s->read_bytes);
+		v.write_bytes = u64_stats_read(&s->write_bytes);
+		v.errors = u64_stats_read(&s->errors);
+		v.latency_ns = u64_stats_read(&s->latency_ns);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+	out->cmds += v.cmds;
+	out->read_bytes += v.read_bytes;
+	out->write_bytes += v.write_bytes;
+	out->errors += v.errors;
+	out->latency_ns += v.latency_ns;
+}
+
+/**
+ * ktgt_stats_read() - read a session's counters
+ * @s: the counters
+ * @out: their values
+ */
+void ktgt_stats_read(const struct ktgt_io_stats *s, struct ktgt_io_totals *out)
+{
+	memset(out, 0, sizeof(*out));
+	stats_sum(s, out);
+}
+
+/**
+ * ktgt_lun_stats_read() - add up a LUN's per-CPU counters
+ * @lun: the LUN
+ * @out: their totals
+ */
+void ktgt_lun_stats_read(struct ktgt_lun *lun, struct ktgt_io_totals *out)
+{
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu)
+		stats_sum(per_cpu_ptr(lun->stats, cpu), out);
+}
+
+static bool acl_equal(const struct ktgt_acl *a, const struct ktgt_acl *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (!a->family)
+		return !strcmp(a->name, b->name);
+	return a->prefix_len == b->prefix_len && !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+static struct ktgt_acl *acl_find(struct ktgt_target *t, const struct ktgt_acl *entry)
 {
 	struct ktgt_acl *acl;
 
 	list_for_each_entry(acl, &t->acls, node)
-		if (!strcmp(acl->name, name))
+		if (acl_equal(acl, entry))
 			return acl;
 	return NULL;
 }
 
 /**
- * ktgt_acl_add() - allow an initiator, or every initiator with "ALL"
+ * ktgt_acl_add() - allow an initiator name, an address range, or "ALL"
  * @t: target
- * @name: initiator name or "ALL"
+ * @entry: the entry, checked by the caller (address bits past the prefix zero)
  *
  * Return: 0, -EEXIST or -ENOMEM.
  */
-int ktgt_acl_add(struct ktgt_target *t, const char *name)
+int ktgt_acl_add(struct ktgt_target *t, const struct ktgt_acl *entry)
 {
 	struct ktgt_acl *acl;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	if (acl_find(t, name))
+	if (acl_find(t, entry))
 		return -EEXIST;
-	acl = kzalloc(sizeof(*acl), GFP_KERNEL);
+	acl = kmemdup(entry, sizeof(*acl), GFP_KERNEL);
 	if (!acl)
 		return -ENOMEM;
-	strscpy(acl->name, name, sizeof(acl->name));
 	list_add_tail(&acl->node, &t->acls);
 	return 0;
 }
@@ -378,16 +613,16 @@ int ktgt_acl_add(struct ktgt_target *t, const char *name)
 /**
  * ktgt_acl_del() - remove an ACL entry
  * @t: target
- * @name: initiator name or "ALL"
+ * @entry: an entry equal to the one to remove
  *
  * Return: 0 or -ENOENT.
  */
-int ktgt_acl_del(struct ktgt_target *t, const char *name)
+int ktgt_acl_del(struct ktgt_target *t, const struct ktgt_acl *entry)
 {
 	struct ktgt_acl *acl;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	acl = acl_find(t, name);
+	acl = acl_find(t, entry);
 	if (!acl)
 		return -ENOENT;
 	list_del(&acl->node);
@@ -395,56 +630,117 @@ int ktgt_acl_del(struct ktgt_target *t, const char *name)
 	return 0;
 }
 
+/* the peer's address, an IPv4-mapped IPv6 one as IPv4 */
+static int peer_addr(const struct sockaddr_storage *peer, const u8 **addr)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)peer;
+
+	if (peer->ss_family == AF_INET) {
+		*addr = (const u8 *)&((const struct sockaddr_in *)peer)->sin_addr;
+		return AF_INET;
+	}
+	if (peer->ss_family != AF_INET6)
+		return 0;
+	if (ipv6_addr_v4mapped(&sin6->sin6_addr)) {
+		*addr = (const u8 *)&sin6->sin6_addr.s6_addr32[3];
+		return AF_INET;
+	}
+	*addr = sin6->sin6_addr.s6_addr;
+	return AF_INET6;
+}
+
+static bool acl_addr_match(const struct ktgt_acl *acl, int family, const u8 *addr)
+{
+	u32 full = acl->prefix_len / 8, rest = acl->prefix_len % 8;
+
+	if (acl->family != family)
+		return false;
+	if (memcmp(acl->addr, addr, full))
+		return false;
+	return !rest || !((acl->addr[full] ^ addr[full]) & (0xff << (8 - rest)));
+}
+
 /**
  * ktgt_acl_allows() - may this initiator log in to the target?
  * @t: target
  * @initiator: initiator name
+ * @peer: the address the initiator connects from
+ *
+ * As tgt does: with initiator-name entries the name must match one, with
+ * address entries the address must fall in one; "ALL" matches everyone.
+ * A target without entries takes no logins.
  *
  * Context: ktgt_cfg_mutex held.
- * Return: true when an entry matches it or "ALL" is present.
+ * Return: true when allowed.
  */
-bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator)
+bool ktgt_acl_allows(struct ktgt_target *t, const char *initiator,
+		     const struct sockaddr_storage *peer)
 {
+	bool names = false, name_ok = false, addrs = false, addr_ok = false, all = false;
 	struct ktgt_acl *acl;
+	const u8 *addr = NULL;
+	int family;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	list_for_each_entry(acl, &t->acls, node)
-		if (!strcmp(acl->name, "ALL") || !strcasecmp(acl->name, initiator))
-			return true;
-	return false;
+	family = peer_addr(peer, &addr);
+	list_for_each_entry(acl, &t->acls, node) {
+		if (acl->family) {
+			addrs = true;
+			addr_ok |= addr && acl_addr_match(acl, family, addr);
+		} else if (!strcmp(acl->name, "ALL")) {
+			all = true;
+		} else {
+			names = true;
+			name_ok |= !strcasecmp(acl->name, initiator);
+		}
+	}
+	if (!names && !addrs)
+		return all;
+	return (!names || name_ok) && (!addrs || addr_ok || all);
 }
 
-static struct ktgt_account *account_find(struct ktgt_target *t, const char *user,
+static struct ktgt_account *account_find(struct list_head *accounts, const char *user,
 					 bool outgoing)
 {
 	struct ktgt_account *a;
 
-	list_for_each_entry(a, &t->accounts, node)
+	list_for_each_entry(a, accounts, node)
 		if (a->outgoing == outgoing && (outgoing || !strcmp(a->user, user)))
 			return a;
 	return NULL;
 }
 
 /**
- * ktgt_account_add() - add a CHAP account to a target
- * @t: target
+ * ktgt_account_add() - add a CHAP account to a target, or for discovery
+ * @accounts: the target's accounts, or ktgt_discovery_accounts
  * @user: CHAP name
  * @secret: CHAP secret
  * @len: its length, checked by the netlink policy
  * @outgoing: the target's own account (at most one), else an initiator's
+ * @replace: an existing account takes the new name and secret, in place,
+ *	so that logins never find it missing (NLM_F_REPLACE)
  * @extack: for error messages
  *
  * Return: 0, -EEXIST or -ENOMEM.
  */
-int ktgt_account_add(struct ktgt_target *t, const char *user, const u8 *secret, u32 len,
-		     bool outgoing, struct netlink_ext_ack *extack)
+int ktgt_account_add(struct list_head *accounts, const char *user, const u8 *secret, u32 len,
+		     bool outgoing, bool replace, struct netlink_ext_ack *extack)
 {
 	struct ktgt_account *a;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	if (account_find(t, user, outgoing)) {
+	a = account_find(accounts, user, outgoing);
+	if (a && replace) {
+		/* logins copy accounts under the mutex: no one sees it half done */
+		strscpy(a->user, user, sizeof(a->user));
+		memzero_explicit(a->secret, sizeof(a->secret));
+		memcpy(a->secret, secret, len);
+		a->secret_len = len;
+		return 0;
+	}
+	if (a) {
 		if (outgoing)
-			NL_SET_ERR_MSG_MOD(extack, "the target has an outgoing account already");
+			NL_SET_ERR_MSG_MOD(extack, "there is an outgoing account already");
 		else
 			NL_SET_ERR_MSG_MOD(extack, "account exists");
 		return -EEXIST;
@@ -456,7 +752,7 @@ int ktgt_account_add(struct ktgt_target *t, const char *user, const u8 *secret, 
 	strscpy(a->user, user, sizeof(a->user));
 	memcpy(a->secret, secret, len);
 	a->secret_len = len;
-	list_add_tail(&a->node, &t->accounts);
+	list_add_tail(&a->node, accounts);
 	return 0;
 }
 
@@ -468,22 +764,34 @@ static void account_free(struct ktgt_account *a)
 
 /**
  * ktgt_account_del() - remove a CHAP account
- * @t: target
+ * @accounts: the target's accounts, or ktgt_discovery_accounts
  * @user: CHAP name (ignored for the outgoing account)
  * @outgoing: which kind
  *
  * Return: 0 or -ENOENT.
  */
-int ktgt_account_del(struct ktgt_target *t, const char *user, bool outgoing)
+int ktgt_account_del(struct list_head *accounts, const char *user, bool outgoing)
 {
 	struct ktgt_account *a;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	a = account_find(t, user, outgoing);
+	a = account_find(accounts, user, outgoing);
 	if (!a)
 		return -ENOENT;
 	account_free(a);
 	return 0;
+}
+
+/**
+ * ktgt_accounts_free() - remove every account of a list
+ * @accounts: the list
+ */
+void ktgt_accounts_free(struct list_head *accounts)
+{
+	struct ktgt_account *acct;
+
+	while ((acct = list_first_entry_or_null(accounts, struct ktgt_account, node)))
+		account_free(acct);
 }
 
 /**
@@ -570,26 +878,38 @@ bool ktgt_target_has_portal(struct ktgt_target *t, struct ktgt_portal *p)
 /**
  * ktgt_target_del() - remove a target, ending its sessions
  * @t: target, found under ktgt_cfg_mutex
+ * @force: end the sessions it has; without it, a target with sessions stays
+ * @extack: for error messages
  *
  * Unlinks the target so that no new login finds it, then drops the mutex
  * while sessions end: their connections' work takes the mutex to log in.
  *
  * Context: ktgt_cfg_mutex held on entry and on return.
- * Return: 0.
+ * Return: 0, or -EBUSY when it has sessions and @force is not set.
  */
-int ktgt_target_del(struct ktgt_target *t)
+int ktgt_target_del(struct ktgt_target *t, bool force, struct netlink_ext_ack *extack)
 {
 	struct ktgt_target_portal *tp, *tmp_tp;
 	struct ktgt_acl *acl, *tmp_acl;
-	struct ktgt_account *acct;
+	struct ktgt_session *sess;
 	struct ktgt_lun *lun;
 	unsigned long id;
+	u32 busy = 0;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	list_del(&t->node);
 	spin_lock(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node)
+		busy++;
+	if (busy && !force) {
+		spin_unlock(&t->sess_lock);
+		ktgt_extack_fmt(extack, "the target has sessions; force logs them out",
+				"the target has %u session%s; force logs them out", busy,
+				busy == 1 ? "" : "s");
+		return -EBUSY;
+	}
 	t->removed = true;
 	spin_unlock(&t->sess_lock);
+	list_del(&t->node);
 	kref_get(&t->ref);
 	mutex_unlock(&ktgt_cfg_mutex);
 
@@ -602,8 +922,7 @@ int ktgt_target_del(struct ktgt_target *t)
 		list_del(&acl->node);
 		kfree(acl);
 	}
-	while ((acct = list_first_entry_or_null(&t->accounts, struct ktgt_account, node)))
-		account_free(acct);
+	ktgt_accounts_free(&t->accounts);
 	xa_for_each(&t->luns, id, lun) {
 		xa_erase(&t->luns, id);
 		ktgt_lun_put(lun);
@@ -623,6 +942,7 @@ void ktgt_targets_destroy(void)
 
 	mutex_lock(&ktgt_cfg_mutex);
 	while ((t = list_first_entry_or_null(&ktgt_targets, struct ktgt_target, node)))
-		ktgt_target_del(t);
+		ktgt_target_del(t, true, NULL);
+	ktgt_accounts_free(&ktgt_discovery_accounts);
 	mutex_unlock(&ktgt_cfg_mutex);
 }

@@ -185,6 +185,7 @@ void ktgt_conf_free(struct ktgt_conf *conf)
 	for (i = 0; i < conf->nr_targets; i++)
 		target_free(&conf->targets[i]);
 	free(conf->targets);
+	target_free(&conf->discovery);
 	for (i = 0; i < conf->nr_files; i++)
 		free(conf->files[i]);
 	free(conf->files);
@@ -556,18 +557,25 @@ static int handle_initiator_address(struct conf_parser *p, const struct conf_dir
 {
 	struct ktgt_conf_item *a;
 
+	char canon[KTGT_ACL_ADDR_STRLEN];
+	struct ktgt_acl_addr range;
+
 	if (!strcasecmp(args[0], KTGT_ACL_ALL))
 		return add_acl(p, KTGT_ACL_ALL, d->name);
-	if (!check_address(args[0])) {
+	if (!check_address(args[0]) || ktgt_parse_acl_addr(args[0], &range)) {
 		perr(p, "invalid initiator address '%s' (expected ALL, or an IPv4 or IPv6 address with an optional /PREFIX)",
 		     args[0]);
 		return -EINVAL;
 	}
+	/* as the kernel reports it, so that load compares like with like */
+	ktgt_format_acl_addr(&range, canon, sizeof(canon));
+	if (find_item(p->target->addresses, p->target->nr_addresses, canon))
+		return 0;
 	a = grow(&p->target->addresses, &p->target->nr_addresses, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->loc = p->loc;
-	a->value = strdup(args[0]);
+	a->value = strdup(canon);
 	return a->value ? 0 : -ENOMEM;
 }
 
@@ -601,14 +609,16 @@ static int handle_initiator_name(struct conf_parser *p, const struct conf_direct
 static int handle_user(struct conf_parser *p, const struct conf_directive *d, char **args)
 {
 	bool out = d->arg;
-	struct ktgt_conf_user **users = out ? &p->target->outgoing : &p->target->incoming;
-	size_t *nr = out ? &p->target->nr_outgoing : &p->target->nr_incoming;
+	/* outside a target: the accounts of discovery sessions, as with tgt */
+	struct ktgt_conf_target *t = p->target ? p->target : &p->conf->discovery;
+	struct ktgt_conf_user **users = out ? &t->outgoing : &t->incoming;
+	size_t *nr = out ? &t->nr_outgoing : &t->nr_incoming;
 	struct ktgt_conf_user *u;
 	size_t i, len;
 
 	if (out && *nr) {
-		perr(p, "only one outgoinguser per target (the first is on line %u)",
-		     (*users)[0].loc.line);
+		perr(p, "only one outgoinguser per %s (the first is on line %u)",
+		     p->target ? "target" : "discovery", (*users)[0].loc.line);
 		return -EINVAL;
 	}
 	for (i = 0; i < *nr; i++) {
@@ -716,8 +726,8 @@ static const struct conf_directive directives[] = {
 	{ "null-store", SCOPE_TARGET, 1, KTGT_STORE_NULL, handle_store },
 	{ "initiator-address", SCOPE_TARGET, 1, 0, handle_initiator_address },
 	{ "initiator-name", SCOPE_TARGET, 1, 0, handle_initiator_name },
-	{ "incominguser", SCOPE_TARGET, 2, 0, handle_user },
-	{ "outgoinguser", SCOPE_TARGET, 2, 1, handle_user },
+	{ "incominguser", SCOPE_TOP | SCOPE_TARGET, 2, 0, handle_user },
+	{ "outgoinguser", SCOPE_TOP | SCOPE_TARGET, 2, 1, handle_user },
 	{ "readonly", LUN_SCOPE, 1, 0, handle_flag },
 	{ "write-cache", LUN_SCOPE, 1, 1, handle_flag },
 	{ "lun", SCOPE_STORE, 1, 0, handle_lun },
@@ -1173,31 +1183,6 @@ int ktgt_conf_parse_string(struct ktgt_conf *conf, const char *name, const char 
  * Checks before a load
  */
 
-#define UNSUPPORTED	"%s is not supported by this ktgt yet"
-
-/**
- * ktgt_conf_check_supported() - report what the kernel cannot do yet
- * @conf: a parsed configuration
- *
- * Initiator addresses are kept in the model (and written by save) but
- * cannot be applied.
- *
- * Return: 0, or -EINVAL if @conf has errors.
- */
-int ktgt_conf_check_supported(struct ktgt_conf *conf)
-{
-	size_t i, j;
-
-	for (i = 0; i < conf->nr_targets; i++) {
-		const struct ktgt_conf_target *t = &conf->targets[i];
-
-		for (j = 0; j < t->nr_addresses; j++)
-			conf_error(conf, &t->addresses[j].loc,
-				   UNSUPPORTED " (ACLs name initiators only)", "initiator-address");
-	}
-	return conf->nr_errors ? -EINVAL : 0;
-}
-
 /**
  * ktgt_resolve_store() - the absolute path the kernel is to open
  * @arg: a block device or regular file
@@ -1429,9 +1414,12 @@ static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 
 	c->portals = calloc(t->nr_portals, sizeof(*c->portals));
 	c->luns = calloc(t->nr_luns, sizeof(*c->luns));
+	char addr[KTGT_ACL_ADDR_STRLEN];
+
 	c->acls = calloc(t->nr_acls, sizeof(*c->acls));
+	c->addresses = calloc(t->nr_acl_addrs, sizeof(*c->addresses));
 	if ((t->nr_portals && !c->portals) || (t->nr_luns && !c->luns) ||
-	    (t->nr_acls && !c->acls))
+	    (t->nr_acls && !c->acls) || (t->nr_acl_addrs && !c->addresses))
 		return -ENOMEM;
 	if (t->nr_portals)
 		memcpy(c->portals, t->portals, t->nr_portals * sizeof(*c->portals));
@@ -1466,6 +1454,13 @@ static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 			return -ENOMEM;
 		c->nr_acls++;
 	}
+	for (i = 0; i < t->nr_acl_addrs; i++) {
+		ktgt_format_acl_addr(&t->acl_addrs[i], addr, sizeof(addr));
+		c->addresses[i].value = strdup(addr);
+		if (!c->addresses[i].value)
+			return -ENOMEM;
+		c->nr_addresses++;
+	}
 	for (i = 0; i < t->nr_accounts; i++) {
 		err = copy_account(c, &t->accounts[i]);
 		if (err)
@@ -1495,6 +1490,26 @@ int ktgt_conf_add_running(struct ktgt_conf *conf, const struct ktgt_target *t)
 	if (!c->name)
 		return -ENOMEM;
 	return copy_running(c, t);
+}
+
+/**
+ * ktgt_conf_set_discovery() - take the discovery accounts the kernel reported
+ * @conf: the configuration that stands for the running state
+ * @t: from ktgt_nl_discovery()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ktgt_conf_set_discovery(struct ktgt_conf *conf, const struct ktgt_target *t)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < t->nr_accounts; i++) {
+		err = copy_account(&conf->discovery, &t->accounts[i]);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -1664,17 +1679,18 @@ static bool user_writable(const struct ktgt_conf_user *u)
 	       !strpbrk(u->secret, "\r\n");
 }
 
-static void write_users(FILE *f, const char *name, const struct ktgt_conf_user *u, size_t n)
+static void write_users(FILE *f, const char *name, const struct ktgt_conf_user *u, size_t n,
+			const char *indent)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (!user_writable(&u[i])) {
-			fprintf(f, CONF_INDENT "# an %s whose name or secret has a newline or a NUL byte\n",
-				name);
+			fprintf(f, "%s# an %s whose name or secret has a newline or a NUL byte\n",
+				indent, name);
 			continue;
 		}
-		fprintf(f, CONF_INDENT "%s ", name);
+		fprintf(f, "%s%s ", indent, name);
 		write_value(f, u[i].name);
 		fputc(' ', f);
 		write_value(f, u[i].secret);
@@ -1694,8 +1710,8 @@ static int write_target(FILE *f, const struct ktgt_conf_target *t)
 	if (err)
 		return err;
 	write_acls(f, t);
-	write_users(f, "incominguser", t->incoming, t->nr_incoming);
-	write_users(f, "outgoinguser", t->outgoing, t->nr_outgoing);
+	write_users(f, "incominguser", t->incoming, t->nr_incoming, CONF_INDENT);
+	write_users(f, "outgoinguser", t->outgoing, t->nr_outgoing, CONF_INDENT);
 	fprintf(f, "</target>\n");
 	return 0;
 }
@@ -1713,6 +1729,9 @@ int ktgt_conf_write(FILE *f, const struct ktgt_conf *conf)
 	int err;
 
 	fprintf(f, "default-driver iscsi\n");
+	/* discovery's accounts, as tgt has them: outside any target */
+	write_users(f, "incominguser", conf->discovery.incoming, conf->discovery.nr_incoming, "");
+	write_users(f, "outgoinguser", conf->discovery.outgoing, conf->discovery.nr_outgoing, "");
 	for (i = 0; i < conf->nr_targets; i++) {
 		err = write_target(f, &conf->targets[i]);
 		if (err)
@@ -1792,6 +1811,30 @@ static int plan_acl(struct ktgt_plan *plan, uint8_t cmd, const char *target,
 	return 0;
 }
 
+static int plan_address(struct ktgt_plan *plan, uint8_t cmd, const char *target,
+			const char *address)
+{
+	struct ktgt_plan_op *op = plan_add(plan, cmd, target);
+
+	if (!op)
+		return -ENOMEM;
+	op->address = address;
+	return 0;
+}
+
+/* An account that stays but changes: one request, so it is never missing. */
+static int plan_replace(struct ktgt_plan *plan, const char *target,
+			const struct ktgt_conf_user *u, const struct ktgt_conf_user *old)
+{
+	struct ktgt_plan_op *op = plan_add(plan, KTGT_CMD_ACCOUNT_ADD, target);
+
+	if (!op)
+		return -ENOMEM;
+	op->account = u;
+	op->replaced = old;
+	return 0;
+}
+
 static int plan_account(struct ktgt_plan *plan, uint8_t cmd, const char *target,
 			const struct ktgt_conf_user *u)
 {
@@ -1824,8 +1867,8 @@ static bool user_equal(const struct ktgt_conf_user *a, const struct ktgt_conf_us
 /*
  * The CHAP accounts of a target that stays (@cur is NULL for a new one).
  * Incoming accounts are added before others are deleted, so that a target
- * that needs CHAP keeps needing it throughout; one whose secret changed is
- * deleted and added back at once. The outgoing account is replaced.
+ * that needs CHAP keeps needing it throughout; one whose secret changed,
+ * and the outgoing account, are replaced in place (NLM_F_REPLACE).
  */
 static int plan_accounts(struct ktgt_plan *plan, const struct ktgt_conf_target *want,
 			 const struct ktgt_conf_target *cur)
@@ -1842,12 +1885,8 @@ static int plan_accounts(struct ktgt_plan *plan, const struct ktgt_conf_target *
 	}
 	for (i = 0; !err && i < want->nr_incoming; i++) {
 		u = find_user(cur ? cur->incoming : NULL, nr_cur, want->incoming[i].name);
-		if (u && !user_equal(u, &want->incoming[i])) {
-			err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, want->name, u);
-			if (!err)
-				err = plan_account(plan, KTGT_CMD_ACCOUNT_ADD, want->name,
-						   &want->incoming[i]);
-		}
+		if (u && !user_equal(u, &want->incoming[i]))
+			err = plan_replace(plan, want->name, &want->incoming[i], u);
 	}
 	for (i = 0; !err && i < nr_cur; i++) {
 		if (!find_user(want->incoming, want->nr_incoming, cur->incoming[i].name))
@@ -1858,9 +1897,11 @@ static int plan_accounts(struct ktgt_plan *plan, const struct ktgt_conf_target *
 		co = &cur->outgoing[0];
 	if (want->nr_outgoing)
 		wo = &want->outgoing[0];
-	if (!err && co && (!wo || !user_equal(co, wo)))
+	if (!err && co && wo && !user_equal(co, wo))
+		err = plan_replace(plan, want->name, wo, co);
+	else if (!err && co && !wo)
 		err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, want->name, co);
-	if (!err && wo && (!co || !user_equal(co, wo)))
+	else if (!err && wo && !co)
 		err = plan_account(plan, KTGT_CMD_ACCOUNT_ADD, want->name, wo);
 	return err;
 }
@@ -1882,6 +1923,10 @@ static int plan_missing(struct ktgt_plan *plan, const struct ktgt_conf_target *f
 	for (i = 0; !err && i < from->nr_acls; i++) {
 		if (!to || !find_item(to->acls, to->nr_acls, from->acls[i].value))
 			err = plan_acl(plan, cmds[0], from->name, from->acls[i].value);
+	}
+	for (i = 0; !err && i < from->nr_addresses; i++) {
+		if (!to || !find_item(to->addresses, to->nr_addresses, from->addresses[i].value))
+			err = plan_address(plan, cmds[0], from->name, from->addresses[i].value);
 	}
 	for (i = 0; !err && !to && i < from->nr_incoming; i++)
 		err = plan_account(plan, KTGT_CMD_ACCOUNT_DEL, from->name, &from->incoming[i]);
@@ -1922,6 +1967,11 @@ static int plan_additions(struct ktgt_plan *plan, const struct ktgt_conf_target 
 	for (i = 0; !err && i < from->nr_acls; i++) {
 		if (!to || !find_item(to->acls, to->nr_acls, from->acls[i].value))
 			err = plan_acl(plan, KTGT_CMD_ACL_ADD, from->name, from->acls[i].value);
+	}
+	for (i = 0; !err && i < from->nr_addresses; i++) {
+		if (!to || !find_item(to->addresses, to->nr_addresses, from->addresses[i].value))
+			err = plan_address(plan, KTGT_CMD_ACL_ADD, from->name,
+					   from->addresses[i].value);
 	}
 	for (i = 0; !err && i < from->nr_portals; i++) {
 		if (!to || !find_portal(to, &from->portals[i]))
@@ -1967,6 +2017,9 @@ int ktgt_plan_diff(struct ktgt_plan *plan, const struct ktgt_conf *cur,
 		if (!err)
 			err = plan_additions(plan, w, c);
 	}
+	/* last: what discovery lists is there by then */
+	if (!err)
+		err = plan_accounts(plan, &want->discovery, &cur->discovery);
 	if (err)
 		ktgt_plan_free(plan);
 	return err;
@@ -1999,6 +2052,12 @@ struct ktgt_plan_op ktgt_plan_undo(const struct ktgt_plan_op *op)
 	struct ktgt_plan_op undo = *op;
 	size_t i;
 
+	if (op->replaced) {
+		/* a replacement is undone by replacing back */
+		undo.account = op->replaced;
+		undo.replaced = op->account;
+		return undo;
+	}
 	for (i = 0; i < ARRAY_SIZE(undo_cmds); i++) {
 		if (op->cmd == undo_cmds[i][0])
 			undo.cmd = undo_cmds[i][1];
@@ -2061,16 +2120,19 @@ void ktgt_plan_format(const struct ktgt_plan_op *op, char *buf, size_t len)
 		break;
 	case KTGT_CMD_ACL_ADD:
 	case KTGT_CMD_ACL_DEL:
-		snprintf(buf, len, "acl %s %s %s", op->cmd == KTGT_CMD_ACL_ADD ? "add" : "del",
-			 op->target, op->initiator);
+		snprintf(buf, len, "acl %s %s %s%s", op->cmd == KTGT_CMD_ACL_ADD ? "add" : "del",
+			 op->target, op->address ? "--address " : "",
+			 op->address ? op->address : op->initiator);
 		break;
 	case KTGT_CMD_ACCOUNT_ADD:
 	case KTGT_CMD_ACCOUNT_DEL:
 		/* the secret stays out of plans and error messages */
-		snprintf(buf, len, "account %s %s %s%s%s",
-			 op->cmd == KTGT_CMD_ACCOUNT_ADD ? "add" : "del", op->target,
+		snprintf(buf, len, "account %s %s %s%s%s%s",
+			 op->cmd == KTGT_CMD_ACCOUNT_ADD ? "add" : "del",
+			 op->target ? op->target : "discovery",
 			 op->account->name, op->cmd == KTGT_CMD_ACCOUNT_ADD ? " <secret>" : "",
-			 op->account->outgoing ? " outgoing" : "");
+			 op->account->outgoing ? " outgoing" : "",
+			 op->replaced ? " (replacing the account in place)" : "");
 		break;
 	default:
 		snprintf(buf, len, "command %u %s", op->cmd, op->target);

@@ -162,6 +162,7 @@ struct ktgt_conf_error {
 struct ktgt_conf {
 	struct ktgt_conf_target *targets;
 	size_t nr_targets;
+	struct ktgt_conf_target discovery;	/* incoming/outgoing users outside targets */
 	char **files;
 	size_t nr_files;
 	struct ktgt_conf_error *errors;
@@ -172,10 +173,10 @@ void ktgt_conf_init(struct ktgt_conf *conf);
 void ktgt_conf_free(struct ktgt_conf *conf);
 int ktgt_conf_parse_file(struct ktgt_conf *conf, const char *path);
 int ktgt_conf_parse_string(struct ktgt_conf *conf, const char *name, const char *text);
-int ktgt_conf_check_supported(struct ktgt_conf *conf);
 int ktgt_conf_resolve_paths(struct ktgt_conf *conf);
 void ktgt_conf_sort_errors(struct ktgt_conf *conf);
 int ktgt_conf_add_running(struct ktgt_conf *conf, const struct ktgt_target *t);
+int ktgt_conf_set_discovery(struct ktgt_conf *conf, const struct ktgt_target *t);
 int ktgt_conf_write(FILE *f, const struct ktgt_conf *conf);
 const struct ktgt_conf_target *ktgt_conf_find(const struct ktgt_conf *conf, const char *name);
 
@@ -185,12 +186,16 @@ const char *ktgt_store_strerror(int err);
 /**
  * struct ktgt_plan_op - one step of a plan: one netlink request
  * @cmd: the KTGT_CMD_* that does it
- * @target: the target name
+ * @target: the target name, or NULL for the discovery accounts
  * @portal: the portal (PORTAL_ADD, PORTAL_DEL)
  * @lun: the LUN (LUN_ADD, LUN_DEL: what it was, so that it can be put back)
  * @initiator: the ACL entry (ACL_ADD, ACL_DEL)
  * @account: the CHAP account (ACCOUNT_ADD, ACCOUNT_DEL: what it was, secret
  *           included, so that it can be put back)
+ * @address: the ACL entry, an initiator-address (ACL_ADD, ACL_DEL), instead
+ *           of @initiator
+ * @replaced: for an ACCOUNT_ADD that changes an existing account in place
+ *            (NLM_F_REPLACE), the account as it was, so that it can be put back
  *
  * The pointers point into the two models the plan was made from.
  */
@@ -201,6 +206,8 @@ struct ktgt_plan_op {
 	const struct ktgt_conf_lun *lun;
 	const char *initiator;
 	const struct ktgt_conf_user *account;
+	const char *address;
+	const struct ktgt_conf_user *replaced;
 };
 
 struct ktgt_plan {

@@ -8,9 +8,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ktgt.h>
@@ -27,6 +29,12 @@
 struct ktgtctl {
 	bool json;
 	bool dry_run;
+	bool force;
+	unsigned int watch;		/* stats: seconds between reports, 0 for one */
+	const char *force_opt;		/* how --force and --watch were spelled */
+	const char *watch_opt;
+	const char *address;		/* acl: --address ADDR[/PREFIX] */
+	const char *address_opt;
 	int undo_failed;
 	struct ktgt_nl *nl;
 };
@@ -81,10 +89,38 @@ static int send_request(struct ktgtctl *c, const struct cli_cmd *cmd, const char
 	return CLI_OK;
 }
 
+static int del_discovery_account(const struct ktgt_target *t, void *arg)
+{
+	struct ktgtctl *c = arg;
+	struct ktgt_account_spec acct = { };
+	struct ktgt_request req = { .discovery = true, .account = &acct };
+	size_t i;
+	int err;
+
+	for (i = 0; i < t->nr_accounts; i++) {
+		acct.user = t->accounts[i].user;
+		acct.outgoing = t->accounts[i].outgoing;
+		err = ktgt_nl_do(c->nl, KTGT_CMD_ACCOUNT_DEL, &req);
+		if (err && err != -ENOENT)
+			return err;
+	}
+	return 0;
+}
+
+static int flush_discovery(struct ktgtctl *c)
+{
+	int err = ktgt_nl_discovery(c->nl, del_discovery_account, c);
+
+	if (err)
+		return cli_error(CLI_ERR, "discovery accounts: %s", ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
 /* target add|del IQN */
 static int cmd_target(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
-	struct ktgt_request req = { .name = argv[0] };
+	struct ktgtctl *c = ctx;
+	struct ktgt_request req = { .name = argv[0], .force = c->force };
 	int err = check_target_arg(argv[0]);
 
 	if (err)
@@ -104,6 +140,66 @@ static int parse_cpus_arg(const char *arg, const char **cpus)
 				 arg);
 	*cpus = arg;
 	return CLI_OK;
+}
+
+struct name_list {
+	char **names;
+	size_t nr;
+};
+
+static int collect_name(const struct ktgt_target *t, void *arg)
+{
+	struct name_list *l = arg;
+	char **names;
+
+	if (!t->name)
+		return 0;
+	names = realloc(l->names, (l->nr + 1) * sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	l->names = names;
+	l->names[l->nr] = strdup(t->name);
+	if (!l->names[l->nr])
+		return -ENOMEM;
+	l->nr++;
+	return 0;
+}
+
+/*
+ * target flush: delete every target (with --force, those with sessions
+ * too), then the discovery accounts. ktgt.service stops with it, before
+ * the module is unloaded.
+ */
+static int cmd_target_flush(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	struct name_list l = { };
+	struct ktgt_request req = { .force = c->force };
+	int err, ret;
+	size_t i;
+
+	ret = connect_kernel(c);
+	if (ret)
+		return ret;
+	err = ktgt_nl_get(c->nl, NULL, collect_name, &l);
+	if (err)
+		ret = cli_error(CLI_ERR, "target flush: %s", ktgt_nl_strerror(c->nl, err));
+	for (i = 0; !err && i < l.nr; i++) {
+		req.name = l.names[i];
+		err = ktgt_nl_do(c->nl, KTGT_CMD_TARGET_DEL, &req);
+		/* one already gone is what was asked */
+		if (err == -ENOENT)
+			err = 0;
+		if (err)
+			ret = cli_error(CLI_ERR, "target del %s: %s", l.names[i],
+					ktgt_nl_strerror(c->nl, err));
+	}
+	if (!ret)
+		ret = flush_discovery(c);
+	for (i = 0; i < l.nr; i++)
+		free(l.names[i]);
+	free(l.names);
+	return ret;
 }
 
 /* KEY VALUE [KEY VALUE...]; a key given twice takes its last value */
@@ -194,6 +290,16 @@ static const struct {
 	{ "scsi_id", KTGT_SCSI_ID_MAX },
 };
 
+static bool is_lun_ident(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < KTGT_LUN_IDENT_NR; i++)
+		if (!strcmp(key, lun_idents[i].name))
+			return true;
+	return false;
+}
+
 /* an identity option: the value is the next word */
 static int parse_lun_ident(const char *key, const char *val, struct ktgt_lun_spec *lun)
 {
@@ -218,25 +324,34 @@ static int parse_lun_ident(const char *key, const char *val, struct ktgt_lun_spe
 
 /*
  * [readonly on|off] [write-cache on|off] [vendor_id S] [product_id S]
- * [product_rev S] [scsi_sn S] [scsi_id S], in any order; the last one wins
+ * [product_rev S] [scsi_sn S] [scsi_id S], in any order; the last one wins.
+ * With @set (lun set), also [resize].
  */
-static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun)
+static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun, bool set)
 {
 	int i, *opt, err;
 	bool on;
 
 	for (i = 0; i < argc; i += 2) {
+		if (set && !strcmp(argv[i], "resize")) {
+			lun->resize = true;
+			i--;
+			continue;
+		}
 		opt = lun_option(lun, argv[i]);
-		if (i + 1 == argc && opt)
-			return cli_error(CLI_USAGE, "missing on|off after '%s'", argv[i]);
+		if (!opt && set)
+			return cli_error(CLI_USAGE,
+					 "unknown LUN option '%s' (expected readonly, write-cache or resize)",
+					 argv[i]);
+		if (!opt && !is_lun_ident(argv[i]))
+			return cli_error(CLI_USAGE,
+					 "unknown LUN option '%s' (expected readonly, write-cache, vendor_id, product_id, product_rev, scsi_sn or scsi_id)",
+					 argv[i]);
 		if (i + 1 == argc)
-			return cli_error(CLI_USAGE, "missing value after '%s'", argv[i]);
+			return cli_error(CLI_USAGE, opt ? "missing on|off after '%s'" :
+					 "missing value after '%s'", argv[i]);
 		if (!opt) {
 			err = parse_lun_ident(argv[i], argv[i + 1], lun);
-			if (err == -ENOENT)
-				return cli_error(CLI_USAGE,
-						 "unknown LUN option '%s' (expected readonly, write-cache, vendor_id, product_id, product_rev, scsi_sn or scsi_id)",
-						 argv[i]);
 			if (err)
 				return err;
 			continue;
@@ -263,9 +378,10 @@ static int resolve_backing_store(const char *arg, char **path)
 	return CLI_OK;
 }
 
-/* lun add IQN LUN PATH|null-store SIZE [OPTIONS] and lun del IQN LUN */
+/* lun add IQN LUN PATH|null-store SIZE [OPTIONS], lun set IQN LUN OPTIONS, lun del IQN LUN */
 static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
+	struct ktgtctl *c = ctx;
 	struct ktgt_lun_spec lun = { .readonly = -1, .write_cache = -1 };
 	struct ktgt_request req = { .name = argv[0], .lun = &lun };
 	char *path = NULL;
@@ -286,12 +402,16 @@ static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 			return cli_error(CLI_USAGE,
 					 "invalid size '%s' (expected at least 512 bytes: a number with K, M, G or T)",
 					 argv[3]);
-		err = parse_lun_options(argc - 4, argv + 4, &lun);
+		err = parse_lun_options(argc - 4, argv + 4, &lun, false);
 	} else if (cmd->id == KTGT_CMD_LUN_ADD) {
-		err = parse_lun_options(argc - 3, argv + 3, &lun);
+		err = parse_lun_options(argc - 3, argv + 3, &lun, false);
 		if (!err)
 			err = resolve_backing_store(argv[2], &path);
 		lun.path = path;
+	} else if (cmd->id == KTGT_CMD_LUN_SET) {
+		err = parse_lun_options(argc - 2, argv + 2, &lun, true);
+	} else {
+		req.force = c->force;
 	}
 	if (!err)
 		err = send_request(ctx, cmd, "lun", &req);
@@ -299,14 +419,28 @@ static int cmd_lun(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	return err;
 }
 
-/* acl add|del IQN ALL|INITIATOR */
+/* acl add|del IQN ALL|INITIATOR and acl add|del IQN --address ADDR[/PREFIX] */
 static int cmd_acl(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 {
-	struct ktgt_request req = { .name = argv[0], .initiator = argv[1] };
+	struct ktgtctl *c = ctx;
+	struct ktgt_request req = { .name = argv[0], .initiator = argc > 1 ? argv[1] : NULL };
+	struct ktgt_acl_addr addr;
 	int err = check_target_arg(argv[0]);
 
 	if (err)
 		return err;
+	if (c->address) {
+		if (argc > 1)
+			return cli_error(CLI_USAGE, "give an initiator or --address, not both");
+		if (ktgt_parse_acl_addr(c->address, &addr))
+			return cli_error(CLI_USAGE,
+					 "invalid address '%s' (expected an IPv4 or IPv6 address, with an optional /PREFIX)",
+					 c->address);
+		req.acl_addr = &addr;
+		return send_request(ctx, cmd, "acl", &req);
+	}
+	if (argc < 2)
+		return cli_error(CLI_USAGE, "usage: %s acl %s %s", CLI_PROG, cmd->name, cmd->args);
 	if (!strcasecmp(argv[1], KTGT_ACL_ALL))
 		req.initiator = KTGT_ACL_ALL;
 	else
@@ -322,9 +456,15 @@ static int cmd_account(const struct cli_cmd *cmd, int argc, char **argv, void *c
 	bool add = cmd->id == KTGT_CMD_ACCOUNT_ADD;
 	struct ktgt_account_spec acct = { .user = argv[1] };
 	struct ktgt_request req = { .name = argv[0], .account = &acct };
-	int err = check_target_arg(argv[0]), nopt = add ? 3 : 2;
+	int err = CLI_OK, nopt = add ? 3 : 2;
 	size_t len;
 
+	if (!strcmp(argv[0], "discovery")) {
+		req.name = NULL;
+		req.discovery = true;
+	} else {
+		err = check_target_arg(argv[0]);
+	}
 	if (err)
 		return err;
 	if (!*acct.user || strlen(acct.user) > KTGT_CHAP_USER_MAX)
@@ -348,6 +488,7 @@ static int cmd_account(const struct cli_cmd *cmd, int argc, char **argv, void *c
 struct show_ctx {
 	FILE *f;
 	struct json_writer *json;
+	const char *name;		/* only this target, or NULL */
 };
 
 static int show_one(const struct ktgt_target *t, void *arg)
@@ -358,6 +499,17 @@ static int show_one(const struct ktgt_target *t, void *arg)
 		ktgt_show_json(sc->json, t);
 	else
 		ktgt_show_text(sc->f, t);
+	return 0;
+}
+
+static int show_discovery(const struct ktgt_target *t, void *arg)
+{
+	struct show_ctx *sc = arg;
+
+	if (sc->json)
+		ktgt_show_discovery_json(sc->json, t);
+	else
+		ktgt_show_discovery_text(sc->f, t);
 	return 0;
 }
 
@@ -376,7 +528,9 @@ static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	size_t len = 0;
 	int err;
 
-	err = name ? check_target_arg(name) : CLI_OK;
+	bool discovery = name && !strcmp(name, "discovery");
+
+	err = name && !discovery ? check_target_arg(name) : CLI_OK;
 	if (err)
 		return err;
 	err = connect_kernel(c);
@@ -386,11 +540,15 @@ static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	if (!sc.f)
 		return cli_error(CLI_ERR, "%s", strerror(errno));
 	json_init(&w, sc.f, 2);
-	if (sc.json)
-		json_begin_array(sc.json, NULL);
-	err = ktgt_nl_get(c->nl, name, show_one, &sc);
-	if (sc.json)
-		json_end_array(sc.json);
+	if (discovery) {
+		err = ktgt_nl_discovery(c->nl, show_discovery, &sc);
+	} else {
+		if (sc.json)
+			json_begin_array(sc.json, NULL);
+		err = ktgt_nl_get(c->nl, name, show_one, &sc);
+		if (sc.json)
+			json_end_array(sc.json);
+	}
 	fclose(sc.f);
 	if (!err)
 		fwrite(buf, 1, len, stdout);
@@ -400,9 +558,179 @@ static int cmd_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
 	return CLI_OK;
 }
 
+static int session_one(const struct ktgt_target *t, void *arg)
+{
+	struct show_ctx *sc = arg;
+	size_t i;
+
+	for (i = 0; i < t->nr_sessions; i++) {
+		if (sc->name && (!t->name || strcmp(sc->name, t->name)))
+			continue;
+		if (sc->json)
+			ktgt_show_session_json(sc->json, t, &t->sessions[i]);
+		else
+			ktgt_show_session_text(sc->f, t, &t->sessions[i]);
+	}
+	return 0;
+}
+
+/* session show [IQN]: every session, from a dump of sessions */
+static int cmd_session_show(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	struct json_writer w;
+	struct show_ctx sc = { .json = c->json ? &w : NULL, .name = argc ? argv[0] : NULL };
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	err = sc.name ? check_target_arg(argv[0]) : CLI_OK;
+	if (!err)
+		err = connect_kernel(c);
+	if (err)
+		return err;
+	sc.f = open_memstream(&buf, &len);
+	if (!sc.f)
+		return cli_error(CLI_ERR, "%s", strerror(errno));
+	json_init(&w, sc.f, 2);
+	if (sc.json)
+		json_begin_array(sc.json, NULL);
+	err = ktgt_nl_sessions(c->nl, session_one, &sc);
+	if (sc.json)
+		json_end_array(sc.json);
+	fclose(sc.f);
+	if (!err)
+		fwrite(buf, 1, len, stdout);
+	free(buf);
+	if (err)
+		return cli_error(CLI_ERR, "session show: %s", ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
+/* session logout IQN TSIH */
+static int cmd_session_logout(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgt_request req = { .name = argv[0] };
+	unsigned long tsih;
+	char *end;
+	int err = check_target_arg(argv[0]);
+
+	if (err)
+		return err;
+	errno = 0;
+	tsih = strtoul(argv[1], &end, 0);
+	if (errno || end == argv[1] || *end || !tsih || tsih > 0xffff || argv[1][0] == '-')
+		return cli_error(CLI_USAGE, "invalid TSIH '%s' (expected 1..65535)", argv[1]);
+	req.tsih = tsih;
+	return send_request(ctx, cmd, "session", &req);
+}
+
+static int stats_one(const struct ktgt_target *t, void *arg)
+{
+	struct show_ctx *sc = arg;
+
+	if (sc->name && (!t->name || strcmp(sc->name, t->name)))
+		return 0;
+	if (sc->json)
+		ktgt_show_stats_json(sc->json, t);
+	else
+		ktgt_show_stats_text(sc->f, t);
+	return 0;
+}
+
+/* One report of stats: buffered, so that it is written whole or not at all. */
+static int stats_report(struct ktgtctl *c, const char *name)
+{
+	struct json_writer w;
+	struct show_ctx sc = { .json = c->json ? &w : NULL, .name = name };
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	sc.f = open_memstream(&buf, &len);
+	if (!sc.f)
+		return cli_error(CLI_ERR, "%s", strerror(errno));
+	/* with --watch, each report is one line of JSON */
+	json_init(&w, sc.f, c->watch ? 0 : 2);
+	if (sc.json) {
+		json_begin_object(sc.json, NULL);
+		json_uint(sc.json, "time", (uint64_t)time(NULL));
+		json_begin_array(sc.json, "targets");
+	} else if (c->watch) {
+		fprintf(sc.f, "# %lld\n", (long long)time(NULL));
+	}
+	err = ktgt_nl_get(c->nl, name, stats_one, &sc);
+	if (sc.json) {
+		json_end_array(sc.json);
+		json_end_object(sc.json);
+	}
+	fclose(sc.f);
+	if (!err) {
+		fwrite(buf, 1, len, stdout);
+		fflush(stdout);
+	}
+	free(buf);
+	if (err)
+		return cli_error(CLI_ERR, "stats: %s", ktgt_nl_strerror(c->nl, err));
+	return CLI_OK;
+}
+
+/* stats [IQN], once or every --watch seconds until interrupted */
+static int cmd_stats(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	int err;
+
+	err = argc ? check_target_arg(argv[0]) : CLI_OK;
+	if (!err)
+		err = connect_kernel(c);
+	while (!err) {
+		err = stats_report(c, argc ? argv[0] : NULL);
+		if (!c->watch || err)
+			break;
+		sleep(c->watch);
+	}
+	return err;
+}
+
+static int monitor_one(uint8_t ev, const struct ktgt_target *t, void *arg)
+{
+	struct ktgtctl *c = arg;
+	struct json_writer w;
+
+	if (c->json) {
+		json_init(&w, stdout, 0);
+		ktgt_show_event_json(&w, ev, t);
+	} else {
+		ktgt_show_event_text(stdout, ev, t);
+	}
+	if (fflush(stdout) || ferror(stdout))
+		return -EIO;
+	return 0;
+}
+
+/* monitor: one line per event, until interrupted */
+static int cmd_monitor(const struct cli_cmd *cmd, int argc, char **argv, void *ctx)
+{
+	struct ktgtctl *c = ctx;
+	int err = connect_kernel(c);
+
+	if (err)
+		return err;
+	err = ktgt_nl_monitor(c->nl, monitor_one, c);
+	if (err == -EIO)
+		return cli_error(CLI_ERR, "stdout: %s", strerror(errno));
+	return cli_error(CLI_ERR, "monitor: %s", ktgt_nl_strerror(c->nl, err));
+}
+
 static int add_running(const struct ktgt_target *t, void *arg)
 {
 	return ktgt_conf_add_running(arg, t);
+}
+
+static int set_discovery(const struct ktgt_target *t, void *arg)
+{
+	return ktgt_conf_set_discovery(arg, t);
 }
 
 /* The running state, as a configuration. */
@@ -413,6 +741,8 @@ static int read_running(struct ktgtctl *c, struct ktgt_conf *cur)
 	if (err)
 		return err;
 	err = ktgt_nl_get(c->nl, NULL, add_running, cur);
+	if (!err)
+		err = ktgt_nl_discovery(c->nl, set_discovery, cur);
 	if (err)
 		return cli_error(CLI_ERR, "cannot read the running targets: %s",
 				 ktgt_nl_strerror(c->nl, err));
@@ -429,8 +759,6 @@ static int read_config(struct ktgt_conf *conf, const char *path)
 	int err;
 
 	err = ktgt_conf_parse_file(conf, path);
-	if (err != -ENOMEM)
-		err = ktgt_conf_check_supported(conf);
 	if (err != -ENOMEM)
 		err = ktgt_conf_resolve_paths(conf);
 	if (err == -ENOMEM)
@@ -450,10 +778,21 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 	struct ktgtctl *c = arg;
 	struct ktgt_lun_spec lun = { .readonly = -1, .write_cache = -1 };
 	struct ktgt_account_spec acct = { };
-	struct ktgt_request req = { .name = op->target, .initiator = op->initiator };
+	struct ktgt_request req = { .name = op->target, .initiator = op->initiator,
+				    .discovery = !op->target };
 	char what[KTGT_PATH_MAX + 512];
+	struct ktgt_acl_addr addr;
 	int err, i;
 
+	if (op->address) {
+		/* checked by the parser, or formatted from the kernel's */
+		if (ktgt_parse_acl_addr(op->address, &addr)) {
+			cli_error(CLI_ERR, "bad initiator-address '%s'", op->address);
+			return -EINVAL;
+		}
+		req.acl_addr = &addr;
+	}
+	req.replace = op->replaced != NULL;
 	if (op->cmd == KTGT_CMD_PORTAL_ADD || op->cmd == KTGT_CMD_PORTAL_DEL)
 		req.portal = &op->portal;
 	if (op->lun) {
@@ -591,8 +930,19 @@ static const struct cli_cmd target_cmds[] = {
 		.name = "add", .args = "IQN", .help = "create a target",
 		.run = cmd_target, .id = KTGT_CMD_TARGET_ADD, .min_args = 1, .max_args = 1,
 	}, {
-		.name = "del", .args = "IQN", .help = "delete a target and everything in it",
+		.name = "del", .args = "[--force] IQN", .help = "delete a target and everything in it",
+		.details = "A target with sessions is not deleted unless --force is given: then\n"
+			   "each initiator is asked to log out (Async logout request), and after\n"
+			   "a few seconds the connections still open are closed. The command\n"
+			   "returns once their I/O is done.\n",
 		.run = cmd_target, .id = KTGT_CMD_TARGET_DEL, .min_args = 1, .max_args = 1,
+	}, {
+		.name = "flush", .args = "[--force]",
+		.help = "delete every target, and the discovery accounts",
+		.details = "As target del, for each target: one with sessions stays unless\n"
+			   "--force is given. ktgt.service runs 'ktgtctl --force target flush'\n"
+			   "when it stops, before it unloads the module.\n",
+		.run = cmd_target_flush, .id = KTGT_CMD_TARGET_DEL, .min_args = 0, .max_args = 0,
 	}, {
 		.name = "set", .args = "IQN KEY VALUE [KEY VALUE...]",
 		.help = "change the login keys the target offers, or its CPU set",
@@ -646,23 +996,41 @@ static const struct cli_cmd lun_cmds[] = {
 			   "scsi_id (24) set the INQUIRY identity, in printable ASCII.\n",
 		.run = cmd_lun, .id = KTGT_CMD_LUN_ADD, .min_args = 3, .max_args = 18,
 	}, {
-		.name = "del", .args = "IQN LUN", .help = "remove a LUN",
+		.name = "del", .args = "[--force] IQN LUN", .help = "remove a LUN",
+		.details = "With sessions logged in to the target, the LUN is not removed unless\n"
+			   "--force is given: then the sessions are asked to log out (Async\n"
+			   "logout request), and closed if they do not, and their I/O drains\n"
+			   "before the command returns.\n",
 		.run = cmd_lun, .id = KTGT_CMD_LUN_DEL, .min_args = 2, .max_args = 2,
+	}, {
+		.name = "set", .args = "IQN LUN [readonly on|off] [write-cache on|off] [resize]",
+		.help = "change a LUN's flags, or take the new size of its backing store",
+		.details = "resize reads the size of the block device or file again, after it\n"
+			   "was grown or shrunk. readonly off is refused for a LUN added\n"
+			   "read-only (its backing store is open for reading only).\n",
+		.run = cmd_lun, .id = KTGT_CMD_LUN_SET, .min_args = 3, .max_args = 7,
 	},
 	{ }
 };
 
-#define ACL_DETAILS "ALL admits every initiator; otherwise only listed initiators may log in.\n"
+#define ACL_DETAILS \
+	"ALL admits every initiator. Entries name initiators, or with --address\n" \
+	"give an IPv4 or IPv6 address or ADDRESS/PREFIX range (tgt's\n" \
+	"initiator-address). With entries of both kinds, a login must match one\n" \
+	"of each; a target without entries takes no logins. A refused login gets\n" \
+	"status 0x0202 (authorization failure).\n"
 
 static const struct cli_cmd acl_cmds[] = {
 	{
-		.name = "add", .args = "IQN ALL|INITIATOR", .help = "allow an initiator to log in",
+		.name = "add", .args = "IQN ALL|INITIATOR|--address ADDR[/PREFIX]",
+		.help = "allow an initiator to log in",
 		.details = ACL_DETAILS,
-		.run = cmd_acl, .id = KTGT_CMD_ACL_ADD, .min_args = 2, .max_args = 2,
+		.run = cmd_acl, .id = KTGT_CMD_ACL_ADD, .min_args = 1, .max_args = 2,
 	}, {
-		.name = "del", .args = "IQN ALL|INITIATOR", .help = "remove an ACL entry",
+		.name = "del", .args = "IQN ALL|INITIATOR|--address ADDR[/PREFIX]",
+		.help = "remove an ACL entry",
 		.details = ACL_DETAILS,
-		.run = cmd_acl, .id = KTGT_CMD_ACL_DEL, .min_args = 2, .max_args = 2,
+		.run = cmd_acl, .id = KTGT_CMD_ACL_DEL, .min_args = 1, .max_args = 2,
 	},
 	{ }
 };
@@ -670,18 +1038,37 @@ static const struct cli_cmd acl_cmds[] = {
 #define ACCOUNT_DETAILS \
 	"Incoming accounts authenticate initiators: with any, logins need CHAP.\n" \
 	"The outgoing account (at most one) is the target's own, for mutual CHAP.\n" \
-	"Secrets have 12 to 255 characters.\n"
+	"Secrets have 12 to 255 characters. With the word discovery instead of\n" \
+	"IQN, the account is for discovery sessions (SendTargets), which then\n" \
+	"need CHAP too (tgt's incominguser outside any target).\n"
 
 static const struct cli_cmd account_cmds[] = {
 	{
-		.name = "add", .args = "IQN USER SECRET [outgoing]",
+		.name = "add", .args = "IQN|discovery USER SECRET [outgoing]",
 		.help = "add a CHAP account (tgt's incominguser or outgoinguser)",
 		.details = ACCOUNT_DETAILS,
 		.run = cmd_account, .id = KTGT_CMD_ACCOUNT_ADD, .min_args = 3, .max_args = 4,
 	}, {
-		.name = "del", .args = "IQN USER [outgoing]", .help = "remove a CHAP account",
+		.name = "del", .args = "IQN|discovery USER [outgoing]", .help = "remove a CHAP account",
 		.details = ACCOUNT_DETAILS,
 		.run = cmd_account, .id = KTGT_CMD_ACCOUNT_DEL, .min_args = 2, .max_args = 3,
+	},
+	{ }
+};
+
+static const struct cli_cmd session_cmds[] = {
+	{
+		.name = "show", .args = "[IQN]",
+		.help = "list sessions: initiator, address, ISID, TSIH, CID, keys, I/O counters",
+		.details = "With -j, print a JSON array of sessions.\n",
+		.run = cmd_session_show, .min_args = 0, .max_args = 1,
+	}, {
+		.name = "logout", .args = "IQN TSIH", .help = "make a session log out",
+		.details = "The initiator is asked to log out (Async logout request); if it has\n"
+			   "not after a few seconds, its connection is closed. The command\n"
+			   "returns once the session is gone. An initiator may log in again.\n",
+		.run = cmd_session_logout, .id = KTGT_CMD_SESSION_LOGOUT,
+		.min_args = 2, .max_args = 2,
 	},
 	{ }
 };
@@ -692,11 +1079,31 @@ static const struct cli_cmd top_cmds[] = {
 	{ .name = "lun", .sub = lun_cmds },
 	{ .name = "acl", .sub = acl_cmds },
 	{ .name = "account", .sub = account_cmds },
+	{ .name = "session", .sub = session_cmds },
 	{
-		.name = "show", .args = "[IQN]",
+		.name = "show", .args = "[IQN|discovery]",
 		.help = "show one target, or all of them: sessions, portals, LUNs, accounts, ACLs",
-		.details = "With -j, print a JSON array of targets.\n",
+		.details = "With -j, print a JSON array of targets. show discovery lists the\n"
+			   "CHAP accounts of discovery sessions.\n",
 		.run = cmd_show, .min_args = 0, .max_args = 1,
+	}, {
+		.name = "stats", .args = "[--watch SECONDS] [IQN]",
+		.help = "I/O counters per session and per LUN",
+		.details = "One line per session and per LUN: commands, bytes read and written,\n"
+			   "errors (commands not answered GOOD), and the average latency in\n"
+			   "microseconds, from arrival to response. With --watch, a new report\n"
+			   "every SECONDS, headed by '# UNIX-TIME' (with -j, one JSON object per\n"
+			   "line).\n",
+		.run = cmd_stats, .min_args = 0, .max_args = 1,
+	}, {
+		.name = "monitor", .args = "",
+		.help = "print events as they happen: logins, logouts, configuration changes",
+		.details = "One line per event: NAME TARGET and what it concerns. Names:\n"
+			   "login, logout, reinstate (a session replaced by a new login),\n"
+			   "target-add, target-del, target-set, portal-add, portal-del,\n"
+			   "lun-add, lun-del, lun-set, acl-add, acl-del, account-add,\n"
+			   "account-del. With -j, one JSON object per line.\n",
+		.run = cmd_monitor, .min_args = 0, .max_args = 0,
 	}, {
 		.name = "load", .args = "FILE",
 		.help = "make the running targets what a tgt targets.conf file says",
@@ -721,16 +1128,63 @@ static const struct cli_cmd top_cmds[] = {
 static const char options_help[] =
 	"  -j, --json     print show output as JSON\n"
 	"  -n, --dry-run  load: print the plan, change nothing\n"
+	"  -f, --force    target del, lun del: also with sessions (they are logged out)\n"
+	"  -w, --watch S  stats: report every S seconds\n"
+	"  -a, --address ADDR[/PREFIX]  acl: an initiator address instead of a name\n"
 	"  -h, --help     show help (also after OBJECT or COMMAND)\n"
 	"  -V, --version  print the version\n";
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "dry-run", no_argument, NULL, 'n' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "watch", required_argument, NULL, 'w' },
+	{ "address", required_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ }
 };
+
+/* How option @short_opt was written: "--long" as given, else "-x". */
+static const char *opt_spelling(char **argv, char short_opt)
+{
+	static char buf[3][3];
+	const char *arg = argv[optind - 1];
+	int slot = short_opt == 'f' ? 0 : short_opt == 'w' ? 1 : 2;
+
+	if (!strncmp(arg, "--", 2))
+		return arg;
+	if (optarg && !strcmp(arg, optarg))
+		arg = argv[optind - 2];	/* -w SECONDS, -a ADDR */
+	if (!strncmp(arg, "--", 2))
+		return arg;
+	snprintf(buf[slot], sizeof(buf[0]), "-%c", short_opt);
+	return buf[slot];
+}
+
+/* --force and --watch are options of a few commands only */
+static int check_command_options(const struct ktgtctl *c, int argc, char **argv)
+{
+	const struct cli_cmd *cmd = NULL;
+	bool ambiguous;
+
+	if (argc)
+		cmd = cli_lookup(top_cmds, argv[0], &ambiguous);
+	if (cmd && cmd->sub)
+		cmd = argc > 1 ? cli_lookup(cmd->sub, argv[1], &ambiguous) : NULL;
+	if (!cmd)
+		return CLI_OK;	/* the dispatcher says what is wrong */
+	if (c->force_opt && cmd->id != KTGT_CMD_TARGET_DEL && cmd->id != KTGT_CMD_LUN_DEL)
+		return cli_error(CLI_USAGE, "unknown option '%s' (try '%s --help')", c->force_opt,
+				 CLI_PROG);
+	if (c->watch_opt && cmd->run != cmd_stats)
+		return cli_error(CLI_USAGE, "unknown option '%s' (try '%s --help')", c->watch_opt,
+				 CLI_PROG);
+	if (c->address && cmd->run != cmd_acl)
+		return cli_error(CLI_USAGE, "unknown option '%s' (try '%s --help')",
+				 c->address_opt, CLI_PROG);
+	return CLI_OK;
+}
 
 static int bad_option(char **argv)
 {
@@ -745,16 +1199,36 @@ int main(int argc, char **argv)
 {
 	struct ktgtctl c = { };
 	bool help = false;
+	unsigned long n;
+	char *end;
 	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "jnhV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jnfw:a:hV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
 			break;
 		case 'n':
 			c.dry_run = true;
+			break;
+		case 'a':
+			c.address = optarg;
+			c.address_opt = opt_spelling(argv, 'a');
+			break;
+		case 'f':
+			c.force = true;
+			c.force_opt = opt_spelling(argv, 'f');
+			break;
+		case 'w':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || !n || n > 86400 || *optarg == '-')
+				return cli_error(CLI_USAGE,
+						 "invalid --watch '%s' (expected 1..86400 seconds)",
+						 optarg);
+			c.watch = n;
+			c.watch_opt = opt_spelling(argv, 'w');
 			break;
 		case 'h':
 			help = true;
@@ -768,6 +1242,9 @@ int main(int argc, char **argv)
 		}
 	}
 
+	ret = help ? CLI_OK : check_command_options(&c, argc - optind, argv + optind);
+	if (ret)
+		return ret;
 	ret = cli_dispatch(top_cmds, options_help, argc - optind, argv + optind, help, &c);
 	ktgt_nl_free(c.nl);
 	if (fflush(stdout) || ferror(stdout))

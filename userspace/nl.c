@@ -67,6 +67,7 @@ static const struct nla_policy target_policy[KTGT_A_TARGET_MAX + 1] = {
 	[KTGT_A_TARGET_ACCOUNT]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_PARAMS]		= { .type = NLA_NESTED },
 	[KTGT_A_TARGET_CPUS]		= { .type = NLA_STRING },
+	[KTGT_A_TARGET_DISCOVERY]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy portal_policy[KTGT_A_PORTAL_MAX + 1] = {
@@ -88,10 +89,21 @@ static const struct nla_policy lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_PRODUCT_REV]	= { .type = NLA_STRING },
 	[KTGT_A_LUN_SCSI_SN]		= { .type = NLA_STRING },
 	[KTGT_A_LUN_SCSI_ID]		= { .type = NLA_STRING },
+	[KTGT_A_LUN_STATS]		= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy stats_policy[KTGT_A_STATS_MAX + 1] = {
+	[KTGT_A_STATS_CMDS]		= { .type = NLA_U64 },
+	[KTGT_A_STATS_READ_BYTES]	= { .type = NLA_U64 },
+	[KTGT_A_STATS_WRITE_BYTES]	= { .type = NLA_U64 },
+	[KTGT_A_STATS_ERRORS]		= { .type = NLA_U64 },
+	[KTGT_A_STATS_LATENCY_US]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy acl_policy[KTGT_A_ACL_MAX + 1] = {
 	[KTGT_A_ACL_INITIATOR]		= { .type = NLA_STRING },
+	[KTGT_A_ACL_ADDRESS]		= { .minlen = 4, .maxlen = 16 },
+	[KTGT_A_ACL_PREFIX_LEN]		= { .type = NLA_U8 },
 };
 
 static const struct nla_policy account_policy[KTGT_A_ACCOUNT_MAX + 1] = {
@@ -106,6 +118,7 @@ static const struct nla_policy session_policy[KTGT_A_SESSION_MAX + 1] = {
 	[KTGT_A_SESSION_INITIATOR]	= { .type = NLA_STRING },
 	[KTGT_A_SESSION_CONN]		= { .type = NLA_NESTED },
 	[KTGT_A_SESSION_PARAMS]		= { .type = NLA_NESTED },
+	[KTGT_A_SESSION_STATS]		= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy conn_policy[KTGT_A_CONN_MAX + 1] = {
@@ -172,6 +185,27 @@ static int get_addr(const struct nlattr *addr, const struct nlattr *port,
 	return 0;
 }
 
+/* A STATS nest, if present: an older kernel sends none. */
+static int parse_stats(struct nlattr *nest, struct ktgt_stats_info *st)
+{
+	struct nlattr *tb[KTGT_A_STATS_MAX + 1];
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (!nest)
+		return 0;
+	err = parse_nest(tb, KTGT_A_STATS_MAX, nest, stats_policy);
+	if (err)
+		return err;
+	st->present = true;
+	st->cmds = get_u64(tb[KTGT_A_STATS_CMDS], 0);
+	st->read_bytes = get_u64(tb[KTGT_A_STATS_READ_BYTES], 0);
+	st->write_bytes = get_u64(tb[KTGT_A_STATS_WRITE_BYTES], 0);
+	st->errors = get_u64(tb[KTGT_A_STATS_ERRORS], 0);
+	st->latency_us = get_u64(tb[KTGT_A_STATS_LATENCY_US], 0);
+	return 0;
+}
+
 /*
  * Each parse_*() below decodes one nest. It returns 0, -ENODATA to skip an
  * entry that lacks its key attribute, or another -errno to fail the reply.
@@ -213,19 +247,34 @@ static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 	l->null_size = get_u64(tb[KTGT_A_LUN_NULL_SIZE], 0);
 	for (i = 0; i < KTGT_LUN_IDENT_NR; i++)
 		l->ident[i] = get_str(tb[lun_ident_attrs[i]]);
-	return 0;
+	return parse_stats(tb[KTGT_A_LUN_STATS], &l->stats);
 }
 
-static int parse_acl(struct nlattr *nest, const char **initiator)
+/* An initiator name goes to t->acls, an address range to t->acl_addrs. */
+static int parse_acl(struct nlattr *nest, struct ktgt_target *t)
 {
 	struct nlattr *tb[KTGT_A_ACL_MAX + 1];
+	struct ktgt_acl_addr *a;
 	int err;
 
 	err = parse_nest(tb, KTGT_A_ACL_MAX, nest, acl_policy);
 	if (err)
 		return err;
-	*initiator = get_str(tb[KTGT_A_ACL_INITIATOR]);
-	return *initiator ? 0 : -ENODATA;
+	if (tb[KTGT_A_ACL_ADDRESS]) {
+		a = &t->acl_addrs[t->nr_acl_addrs];
+		if (ktgt_addr_set(&a->addr, nla_data(tb[KTGT_A_ACL_ADDRESS]),
+				  nla_len(tb[KTGT_A_ACL_ADDRESS]), 0))
+			return -EPROTO;
+		a->prefix_len = tb[KTGT_A_ACL_PREFIX_LEN] ? nla_get_u8(tb[KTGT_A_ACL_PREFIX_LEN]) :
+							   ktgt_addr_len(&a->addr) * 8;
+		t->nr_acl_addrs++;
+		return 0;
+	}
+	t->acls[t->nr_acls] = get_str(tb[KTGT_A_ACL_INITIATOR]);
+	if (!t->acls[t->nr_acls])
+		return -ENODATA;
+	t->nr_acls++;
+	return 0;
 }
 
 /* An account without a user name is skipped; one without a secret has none. */
@@ -324,6 +373,8 @@ static int parse_session(struct nlattr *nest, struct ktgt_session_info *s)
 	s->isid = get_u64(tb[KTGT_A_SESSION_ISID], 0);
 	s->initiator = get_str(tb[KTGT_A_SESSION_INITIATOR]);
 	err = parse_params(tb[KTGT_A_SESSION_PARAMS], &s->params);
+	if (!err)
+		err = parse_stats(tb[KTGT_A_SESSION_STATS], &s->stats);
 	if (err)
 		return err;
 	s->nr_conns = 0;
@@ -360,6 +411,7 @@ void ktgt_target_free(struct ktgt_target *t)
 	free(t->portals);
 	free(t->luns);
 	free(t->acls);
+	free(t->acl_addrs);
 	free(t->accounts);
 	memset(t, 0, sizeof(*t));
 }
@@ -375,9 +427,10 @@ static int alloc_lists(struct ktgt_target *t, struct nlattr *nest)
 	t->portals = calloc(np, sizeof(*t->portals));
 	t->luns = calloc(nl, sizeof(*t->luns));
 	t->acls = calloc(na, sizeof(*t->acls));
+	t->acl_addrs = calloc(na, sizeof(*t->acl_addrs));
 	t->sessions = calloc(ns, sizeof(*t->sessions));
 	t->accounts = calloc(nc, sizeof(*t->accounts));
-	if ((np && !t->portals) || (nl && !t->luns) || (na && !t->acls) ||
+	if ((np && !t->portals) || (nl && !t->luns) || (na && (!t->acls || !t->acl_addrs)) ||
 	    (ns && !t->sessions) || (nc && !t->accounts))
 		return -ENOMEM;
 	return 0;
@@ -398,8 +451,7 @@ static int parse_entry(struct ktgt_target *t, struct nlattr *a)
 		t->nr_luns += !err;
 		break;
 	case KTGT_A_TARGET_ACL:
-		err = parse_acl(a, &t->acls[t->nr_acls]);
-		t->nr_acls += !err;
+		err = parse_acl(a, t);
 		break;
 	case KTGT_A_TARGET_SESSION:
 		err = parse_session(a, &t->sessions[t->nr_sessions]);
@@ -439,6 +491,7 @@ int ktgt_nl_parse_target(struct nlmsghdr *nlh, struct ktgt_target *t)
 	t->name = get_str(tt[KTGT_A_TARGET_NAME]);
 	t->tid = get_u32(tt[KTGT_A_TARGET_TID], 0);
 	t->cpus = get_str(tt[KTGT_A_TARGET_CPUS]);
+	t->discovery = tt[KTGT_A_TARGET_DISCOVERY] != NULL;
 	err = parse_params(tt[KTGT_A_TARGET_PARAMS], &t->params);
 	if (err)
 		return err;
@@ -477,7 +530,8 @@ static int put_lun(struct nl_msg *msg, const struct ktgt_lun_spec *l)
 	    (l->path && nla_put_string(msg, KTGT_A_LUN_PATH, l->path)) ||
 	    (l->null_size && nla_put_u64(msg, KTGT_A_LUN_NULL_SIZE, l->null_size)) ||
 	    (l->readonly >= 0 && nla_put_u8(msg, KTGT_A_LUN_READONLY, l->readonly)) ||
-	    (l->write_cache >= 0 && nla_put_u8(msg, KTGT_A_LUN_WRITE_CACHE, l->write_cache)))
+	    (l->write_cache >= 0 && nla_put_u8(msg, KTGT_A_LUN_WRITE_CACHE, l->write_cache)) ||
+	    (l->resize && nla_put_flag(msg, KTGT_A_LUN_RESIZE)))
 		return -EMSGSIZE;
 	for (i = 0; i < KTGT_LUN_IDENT_NR; i++) {
 		if (l->ident[i] && nla_put_string(msg, lun_ident_attrs[i], l->ident[i]))
@@ -491,6 +545,16 @@ static int put_acl(struct nl_msg *msg, const char *initiator)
 	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_ACL | NLA_F_NESTED);
 
 	if (!nest || nla_put_string(msg, KTGT_A_ACL_INITIATOR, initiator))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
+static int put_acl_addr(struct nl_msg *msg, const struct ktgt_acl_addr *a)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_ACL | NLA_F_NESTED);
+
+	if (!nest || nla_put(msg, KTGT_A_ACL_ADDRESS, ktgt_addr_len(&a->addr), a->addr.bytes) ||
+	    nla_put_u8(msg, KTGT_A_ACL_PREFIX_LEN, a->prefix_len))
 		return -EMSGSIZE;
 	return nla_nest_end(msg, nest);
 }
@@ -529,6 +593,15 @@ static int put_params(struct nl_msg *msg, const struct ktgt_params *p)
 	return nla_nest_end(msg, nest);
 }
 
+static int put_session(struct nl_msg *msg, uint16_t tsih)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTGT_A_TARGET_SESSION | NLA_F_NESTED);
+
+	if (!nest || nla_put_u16(msg, KTGT_A_SESSION_TSIH, tsih))
+		return -EMSGSIZE;
+	return nla_nest_end(msg, nest);
+}
+
 /**
  * ktgt_nl_put_request() - append the KTGT_A_TARGET nest of a request
  * @msg: the message, after its genetlink header
@@ -546,7 +619,11 @@ int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req)
 	    (req->initiator && put_acl(msg, req->initiator)) ||
 	    (req->account && put_account(msg, req->account)) ||
 	    (req->params && put_params(msg, req->params)) ||
-	    (req->cpus && nla_put_string(msg, KTGT_A_TARGET_CPUS, req->cpus)))
+	    (req->cpus && nla_put_string(msg, KTGT_A_TARGET_CPUS, req->cpus)) ||
+	    (req->tsih && put_session(msg, req->tsih)) ||
+	    (req->force && nla_put_flag(msg, KTGT_A_TARGET_FORCE)) ||
+	    (req->acl_addr && put_acl_addr(msg, req->acl_addr)) ||
+	    (req->discovery && nla_put_flag(msg, KTGT_A_TARGET_DISCOVERY)))
 		return -EMSGSIZE;
 	return nla_nest_end_keep_empty(msg, nest) ? -EMSGSIZE : 0;
 }
@@ -701,7 +778,7 @@ out:
  */
 int ktgt_nl_do(struct ktgt_nl *nl, uint8_t cmd, const struct ktgt_request *req)
 {
-	return transact(nl, cmd, 0, req, NULL, NULL);
+	return transact(nl, cmd, req->replace ? NLM_F_REPLACE : 0, req, NULL, NULL);
 }
 
 /**
@@ -718,6 +795,102 @@ int ktgt_nl_get(struct ktgt_nl *nl, const char *name, ktgt_target_fn fn, void *a
 	struct ktgt_request req = { .name = name };
 
 	return transact(nl, KTGT_CMD_TARGET_GET, name ? 0 : NLM_F_DUMP, &req, fn, arg);
+}
+
+/**
+ * ktgt_nl_sessions() - dump every session of every target
+ * @nl: the connected socket
+ * @fn: called for each session, as a target holding that one session
+ * @arg: passed to @fn
+ *
+ * Return: 0, what @fn returned, or -errno; ktgt_nl_strerror() says more.
+ */
+int ktgt_nl_sessions(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg)
+{
+	struct ktgt_request req = { };
+
+	return transact(nl, KTGT_CMD_SESSION_GET, NLM_F_DUMP, &req, fn, arg);
+}
+
+/**
+ * ktgt_nl_discovery() - get the CHAP accounts of discovery sessions
+ * @nl: the connected socket
+ * @fn: called once, with a target whose discovery flag is set, and no name
+ * @arg: passed to @fn
+ *
+ * Return: 0, what @fn returned, or -errno; ktgt_nl_strerror() says more.
+ */
+int ktgt_nl_discovery(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg)
+{
+	struct ktgt_request req = { .discovery = true };
+
+	return transact(nl, KTGT_CMD_DISCOVERY_GET, 0, &req, fn, arg);
+}
+
+struct ktgt_monitor {
+	struct ktgt_nl *nl;
+	ktgt_event_fn fn;
+	void *arg;
+	int err;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ktgt_monitor *m = arg;
+	struct genlmsghdr *g;
+	struct ktgt_target t;
+	int err;
+
+	if (nlh->nlmsg_type != m->nl->family || !genlmsg_valid_hdr(nlh, 0))
+		return NL_OK;
+	g = nlmsg_data(nlh);
+	err = ktgt_nl_parse_target(nlh, &t);
+	if (err) {
+		set_errmsg(m->nl, "cannot decode an event: %s", strerror(-err));
+	} else {
+		err = m->fn(g->cmd, &t, m->arg);
+		ktgt_target_free(&t);
+	}
+	if (!err)
+		return NL_OK;
+	m->err = err;
+	return NL_STOP;
+}
+
+/**
+ * ktgt_nl_monitor() - receive the "events" group's notifications until told to stop
+ * @nl: the connected socket; it is given over to the group
+ * @fn: called for each notification
+ * @arg: passed to @fn
+ *
+ * Return: what @fn returned, or -errno (-ENOBUFS when events were lost
+ * because they came faster than they were read).
+ */
+int ktgt_nl_monitor(struct ktgt_nl *nl, ktgt_event_fn fn, void *arg)
+{
+	struct ktgt_monitor m = { .nl = nl, .fn = fn, .arg = arg };
+	int grp, err;
+
+	nl->errmsg[0] = '\0';
+	grp = genl_ctrl_resolve_grp(nl->sk, KTGT_FAMILY_NAME, KTGT_MCGRP_EVENTS);
+	if (grp < 0)
+		return lib_error(nl, grp);
+	err = nl_socket_add_membership(nl->sk, grp);
+	if (err)
+		return lib_error(nl, err);
+	nl_socket_disable_seq_check(nl->sk);
+	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, &m);
+	while (!m.err) {
+		err = nl_recvmsgs_default(nl->sk);
+		if (err == -NLE_NOMEM) {
+			set_errmsg(nl, "%s", "events were lost: the socket buffer overran");
+			return -ENOBUFS;
+		}
+		if (err < 0 && !m.err)
+			return lib_error(nl, err);
+	}
+	return m.err;
 }
 
 /**

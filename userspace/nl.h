@@ -5,6 +5,7 @@
 #ifndef KTGTCTL_NL_H
 #define KTGTCTL_NL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@ struct ktgt_lun_spec {
 	const char *ident[KTGT_LUN_IDENT_NR];
 	int readonly;
 	int write_cache;
+	bool resize;
 };
 
 /**
@@ -57,6 +59,11 @@ struct ktgt_account_spec {
  * @account: an ACCOUNT nest, or NULL
  * @params: a PARAMS nest with the keys present in it, or NULL
  * @cpus: a CPU list for the target ("" for none), or NULL
+ * @tsih: a SESSION nest with this TSIH, or 0 for none
+ * @force: KTGT_A_TARGET_FORCE (delete even with sessions logged in)
+ * @acl_addr: an ACL nest with this address range, or NULL
+ * @discovery: KTGT_A_TARGET_DISCOVERY instead of @name (discovery's accounts)
+ * @replace: NLM_F_REPLACE (ACCOUNT_ADD: change an existing account in place)
  */
 struct ktgt_request {
 	const char *name;
@@ -66,6 +73,11 @@ struct ktgt_request {
 	const struct ktgt_account_spec *account;
 	const struct ktgt_params *params;
 	const char *cpus;
+	uint16_t tsih;
+	bool force;
+	const struct ktgt_acl_addr *acl_addr;
+	bool discovery;
+	bool replace;
 };
 
 /* Called once per target in a reply; a nonzero return stops and is returned. */
@@ -77,6 +89,15 @@ int ktgt_nl_connect(struct ktgt_nl *nl);
 const char *ktgt_nl_strerror(const struct ktgt_nl *nl, int err);
 int ktgt_nl_do(struct ktgt_nl *nl, uint8_t cmd, const struct ktgt_request *req);
 int ktgt_nl_get(struct ktgt_nl *nl, const char *name, ktgt_target_fn fn, void *arg);
+int ktgt_nl_sessions(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg);
+int ktgt_nl_discovery(struct ktgt_nl *nl, ktgt_target_fn fn, void *arg);
+
+/*
+ * Called once per notification with its command (KTGT_CMD_*) and its
+ * target nest, decoded; a nonzero return stops ktgt_nl_monitor().
+ */
+typedef int (*ktgt_event_fn)(uint8_t cmd, const struct ktgt_target *t, void *arg);
+int ktgt_nl_monitor(struct ktgt_nl *nl, ktgt_event_fn fn, void *arg);
 
 /* The message codec, exposed for the unit tests. */
 int ktgt_nl_put_request(struct nl_msg *msg, const struct ktgt_request *req);

@@ -394,3 +394,69 @@ void ktgt_format_size(uint64_t bytes, char *buf, size_t len)
 
 	snprintf(buf, len, "%" PRIu64 " MB", mb);
 }
+
+/**
+ * ktgt_parse_acl_addr() - parse an initiator address: IP or IP/PREFIX
+ * @s: "192.0.2.7", "192.0.2.0/24", "2001:db8::1" or "2001:db8::/32";
+ *     an IPv6 address may be in brackets
+ * @out: the range, its address masked to the prefix
+ *
+ * Return: 0, or -EINVAL.
+ */
+int ktgt_parse_acl_addr(const char *s, struct ktgt_acl_addr *out)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long long prefix;
+	unsigned int i, bits;
+	char *h = host;
+
+	if (!len || len >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (host[0] == '[' && host[len - 1] == ']') {
+		host[len - 1] = '\0';
+		h++;
+	}
+	memset(out, 0, sizeof(*out));
+	out->addr.family = strchr(h, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(out->addr.family, h, out->addr.bytes) != 1)
+		return -EINVAL;
+	bits = out->addr.family == AF_INET ? 32 : 128;
+	out->prefix_len = bits;
+	if (slash) {
+		if (ktgt_parse_uint(slash + 1, bits, &prefix))
+			return -EINVAL;
+		out->prefix_len = prefix;
+	}
+	for (i = 0; i < bits / 8; i++) {
+		if (out->prefix_len >= (i + 1) * 8)
+			continue;
+		out->addr.bytes[i] &= out->prefix_len > i * 8 ?
+				      (uint8_t)(0xff << (8 - (out->prefix_len - i * 8))) : 0;
+	}
+	return 0;
+}
+
+/**
+ * ktgt_format_acl_addr() - print an initiator address as it is parsed
+ * @a: the range
+ * @buf: the output, %KTGT_ACL_ADDR_STRLEN bytes to never truncate
+ * @len: the size of @buf
+ *
+ * One address is printed without a prefix, a range as ADDRESS/PREFIX.
+ */
+void ktgt_format_acl_addr(const struct ktgt_acl_addr *a, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+	unsigned int bits = a->addr.family == AF_INET ? 32 : 128;
+
+	if (!inet_ntop(a->addr.family, a->addr.bytes, host, sizeof(host)))
+		snprintf(host, sizeof(host), "?");
+	if (a->prefix_len == bits)
+		snprintf(buf, len, "%s", host);
+	else
+		snprintf(buf, len, "%s/%u", host, a->prefix_len);
+}

@@ -44,4 +44,20 @@ int ktgt_addr_set(struct ktgt_addr *addr, const void *bytes, size_t len, uint16_
 void ktgt_format_addr(const struct ktgt_addr *addr, bool with_port, char *buf, size_t len);
 void ktgt_format_size(uint64_t bytes, char *buf, size_t len);
 
+/**
+ * struct ktgt_acl_addr - an initiator address range (tgt's initiator-address)
+ * @addr: the first address of the range (bits past the prefix are zero)
+ * @prefix_len: the bits that must match, 32 or 128 for one address
+ */
+struct ktgt_acl_addr {
+	struct ktgt_addr addr;
+	unsigned int prefix_len;
+};
+
+/* "A.B.C.D/32" or an IPv6 address with a prefix, plus NUL */
+#define KTGT_ACL_ADDR_STRLEN	(46 + 5)
+
+int ktgt_parse_acl_addr(const char *s, struct ktgt_acl_addr *out);
+void ktgt_format_acl_addr(const struct ktgt_acl_addr *a, char *buf, size_t len);
+
 #endif /* KTGTCTL_PARSE_H */

@@ -153,9 +153,15 @@ static void text_acls(FILE *f, const struct ktgt_target *t)
 {
 	size_t i;
 
+	char addr[KTGT_ACL_ADDR_STRLEN];
+
 	fputs(TAB1 "ACL information:\n", f);
 	for (i = 0; i < t->nr_acls; i++)
 		fprintf(f, TAB2 "%s\n", t->acls[i]);
+	for (i = 0; i < t->nr_acl_addrs; i++) {
+		ktgt_format_acl_addr(&t->acl_addrs[i], addr, sizeof(addr));
+		fprintf(f, TAB2 "%s\n", addr);
+	}
 }
 
 /**
@@ -224,11 +230,25 @@ static void json_params(struct json_writer *w, const struct ktgt_params *p)
 	json_end_object(w);
 }
 
-static void json_session(struct json_writer *w, const struct ktgt_session_info *s)
+/* "stats": {"commands": 12, ...}, left out if the kernel sent none */
+static void json_stats(struct json_writer *w, const struct ktgt_stats_info *st)
+{
+	if (!st->present)
+		return;
+	json_begin_object(w, "stats");
+	json_uint(w, "commands", st->cmds);
+	json_uint(w, "read_bytes", st->read_bytes);
+	json_uint(w, "write_bytes", st->write_bytes);
+	json_uint(w, "errors", st->errors);
+	json_uint(w, "latency_us", st->latency_us);
+	json_uint(w, "avg_latency_us", st->cmds ? st->latency_us / st->cmds : 0);
+	json_end_object(w);
+}
+
+static void json_session_members(struct json_writer *w, const struct ktgt_session_info *s)
 {
 	size_t i;
 
-	json_begin_object(w, NULL);
 	json_uint(w, "tsih", s->tsih);
 	json_string(w, "initiator", s->initiator);
 	json_uint(w, "isid", s->isid);
@@ -246,6 +266,13 @@ static void json_session(struct json_writer *w, const struct ktgt_session_info *
 		json_end_object(w);
 	}
 	json_end_array(w);
+	json_stats(w, &s->stats);
+}
+
+static void json_session(struct json_writer *w, const struct ktgt_session_info *s)
+{
+	json_begin_object(w, NULL);
+	json_session_members(w, s);
 	json_end_object(w);
 }
 
@@ -266,8 +293,11 @@ static void json_lun(struct json_writer *w, const struct ktgt_lun_info *l)
 		if (l->ident[i])
 			json_string(w, ident_json[i], l->ident[i]);
 	}
+	json_stats(w, &l->stats);
 	json_end_object(w);
 }
+
+static void json_target(struct json_writer *w, const char *key, const struct ktgt_target *t);
 
 /**
  * ktgt_show_json() - write one target as a JSON object
@@ -276,9 +306,16 @@ static void json_lun(struct json_writer *w, const struct ktgt_lun_info *l)
  */
 void ktgt_show_json(struct json_writer *w, const struct ktgt_target *t)
 {
+	json_target(w, NULL, t);
+}
+
+/* A target as show -j writes it, as member @key of an object (or NULL). */
+static void json_target(struct json_writer *w, const char *key, const struct ktgt_target *t)
+{
+	char addr[KTGT_ACL_ADDR_STRLEN];
 	size_t i;
 
-	json_begin_object(w, NULL);
+	json_begin_object(w, key);
 	json_uint(w, "tid", t->tid);
 	json_string(w, "name", t->name);
 	json_string(w, "driver", KTGT_DRIVER);
@@ -309,6 +346,267 @@ void ktgt_show_json(struct json_writer *w, const struct ktgt_target *t)
 	json_begin_array(w, "acls");
 	for (i = 0; i < t->nr_acls; i++)
 		json_string(w, NULL, t->acls[i]);
+	json_end_array(w);
+	json_begin_array(w, "initiator_addresses");
+	for (i = 0; i < t->nr_acl_addrs; i++) {
+		ktgt_format_acl_addr(&t->acl_addrs[i], addr, sizeof(addr));
+		json_string(w, NULL, addr);
+	}
+	json_end_array(w);
+	json_end_object(w);
+}
+
+static uint64_t avg_latency(const struct ktgt_stats_info *st)
+{
+	return st->cmds ? st->latency_us / st->cmds : 0;
+}
+
+static void text_stats(FILE *f, const struct ktgt_stats_info *st)
+{
+	fprintf(f, "commands %" PRIu64 " read_bytes %" PRIu64 " write_bytes %" PRIu64
+		" errors %" PRIu64 " avg_latency_us %" PRIu64, st->cmds, st->read_bytes,
+		st->write_bytes, st->errors, avg_latency(st));
+}
+
+/**
+ * ktgt_show_session_text() - print one session, with its connections and counters
+ * @f: the output
+ * @t: its target
+ * @s: the session
+ */
+void ktgt_show_session_text(FILE *f, const struct ktgt_target *t,
+			    const struct ktgt_session_info *s)
+{
+	char addr[KTGT_ADDR_STRLEN];
+	size_t i;
+
+	fprintf(f, "Session %u: %s\n", s->tsih, or_none(s->initiator));
+	fprintf(f, TAB1 "Target: %s\n", or_none(t->name));
+	fprintf(f, TAB1 "ISID: 0x%012" PRIx64 "\n", s->isid);
+	for (i = 0; i < s->nr_conns; i++) {
+		const struct ktgt_conn_info *c = &s->conns[i];
+
+		fprintf(f, TAB1 "Connection: %u\n", c->cid);
+		if (c->has_peer) {
+			ktgt_format_addr(&c->peer, true, addr, sizeof(addr));
+			fprintf(f, TAB2 "Initiator address: %s\n", addr);
+		}
+		if (c->has_local) {
+			ktgt_format_addr(&c->local, true, addr, sizeof(addr));
+			fprintf(f, TAB2 "Target address: %s\n", addr);
+		}
+	}
+	text_params(f, TAB1, "Negotiated parameters", &s->params);
+	if (s->stats.present) {
+		fputs(TAB1 "I/O: ", f);
+		text_stats(f, &s->stats);
+		fputc('\n', f);
+	}
+}
+
+/**
+ * ktgt_show_session_json() - one session as an object with its target's name
+ * @w: the writer, inside an array
+ * @t: its target
+ * @s: the session
+ */
+void ktgt_show_session_json(struct json_writer *w, const struct ktgt_target *t,
+			    const struct ktgt_session_info *s)
+{
+	json_begin_object(w, NULL);
+	json_string(w, "target", t->name);
+	json_uint(w, "tid", t->tid);
+	json_session_members(w, s);
+	json_end_object(w);
+}
+
+/**
+ * ktgt_show_stats_text() - one line of counters per session and per LUN
+ * @f: the output
+ * @t: a target, as TARGET_GET reports it
+ */
+void ktgt_show_stats_text(FILE *f, const struct ktgt_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr_sessions; i++) {
+		const struct ktgt_session_info *s = &t->sessions[i];
+
+		fprintf(f, "session %s %u %s: ", or_none(t->name), s->tsih, or_none(s->initiator));
+		text_stats(f, &s->stats);
+		fputc('\n', f);
+	}
+	for (i = 0; i < t->nr_luns; i++) {
+		fprintf(f, "lun %s %" PRIu64 ": ", or_none(t->name), t->luns[i].id);
+		text_stats(f, &t->luns[i].stats);
+		fputc('\n', f);
+	}
+}
+
+/**
+ * ktgt_show_stats_json() - a target's counters: {"target", "sessions", "luns"}
+ * @w: the writer, inside an array
+ * @t: a target, as TARGET_GET reports it
+ */
+void ktgt_show_stats_json(struct json_writer *w, const struct ktgt_target *t)
+{
+	size_t i;
+
+	json_begin_object(w, NULL);
+	json_string(w, "target", t->name);
+	json_uint(w, "tid", t->tid);
+	json_begin_array(w, "sessions");
+	for (i = 0; i < t->nr_sessions; i++) {
+		json_begin_object(w, NULL);
+		json_uint(w, "tsih", t->sessions[i].tsih);
+		json_string(w, "initiator", t->sessions[i].initiator);
+		json_stats(w, &t->sessions[i].stats);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_begin_array(w, "luns");
+	for (i = 0; i < t->nr_luns; i++) {
+		json_begin_object(w, NULL);
+		json_uint(w, "lun", t->luns[i].id);
+		json_stats(w, &t->luns[i].stats);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
+}
+
+static const char *const event_names[] = {
+	[KTGT_CMD_TARGET_ADD] = "target-add",
+	[KTGT_CMD_TARGET_DEL] = "target-del",
+	[KTGT_CMD_TARGET_SET] = "target-set",
+	[KTGT_CMD_PORTAL_ADD] = "portal-add",
+	[KTGT_CMD_PORTAL_DEL] = "portal-del",
+	[KTGT_CMD_LUN_ADD] = "lun-add",
+	[KTGT_CMD_LUN_DEL] = "lun-del",
+	[KTGT_CMD_LUN_SET] = "lun-set",
+	[KTGT_CMD_ACL_ADD] = "acl-add",
+	[KTGT_CMD_ACL_DEL] = "acl-del",
+	[KTGT_CMD_ACCOUNT_ADD] = "account-add",
+	[KTGT_CMD_ACCOUNT_DEL] = "account-del",
+	[KTGT_CMD_LOGIN_NTF] = "login",
+	[KTGT_CMD_LOGOUT_NTF] = "logout",
+	[KTGT_CMD_REINSTATE_NTF] = "reinstate",
+};
+
+/**
+ * ktgt_event_name() - what a notification's command is called in monitor's output
+ * @cmd: KTGT_CMD_*
+ *
+ * Return: its name, or NULL for a command that is not a notification.
+ */
+const char *ktgt_event_name(uint8_t cmd)
+{
+	if (cmd >= sizeof(event_names) / sizeof(event_names[0]))
+		return NULL;
+	return event_names[cmd];
+}
+
+/**
+ * ktgt_show_event_text() - one line for a notification
+ * @f: the output
+ * @cmd: its command
+ * @t: its target nest: the name, and the object concerned
+ */
+void ktgt_show_event_text(FILE *f, uint8_t cmd, const struct ktgt_target *t)
+{
+	char addr[KTGT_ADDR_STRLEN], size[32], val[32];
+	const struct ktgt_param_key *k;
+	size_t i;
+
+	fprintf(f, "%s %s", ktgt_event_name(cmd) ? ktgt_event_name(cmd) : "unknown",
+		t->discovery ? "discovery" : or_none(t->name));
+	for (i = 0; i < t->nr_sessions; i++) {
+		const struct ktgt_session_info *s = &t->sessions[i];
+
+		fprintf(f, " tsih %u initiator %s isid 0x%012" PRIx64, s->tsih,
+			or_none(s->initiator), s->isid);
+		if (s->nr_conns && s->conns[0].has_peer) {
+			ktgt_format_addr(&s->conns[0].peer, true, addr, sizeof(addr));
+			fprintf(f, " address %s", addr);
+		}
+	}
+	for (i = 0; i < t->nr_portals; i++) {
+		ktgt_format_addr(&t->portals[i], true, addr, sizeof(addr));
+		fprintf(f, " portal %s", addr);
+	}
+	for (i = 0; i < t->nr_luns; i++) {
+		const struct ktgt_lun_info *l = &t->luns[i];
+
+		ktgt_format_size(l->size, size, sizeof(size));
+		fprintf(f, " lun %" PRIu64 " path %s size %s readonly %s write-cache %s", l->id,
+			or_none(l->path), size, l->readonly ? "on" : "off",
+			l->write_cache ? "on" : "off");
+	}
+	for (i = 0; i < t->nr_acls; i++)
+		fprintf(f, " acl %s", t->acls[i]);
+	for (i = 0; i < t->nr_acl_addrs; i++) {
+		ktgt_format_acl_addr(&t->acl_addrs[i], addr, sizeof(addr));
+		fprintf(f, " address %s", addr);
+	}
+	for (i = 0; i < t->nr_accounts; i++)
+		fprintf(f, " account %s%s", t->accounts[i].user,
+			t->accounts[i].outgoing ? " outgoing" : "");
+	for (i = 0; t->params.present && i < ktgt_nr_param_keys; i++) {
+		k = &ktgt_param_keys[i];
+		if (!ktgt_params_has(&t->params, k->attr))
+			continue;
+		ktgt_param_format(k, t->params.val[k->attr], val, sizeof(val));
+		fprintf(f, " %s=%s", k->name, val);
+	}
+	fputc('\n', f);
+}
+
+/**
+ * ktgt_show_event_json() - a notification as one JSON object
+ * @w: the writer
+ * @cmd: its command
+ * @t: its target nest
+ *
+ * {"event": "login", "target": {...as show -j, with what the event carries}}
+ */
+void ktgt_show_event_json(struct json_writer *w, uint8_t cmd, const struct ktgt_target *t)
+{
+	json_begin_object(w, NULL);
+	json_string(w, "event", ktgt_event_name(cmd) ? ktgt_event_name(cmd) : "unknown");
+	json_uint(w, "cmd", cmd);
+	json_target(w, "target", t);
+	json_end_object(w);
+}
+
+/**
+ * ktgt_show_discovery_text() - print the CHAP accounts of discovery sessions
+ * @f: the output
+ * @t: as ktgt_nl_discovery() reports them
+ */
+void ktgt_show_discovery_text(FILE *f, const struct ktgt_target *t)
+{
+	fputs("Discovery:\n", f);
+	text_accounts(f, t);
+}
+
+/**
+ * ktgt_show_discovery_json() - {"discovery": true, "accounts": [...]}
+ * @w: the writer
+ * @t: as ktgt_nl_discovery() reports them
+ */
+void ktgt_show_discovery_json(struct json_writer *w, const struct ktgt_target *t)
+{
+	size_t i;
+
+	json_begin_object(w, NULL);
+	json_bool(w, "discovery", true);
+	json_begin_array(w, "accounts");
+	for (i = 0; i < t->nr_accounts; i++) {
+		json_begin_object(w, NULL);
+		json_string(w, "user", t->accounts[i].user);
+		json_bool(w, "outgoing", t->accounts[i].outgoing);
+		json_end_object(w);
+	}
 	json_end_array(w);
 	json_end_object(w);
 }

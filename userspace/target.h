@@ -19,6 +19,15 @@
 
 /* LUN identity strings, in the order of enum ktgt_conf_ident */
 #define KTGT_LUN_IDENT_NR	5
+/* KTGT_A_STATS_*: I/O counters of a session or LUN */
+struct ktgt_stats_info {
+	bool present;			/* false from older kernels */
+	uint64_t cmds;
+	uint64_t read_bytes;
+	uint64_t write_bytes;
+	uint64_t errors;
+	uint64_t latency_us;		/* total over @cmds */
+};
 
 struct ktgt_lun_info {
 	uint64_t id;
@@ -30,6 +39,7 @@ struct ktgt_lun_info {
 	uint32_t backend;
 	bool readonly;
 	bool write_cache;
+	struct ktgt_stats_info stats;
 };
 
 struct ktgt_conn_info {
@@ -47,6 +57,7 @@ struct ktgt_session_info {
 	struct ktgt_conn_info *conns;
 	size_t nr_conns;
 	struct ktgt_params params;	/* as negotiated; none from older kernels */
+	struct ktgt_stats_info stats;
 };
 
 /*
@@ -69,12 +80,15 @@ struct ktgt_target {
 	size_t nr_luns;
 	const char **acls;
 	size_t nr_acls;
+	struct ktgt_acl_addr *acl_addrs;	/* initiator-address entries */
+	size_t nr_acl_addrs;
 	struct ktgt_account_info *accounts;
 	size_t nr_accounts;
 	struct ktgt_session_info *sessions;
 	size_t nr_sessions;
 	struct ktgt_params params;	/* what logins offer; none from older kernels */
 	const char *cpus;		/* CPU list its connections run on, or NULL */
+	bool discovery;			/* discovery's accounts, not a target */
 };
 
 #endif /* KTGTCTL_TARGET_H */

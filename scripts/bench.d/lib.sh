@@ -166,7 +166,7 @@ bench_down() {
 	case $kind in
 	ktgt)
 		for ((i = 0; i < BENCH_NT; i++)); do
-			ktgtctl target del "$(_bench_iqn $i)" 2>/dev/null
+			ktgtctl --force target del "$(_bench_iqn $i)" 2>/dev/null
 		done
 		if grep -q '^ktgt ' /proc/modules; then
 			timeout 30 rmmod ktgt || rc=1

@@ -144,7 +144,7 @@ FIXTURE_VARIANT_ADD(cli, target_add_extra) {
 	.err = "usage: ktgtctl target add IQN",
 };
 FIXTURE_VARIANT_ADD(cli, target_del_no_name) {
-	.args = { "target", "del" }, .code = 2, .err = "usage: ktgtctl target del IQN",
+	.args = { "target", "del" }, .code = 2, .err = "usage: ktgtctl target del [--force] IQN",
 };
 FIXTURE_VARIANT_ADD(cli, target_bad_name) {
 	.args = { "target", "add", "mytarget" }, .code = 2,
@@ -193,7 +193,7 @@ FIXTURE_VARIANT_ADD(cli, lun_missing_path) {
 FIXTURE_VARIANT_ADD(cli, lun_too_many) {
 	.args = { "lun", "add", IQN, "1", "/dev/null", "readonly", "on", "write-cache", "on",
 		  "vendor_id", "V", "x" },
-	.code = 2, .err = "missing value after 'x'",
+	.code = 2, .err = "unknown LUN option 'x'",
 };
 FIXTURE_VARIANT_ADD(cli, lun_too_big) {
 	.args = { "lun", "add", IQN, "16384", "/dev/null" }, .code = 2,
@@ -256,7 +256,7 @@ FIXTURE_VARIANT_ADD(cli, show_bad_name) {
 	.args = { "show", "nope" }, .code = 2, .err = "invalid target name 'nope'",
 };
 FIXTURE_VARIANT_ADD(cli, show_two_names) {
-	.args = { "show", IQN, IQN }, .code = 2, .err = "usage: ktgtctl show [IQN]",
+	.args = { "show", IQN, IQN }, .code = 2, .err = "usage: ktgtctl show [IQN|discovery]",
 };
 FIXTURE_VARIANT_ADD(cli, load_no_file) {
 	.args = { "load" }, .code = 2, .err = "usage: ktgtctl load FILE",
@@ -289,7 +289,7 @@ FIXTURE_VARIANT_ADD(cli, account_bad_option) {
 };
 FIXTURE_VARIANT_ADD(cli, account_del_missing_user) {
 	.args = { "account", "del", IQN }, .code = 2,
-	.err = "usage: ktgtctl account del IQN USER [outgoing]",
+	.err = "usage: ktgtctl account del IQN|discovery USER [outgoing]",
 };
 FIXTURE_VARIANT_ADD(cli, set_no_key) {
 	.args = { "target", "set", IQN }, .code = 2,
@@ -406,7 +406,7 @@ FIXTURE_VARIANT_ADD(cli, help_command) {
 	.out = "Usage: ktgtctl lun add IQN LUN PATH|null-store SIZE [readonly on|off]",
 };
 FIXTURE_VARIANT_ADD(cli, help_command_word) {
-	.args = { "show", "help" }, .code = 0, .out = "Usage: ktgtctl show [IQN]",
+	.args = { "show", "help" }, .code = 0, .out = "Usage: ktgtctl show [IQN|discovery]",
 };
 FIXTURE_VARIANT_ADD(cli, help_before_bad_args) {
 	.args = { "-h", "portal", "add", "x" }, .code = 0, .out = "Usage: ktgtctl portal add",
@@ -423,6 +423,67 @@ FIXTURE_VARIANT_ADD(cli, save_no_module) {
 FIXTURE_VARIANT_ADD(cli, account_no_module) {
 	.args = { "account", "add", IQN, "tgt", "secretsecret12", "outgoing" }, .code = 1,
 	.err = NOT_LOADED, .without_module = true,
+};
+/* options of some commands only; the values of the new commands */
+FIXTURE_VARIANT_ADD(cli, force_on_target_add) {
+	.args = { "target", "add", "--force", IQN }, .code = 2,
+	.err = "unknown option '--force' (try 'ktgtctl --help')",
+};
+FIXTURE_VARIANT_ADD(cli, watch_on_show) {
+	.args = { "-w", "2", "show" }, .code = 2, .err = "unknown option '-w'",
+};
+FIXTURE_VARIANT_ADD(cli, watch_zero) {
+	.args = { "stats", "--watch", "0" }, .code = 2,
+	.err = "invalid --watch '0' (expected 1..86400 seconds)",
+};
+FIXTURE_VARIANT_ADD(cli, address_on_lun_del) {
+	.args = { "lun", "del", IQN, "1", "--address", "10.0.0.1" }, .code = 2,
+	.err = "unknown option '--address'",
+};
+FIXTURE_VARIANT_ADD(cli, acl_bad_address) {
+	.args = { "acl", "add", IQN, "--address", "10.0.0.0/33" }, .code = 2,
+	.err = "invalid address '10.0.0.0/33' (expected an IPv4 or IPv6 address, with an optional /PREFIX)",
+};
+FIXTURE_VARIANT_ADD(cli, acl_name_and_address) {
+	.args = { "acl", "add", IQN, "ALL", "-a", "10.0.0.1" }, .code = 2,
+	.err = "give an initiator or --address, not both",
+};
+FIXTURE_VARIANT_ADD(cli, acl_neither) {
+	.args = { "acl", "del", IQN }, .code = 2,
+	.err = "usage: ktgtctl acl del IQN ALL|INITIATOR|--address ADDR[/PREFIX]",
+};
+FIXTURE_VARIANT_ADD(cli, lun_set_nothing) {
+	.args = { "lun", "set", IQN, "1" }, .code = 2,
+	.err = "usage: ktgtctl lun set IQN LUN [readonly on|off] [write-cache on|off] [resize]",
+};
+FIXTURE_VARIANT_ADD(cli, lun_set_bad_option) {
+	.args = { "lun", "set", IQN, "1", "grow" }, .code = 2,
+	.err = "unknown LUN option 'grow' (expected readonly, write-cache or resize)",
+};
+FIXTURE_VARIANT_ADD(cli, lun_add_resize) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "resize" }, .code = 2,
+	.err = "unknown LUN option 'resize'",
+};
+FIXTURE_VARIANT_ADD(cli, session_logout_tsih_zero) {
+	.args = { "session", "logout", IQN, "0" }, .code = 2,
+	.err = "invalid TSIH '0' (expected 1..65535)",
+};
+FIXTURE_VARIANT_ADD(cli, session_logout_tsih_big) {
+	.args = { "session", "logout", IQN, "65536" }, .code = 2,
+	.err = "invalid TSIH '65536' (expected 1..65535)",
+};
+FIXTURE_VARIANT_ADD(cli, session_show_bad_name) {
+	.args = { "session", "show", "target1" }, .code = 2, .err = "invalid target name 'target1'",
+};
+FIXTURE_VARIANT_ADD(cli, monitor_extra) {
+	.args = { "monitor", "now" }, .code = 2, .err = "usage: ktgtctl monitor",
+};
+FIXTURE_VARIANT_ADD(cli, flush_extra) {
+	.args = { "target", "flush", IQN }, .code = 2, .err = "usage: ktgtctl target flush [--force]",
+};
+FIXTURE_VARIANT_ADD(cli, account_discovery_short_secret) {
+	.args = { "account", "add", "discovery", "disco", "short" }, .code = 2,
+	.err = "a CHAP secret has 12 to 255 characters",
 };
 FIXTURE_VARIANT_ADD(cli, version) {
 	.args = { "--version" }, .code = 0, .out = "ktgtctl ",
@@ -520,7 +581,7 @@ FIXTURE_VARIANT(file) {
 	"@/bad.conf:4: unknown directive 'frobnicate'\n" \
 	"@/bad.conf:5: incominguser alice: the secret has 5 characters (expected 12 to 255)\n" \
 	"@/bad.conf:7: only one outgoinguser per target (the first is on line 6)\n" \
-	"@/bad.conf:8: initiator-address is not supported by this ktgt yet (ACLs name initiators only)\n" \
+	"@/bad.conf:8: invalid initiator address '192.0.2.300' (expected ALL, or an IPv4 or IPv6 address with an optional /PREFIX)\n" \
 	"@/bad.conf:9: @/missing.img: No such file or directory\n" \
 	"@/bad-include.conf:1: duplicate target iqn.2024-01.org.example:bad (first at @/bad.conf:3)\n" \
 	"@/bad-include.conf:3: <target iqn.2024-01.org.example:other> is missing </target>\n" \

@@ -484,9 +484,10 @@ FIXTURE_VARIANT_ADD(error, duplicate_incoming_user) {
 	      "</target>\n",
 	.err = "mem.conf:3: duplicate incominguser 'alice' (line 2)", .nr_errors = 1,
 };
-FIXTURE_VARIANT_ADD(error, user_outside_target) {
-	.in = "outgoinguser tgt secretsecret12\n",
-	.err = "mem.conf:1: 'outgoinguser' is only allowed inside <target>", .nr_errors = 1,
+FIXTURE_VARIANT_ADD(error, two_discovery_outgoing) {
+	.in = "outgoinguser tgt secretsecret12\noutgoinguser tgt2 secretsecret12\n",
+	.err = "mem.conf:2: only one outgoinguser per discovery (the first is on line 1)",
+	.nr_errors = 1,
 };
 FIXTURE_VARIANT_ADD(error, user_in_store) {
 	.in = TGT "<backing-store /a>\nincominguser a secretsecret12\n</backing-store>\n</target>\n",
@@ -513,47 +514,19 @@ TEST_F(error, reported)
 		dump_errors(&self->conf);
 }
 
-/* What the file says that this ktgt cannot do yet: parsed, kept, refused. */
-FIXTURE(unsupported) {
-	struct ktgt_conf conf;
-};
-FIXTURE_SETUP(unsupported) { ktgt_conf_init(&self->conf); }
-FIXTURE_TEARDOWN(unsupported) { ktgt_conf_free(&self->conf); }
-
-FIXTURE_VARIANT(unsupported) {
-	const char *in;
-	const char *err;
-};
-
-#define NOT_YET	" is not supported by this ktgt yet"
-
-FIXTURE_VARIANT_ADD(unsupported, initiator_address) {
-	.in = TGT "initiator-address 192.0.2.1\n</target>\n",
-	.err = "mem.conf:2: initiator-address" NOT_YET " (ACLs name initiators only)",
-};
-TEST_F(unsupported, refused)
-{
-	ASSERT_EQ(0, ktgt_conf_parse_string(&self->conf, "mem.conf", variant->in))
-		dump_errors(&self->conf);
-	ASSERT_EQ(-EINVAL, ktgt_conf_check_supported(&self->conf));
-	/* once, even for a target-level directive that applies to two LUNs */
-	EXPECT_EQ(1, self->conf.nr_errors)
-		dump_errors(&self->conf);
-	EXPECT_STREQ(variant->err, self->conf.errors[0].text);
-}
-
-/* Identity strings and null stores are loaded: not refused */
-TEST(identity_and_null_supported)
+/* Identity strings, null stores and initiator addresses parse cleanly */
+TEST(identity_null_and_address_parse)
 {
 	struct ktgt_conf conf;
 
 	ktgt_conf_init(&conf);
 	ASSERT_EQ(0, ktgt_conf_parse_string(&conf, "mem.conf",
 					    TGT "vendor_id ACME\nnull-store 1G\n"
+					    "initiator-address 192.0.2.0/24\n"
 					    "<backing-store /a>\nproduct_id P\nproduct_rev 1\n"
 					    "scsi_sn SN\nscsi_id ID\n</backing-store>\n</target>\n"))
 		dump_errors(&conf);
-	EXPECT_EQ(0, ktgt_conf_check_supported(&conf))
+	EXPECT_EQ(0U, conf.nr_errors)
 		dump_errors(&conf);
 	ktgt_conf_free(&conf);
 }
@@ -564,7 +537,7 @@ TEST(supported_file_passes)
 
 	ktgt_conf_init(&conf);
 	ASSERT_EQ(0, ktgt_conf_parse_file(&conf, data_path("seed.conf")));
-	EXPECT_EQ(0, ktgt_conf_check_supported(&conf));
+	EXPECT_EQ(0U, conf.nr_errors);
 	ktgt_conf_free(&conf);
 }
 
@@ -579,7 +552,7 @@ TEST(chap_supported)
 					    TGT "incominguser alice secretsecret12\n"
 					    "outgoinguser tgt \"secret secret 34\"\n"
 					    "incominguser bob secretsecret56\n</target>\n"));
-	EXPECT_EQ(0, ktgt_conf_check_supported(&conf))
+	EXPECT_EQ(0U, conf.nr_errors)
 		dump_errors(&conf);
 	t = &conf.targets[0];
 	ASSERT_EQ(2, t->nr_incoming);
@@ -683,13 +656,12 @@ TEST(include_loop)
 	ktgt_conf_free(&conf);
 }
 
-/* load prints the errors of every file in line order, whichever check found them */
+/* load prints the errors of every file in line order */
 TEST(sorted_errors)
 {
 	static const char * const want[] = {
 		"mem.conf:1: <target " T "> is missing </target>",
 		"mem.conf:2: unknown directive 'frobnicate'",
-		"mem.conf:3: initiator-address is not supported by this ktgt yet (ACLs name initiators only)",
 		"mem.conf:4: <backing-store /a> is missing </backing-store>",
 		"mem.conf:6: invalid LUN 'x' (expected 0..16383)",
 		"mem.conf:7: lun is set twice in this block",
@@ -701,7 +673,6 @@ TEST(sorted_errors)
 	ASSERT_EQ(-EINVAL, ktgt_conf_parse_string(&conf, "mem.conf",
 						  TGT "frobnicate\ninitiator-address 192.0.2.1\n"
 						  "<backing-store /a>\nlun 1\nlun x\nlun 2\n"));
-	ktgt_conf_check_supported(&conf);
 	ASSERT_EQ(ARRAY_SIZE(want), conf.nr_errors);
 	ktgt_conf_sort_errors(&conf);
 	for (i = 0; i < ARRAY_SIZE(want); i++)
@@ -884,18 +855,22 @@ FIXTURE_VARIANT_ADD(plan, accounts_removed) {
 	.want = USERS("", "", ""),
 	.plan = "account del " T " alice\naccount del " T " bob\naccount del " T " tgt1 outgoing\n",
 };
-/* carol comes in before bob goes; alice's new secret replaces the old one */
+/*
+ * carol comes in before bob goes; alice's new secret replaces the old one
+ * in place, as the new outgoing account does, so neither is ever missing
+ */
 FIXTURE_VARIANT_ADD(plan, accounts_changed) {
 	.cur = USERS(ALICE, BOB, TGT1),
 	.want = USERS(CAROL, ALICE2, TGT2),
-	.plan = "account add " T " carol <secret>\naccount del " T " alice\n"
-		"account add " T " alice <secret>\naccount del " T " bob\n"
-		"account del " T " tgt1 outgoing\naccount add " T " tgt2 <secret> outgoing\n",
+	.plan = "account add " T " carol <secret>\n"
+		"account add " T " alice <secret> (replacing the account in place)\n"
+		"account del " T " bob\n"
+		"account add " T " tgt2 <secret> outgoing (replacing the account in place)\n",
 };
 FIXTURE_VARIANT_ADD(plan, outgoing_secret_changed) {
 	.cur = USERS(ALICE, "", TGT1),
 	.want = USERS(ALICE, "", TGT1B),
-	.plan = "account del " T " tgt1 outgoing\naccount add " T " tgt1 <secret> outgoing\n",
+	.plan = "account add " T " tgt1 <secret> outgoing (replacing the account in place)\n",
 };
 /* incoming and outgoing accounts of the same name are two accounts */
 FIXTURE_VARIANT_ADD(plan, incoming_becomes_outgoing) {
@@ -1081,6 +1056,7 @@ TEST(accounts_from_running)
  */
 TEST(account_not_writable)
 {
+	struct ktgt_plan_op undo;
 	static struct ktgt_account_info accounts[] = {
 		{ .user = "nul", .secret = (const uint8_t *)"secretsecret\0" "01", .secret_len = 15 },
 		{ .user = "lf", .secret = (const uint8_t *)"secret\nsecret02", .secret_len = 15,
@@ -1109,14 +1085,17 @@ TEST(account_not_writable)
 					    TGT "incominguser nul secretsecret\n</target>\n"));
 	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
 	text = plan_text(&plan);
-	EXPECT_STREQ("account del " T " nul\naccount add " T " nul <secret>\n"
+	EXPECT_STREQ("account add " T " nul <secret> (replacing the account in place)\n"
 		     "account del " T " lf outgoing\n", text);
 	free(text);
-	/* undoing the delete puts the secret back as it was, NUL and all */
-	ASSERT_EQ(KTGT_CMD_ACCOUNT_DEL, plan.ops[0].cmd);
-	ASSERT_EQ(15, plan.ops[0].account->secret_len);
-	EXPECT_EQ(0, memcmp("secretsecret\0" "01", plan.ops[0].account->secret, 15));
-	EXPECT_EQ(KTGT_CMD_ACCOUNT_ADD, ktgt_plan_undo(&plan.ops[0]).cmd);
+	/* undoing the replacement puts the secret back as it was, NUL and all */
+	ASSERT_EQ(KTGT_CMD_ACCOUNT_ADD, plan.ops[0].cmd);
+	ASSERT_NE(NULL, plan.ops[0].replaced);
+	undo = ktgt_plan_undo(&plan.ops[0]);
+	EXPECT_EQ(KTGT_CMD_ACCOUNT_ADD, undo.cmd);
+	ASSERT_EQ(15, undo.account->secret_len);
+	EXPECT_EQ(0, memcmp("secretsecret\0" "01", undo.account->secret, 15));
+	EXPECT_EQ(plan.ops[0].account, undo.replaced);
 	ktgt_plan_free(&plan);
 	ktgt_conf_free(&cur);
 	ktgt_conf_free(&want);
@@ -1245,11 +1224,11 @@ TEST(apply_accounts_rollback)
 	EXPECT_EQ(-EBUSY, ktgt_plan_apply(&plan, secret_step, &k));
 	EXPECT_STREQ("portal del " T " 0.0.0.0:3260\n"
 		     "account add " T " carol <secret> = secretsecret04\n"
-		     "account del " T " alice\n"
-		     "account add " T " alice <secret> = secretsecret02\n"
+		     "account add " T " alice <secret> (replacing the account in place) = secretsecret02\n"
 		     "account del " T " bob\n"
-		     "undo: account del " T " alice\n"
-		     "undo: account add " T " alice <secret> = secretsecret01\n"
+		     "account add " T " tgt2 <secret> outgoing (replacing the account in place) = secretsecret05\n"
+		     "undo: account add " T " bob <secret> = secretsecret03\n"
+		     "undo: account add " T " alice <secret> (replacing the account in place) = secretsecret01\n"
 		     "undo: account del " T " carol\n"
 		     "undo: portal add " T " 0.0.0.0:3260\n", k.log);
 	ktgt_plan_free(&plan);
@@ -1283,6 +1262,48 @@ TEST(resolve_paths)
 	ktgt_conf_free(&conf);
 	unlink(want);
 	rmdir(dir);
+}
+
+/* Accounts outside any target are discovery's, as with tgt: parsed, written, planned */
+TEST(discovery_accounts)
+{
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+	struct ktgt_plan_op undo;
+	char *text;
+
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&cur, "cur.conf",
+					    "incominguser disco secretsecret01\n"
+					    "incominguser old secretsecret02\n"));
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    "default-driver iscsi\n"
+					    "incominguser disco secretsecret09\n"
+					    "outgoinguser tgt secretsecret03\n"
+					    "incominguser new secretsecret04\n"));
+	ASSERT_EQ(2, want.discovery.nr_incoming);
+	ASSERT_EQ(1, want.discovery.nr_outgoing);
+	EXPECT_EQ(0, want.nr_targets);
+	text = conf_text(&want);
+	EXPECT_STREQ("default-driver iscsi\n"
+		     "incominguser disco secretsecret09\n"
+		     "incominguser new secretsecret04\n"
+		     "outgoinguser tgt secretsecret03\n", text);
+	free(text);
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	text = plan_text(&plan);
+	EXPECT_STREQ("account add discovery new <secret>\n"
+		     "account add discovery disco <secret> (replacing the account in place)\n"
+		     "account del discovery old\n"
+		     "account add discovery tgt <secret> outgoing\n", text);
+	free(text);
+	EXPECT_EQ(NULL, plan.ops[0].target);
+	undo = ktgt_plan_undo(&plan.ops[1]);
+	EXPECT_STREQ("secretsecret01", undo.account->secret);
+	ktgt_plan_free(&plan);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
 }
 
 TEST_HARNESS_MAIN

@@ -132,6 +132,47 @@ TEST(addr_set_and_format)
 	EXPECT_STREQ("10.", out);
 }
 
+/* initiator-address values: parsed, masked to the prefix, printed back */
+FIXTURE(acl_addr) {};
+FIXTURE_SETUP(acl_addr) {}
+FIXTURE_TEARDOWN(acl_addr) {}
+FIXTURE_VARIANT(acl_addr) {
+	const char *in;
+	int err;
+	const char *out;
+};
+FIXTURE_VARIANT_ADD(acl_addr, v4) { .in = "192.0.2.7", .out = "192.0.2.7" };
+FIXTURE_VARIANT_ADD(acl_addr, v4_full_prefix) { .in = "192.0.2.7/32", .out = "192.0.2.7" };
+FIXTURE_VARIANT_ADD(acl_addr, v4_range) { .in = "192.0.2.7/24", .out = "192.0.2.0/24" };
+FIXTURE_VARIANT_ADD(acl_addr, v4_odd_prefix) { .in = "10.255.255.255/9", .out = "10.128.0.0/9" };
+FIXTURE_VARIANT_ADD(acl_addr, v4_any) { .in = "10.1.2.3/0", .out = "0.0.0.0/0" };
+FIXTURE_VARIANT_ADD(acl_addr, v6) { .in = "2001:db8::1", .out = "2001:db8::1" };
+FIXTURE_VARIANT_ADD(acl_addr, v6_brackets) { .in = "[2001:db8::1]/32", .out = "2001:db8::/32" };
+FIXTURE_VARIANT_ADD(acl_addr, v6_range) { .in = "2001:db8:ffff::/36", .out = "2001:db8:f000::/36" };
+FIXTURE_VARIANT_ADD(acl_addr, v4_prefix_too_long) { .in = "10.0.0.0/33", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(acl_addr, v6_prefix_too_long) { .in = "::1/129", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(acl_addr, empty_prefix) { .in = "10.0.0.0/", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(acl_addr, negative_prefix) { .in = "10.0.0.0/-1", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(acl_addr, not_an_address) { .in = "10.0.0", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(acl_addr, name) { .in = "ALL", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(acl_addr, empty) { .in = "", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(acl_addr, port) { .in = "10.0.0.1:3260", .err = -EINVAL };
+FIXTURE_VARIANT_ADD(acl_addr, too_long) {
+	.in = "1111:2222:3333:4444:5555:6666:7777:8888:9999:0000", .err = -EINVAL,
+};
+
+TEST_F(acl_addr, parse)
+{
+	char out[KTGT_ACL_ADDR_STRLEN];
+	struct ktgt_acl_addr a;
+
+	ASSERT_EQ(variant->err, ktgt_parse_acl_addr(variant->in, &a));
+	if (variant->err)
+		return;
+	ktgt_format_acl_addr(&a, out, sizeof(out));
+	EXPECT_STREQ(variant->out, out);
+}
+
 FIXTURE(lun) {};
 FIXTURE_SETUP(lun) {}
 FIXTURE_TEARDOWN(lun) {}

@@ -99,6 +99,12 @@ static struct ktgt_lun_info luns[] = {
 
 static const char *acls[] = { "ALL", "iqn.1993-08.org.debian:01:4d3ee1b5f6a" };
 
+static struct ktgt_acl_addr acl_addrs[] = {
+	{ .addr = { .family = AF_INET, .bytes = { 192, 0, 2, 0 } }, .prefix_len = 24 },
+	{ .addr = { .family = AF_INET6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
+	  .prefix_len = 128 },
+};
+
 #define SECRET	"never-print-me"
 
 /* In the kernel's order: text lists the outgoing account last all the same. */
@@ -114,6 +120,7 @@ static const struct ktgt_target full = {
 	.portals = portals, .nr_portals = 2,
 	.luns = luns, .nr_luns = 4,
 	.acls = acls, .nr_acls = 2,
+	.acl_addrs = acl_addrs, .nr_acl_addrs = 2,
 	.accounts = accounts, .nr_accounts = 3,
 	.sessions = sessions, .nr_sessions = 1,
 	.params = offers,
@@ -198,7 +205,9 @@ static const char full_text[] =
 	"        target (outgoing)\n"
 	"    ACL information:\n"
 	"        ALL\n"
-	"        iqn.1993-08.org.debian:01:4d3ee1b5f6a\n";
+	"        iqn.1993-08.org.debian:01:4d3ee1b5f6a\n"
+	"        192.0.2.0/24\n"
+	"        2001:db8::1\n";
 
 static const char empty_text[] =
 	"Target 4294967295: None\n"
@@ -344,6 +353,10 @@ static const char both_json[] =
 	"    \"acls\": [\n"
 	"      \"ALL\",\n"
 	"      \"iqn.1993-08.org.debian:01:4d3ee1b5f6a\"\n"
+	"    ],\n"
+	"    \"initiator_addresses\": [\n"
+	"      \"192.0.2.0/24\",\n"
+	"      \"2001:db8::1\"\n"
 	"    ]\n"
 	"  },\n"
 	"  {\n"
@@ -355,7 +368,8 @@ static const char both_json[] =
 	"    \"portals\": [],\n"
 	"    \"luns\": [],\n"
 	"    \"accounts\": [],\n"
-	"    \"acls\": []\n"
+	"    \"acls\": [],\n"
+	"    \"initiator_addresses\": []\n"
 	"  }\n"
 	"]\n";
 
@@ -406,6 +420,50 @@ TEST(json_list)
 	free(out);
 }
 
+/* monitor's lines: the event, the target, what the event carries */
+TEST(event_text)
+{
+	static const char *acl[] = { "ALL" };
+	struct ktgt_target lun_ev = { .name = "iqn.2024-01.org.example:t", .luns = luns,
+				      .nr_luns = 1 };
+	struct ktgt_target acl_ev = { .name = "iqn.2024-01.org.example:t", .acls = acl,
+				      .nr_acls = 1, .acl_addrs = acl_addrs, .nr_acl_addrs = 1 };
+	struct ktgt_target acct_ev = { .discovery = true, .accounts = &accounts[1],
+				       .nr_accounts = 1 };
+	char *out;
+
+	out = CAPTURE(f, ktgt_show_event_text(f, KTGT_CMD_LOGIN_NTF, &full));
+	EXPECT_EQ(0, strncmp(out, "login iqn.2012-11.li.cudd.router:htpc1 tsih ", 44));
+	EXPECT_TRUE(!strstr(out, SECRET));
+	free(out);
+	out = CAPTURE(f, ktgt_show_event_text(f, KTGT_CMD_LUN_SET, &lun_ev));
+	EXPECT_EQ(0, strncmp(out, "lun-set iqn.2024-01.org.example:t lun ", 38));
+	EXPECT_TRUE(strstr(out, " readonly ") && strstr(out, " write-cache "));
+	free(out);
+	out = CAPTURE(f, ktgt_show_event_text(f, KTGT_CMD_ACL_DEL, &acl_ev));
+	EXPECT_STREQ("acl-del iqn.2024-01.org.example:t acl ALL address 192.0.2.0/24\n", out);
+	free(out);
+	out = CAPTURE(f, ktgt_show_event_text(f, KTGT_CMD_ACCOUNT_ADD, &acct_ev));
+	EXPECT_STREQ("account-add discovery account target outgoing\n", out);
+	free(out);
+	EXPECT_STREQ("reinstate", ktgt_event_name(KTGT_CMD_REINSTATE_NTF));
+	EXPECT_EQ(NULL, ktgt_event_name(KTGT_CMD_TARGET_GET));
+	EXPECT_EQ(NULL, ktgt_event_name(250));
+}
+
+/* stats: one line per session and LUN, the average latency per command */
+TEST(stats_text)
+{
+	struct ktgt_lun_info l = { .id = 2, .stats = { .present = true, .cmds = 4,
+		.read_bytes = 4096, .write_bytes = 512, .errors = 1, .latency_us = 1000 } };
+	struct ktgt_target t = { .name = "iqn.2024-01.org.example:t", .luns = &l, .nr_luns = 1 };
+	char *out = CAPTURE(f, ktgt_show_stats_text(f, &t));
+
+	EXPECT_STREQ("lun iqn.2024-01.org.example:t 2: commands 4 read_bytes 4096 "
+		     "write_bytes 512 errors 1 avg_latency_us 250\n", out);
+	free(out);
+}
+
 /* Only the keys the kernel sent are listed, in the table's order. */
 TEST(text_some_params)
 {
@@ -447,7 +505,7 @@ TEST(json_hostile_strings)
 	EXPECT_STREQ("{\"tid\":2,\"name\":\"iqn.2024-01.org.example:\\t\\ufffd\","
 		     "\"driver\":\"iscsi\",\"state\":\"ready\",\"sessions\":[],"
 		     "\"portals\":[],\"luns\":[],\"accounts\":[],"
-		     "\"acls\":[\"a\\\"b\\\\c\\n\\u0001\\ufffd\"]}\n", out);
+		     "\"acls\":[\"a\\\"b\\\\c\\n\\u0001\\ufffd\"],\"initiator_addresses\":[]}\n", out);
 	free(out);
 }
 

@@ -373,7 +373,7 @@ tgt_target_add() { # IQN
 
 tgt_target_del() { # IQN
 	case $TARGET_KIND in
-	ktgt) ktgtctl target del "$1" ;;
+	ktgt) ktgtctl target del --force "$1" ;;
 	lio) lio_target_del "$1" ;;
 	esac
 }

@@ -294,21 +294,28 @@ def main_cases():
             ok(tur(a), "no unit attention for the changer")
 
     @case
-    def lun_add_and_del_report_luns_changed():
+    def lun_add_reports_luns_changed_and_a_busy_del_needs_force():
         a = nexus(A_NAME, ISID_A)
         ktgtctl("lun", "add", IQN, "7", os.environ["PR_SPARE"])
         res = tur(a)
         expect(is_ua(res, 0x3F, 0x0E), "after lun add: %r" % (res,))
         ok(tur(a), "once")
-        ktgtctl("lun", "del", IQN, "7")
-        res = tur(a)
-        expect(is_ua(res, 0x3F, 0x0E), "after lun del: %r" % (res,))
         # REPORT LUNS clears it without a TEST UNIT READY in between
-        ktgtctl("lun", "add", IQN, "7", os.environ["PR_SPARE"])
+        ktgtctl("lun", "add", IQN, "8", os.environ["PR_SPARE"])
         ok(cmd(a, struct.pack(">BBIIBB", 0xA0, 0, 0, 256, 0, 0), read=256), "REPORT LUNS")
         ok(tur(a), "REPORT LUNS cleared it")
-        ktgtctl("lun", "del", IQN, "7")
-        a.clear_ua()
+        # with a session logged in, lun del is refused; --force logs it out
+        busy = subprocess.run([os.environ["KTGTCTL"], "lun", "del", IQN, "7"], timeout=30,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        expect(busy.returncode == 1 and b"force" in busy.stderr,
+               "busy lun del: exit %d %r" % (busy.returncode, busy.stderr))
+        forced = subprocess.Popen([os.environ["KTGTCTL"], "--force", "lun", "del", IQN, "7"],
+                                  stdout=subprocess.DEVNULL)
+        p = a.wait_for(r.OP_ASYNC, timeout=20)
+        expect(p.bhs[36] == 1, "Async Message event %d, want 1 (logout request)" % p.bhs[36])
+        a.close()
+        expect(forced.wait(60) == 0, "forced lun del failed")
+        ktgtctl("--force", "lun", "del", IQN, "8")
 
     @case
     def register_and_move_hands_the_reservation_over():

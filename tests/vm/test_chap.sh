@@ -58,6 +58,50 @@ check "libiscsi with a wrong password: refused" \
 	eval '! timeout 60 iscsi-inq "iscsi://$USER%wrong-password-1@$PORTAL/$IQN/1"'
 check "dmesg logs the refusals" eval 'dmesg | grep -q "ktgt: login from .* refused.*0x0201"'
 
+# A changed secret, through load: the account is replaced in place
+check "save" ktgtctl save "$LOGDIR/chap.conf"
+sed "s/^\(    incominguser $USER\) .*/\1 $USER-secret-2/" "$LOGDIR/chap.conf" >"$LOGDIR/chap2.conf"
+check "load -n: one step, the account replaced in place" eval '
+	[ "$(ktgtctl -n load "$LOGDIR/chap2.conf")" = "account add $IQN $USER <secret> (replacing the account in place)" ]'
+check "load the new secret" ktgtctl load "$LOGDIR/chap2.conf"
+check "start iscsid" start_iscsid
+node_set authmethod CHAP username "$USER" password "$SECRET" username_in "" password_in ""
+check "the old secret: refused" eval '! iscsi_login "$IQN"'
+node_set password "$USER-secret-2"
+check "the new secret: login, read, logout" login_io_logout
+
+# Discovery CHAP (tgt's incominguser outside a target)
+DUSER=disco DSECRET=disco-secret-1
+check "account add discovery $DUSER" ktgtctl account add discovery "$DUSER" "$DSECRET"
+check "show discovery lists $DUSER" eval 'ktgtctl show discovery | grep -q "^        $DUSER\$"'
+check "show -j discovery" eval 'ktgtctl -j show discovery | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"discovery\"] and d[\"accounts\"]==[{\"user\":\"$DUSER\",\"outgoing\":False}], d"'
+check "discovery without CHAP: refused" eval '! iscsi_discover'
+discovery_chap() { # USER PASSWORD
+	local n=discovery.sendtargets.auth
+	timeout 30 iscsiadm -m discoverydb -t st -p "$PORTAL" -o new >/dev/null 2>&1
+	timeout 30 iscsiadm -m discoverydb -t st -p "$PORTAL" -o update -n $n.authmethod -v CHAP &&
+		timeout 30 iscsiadm -m discoverydb -t st -p "$PORTAL" -o update -n $n.username -v "$1" &&
+		timeout 30 iscsiadm -m discoverydb -t st -p "$PORTAL" -o update -n $n.password -v "$2" &&
+		timeout 60 iscsiadm -m discoverydb -t st -p "$PORTAL" --discover
+}
+check "discovery with CHAP: $IQN listed" eval 'discovery_chap "$DUSER" "$DSECRET" | grep -q " $IQN\$"'
+check "discovery with a wrong secret: refused" eval '! discovery_chap "$DUSER" wrong-secret-12'
+check "save writes the discovery account outside any target" eval '
+	ktgtctl save "$LOGDIR/disco.conf" && grep -q "^incominguser $DUSER $DSECRET\$" "$LOGDIR/disco.conf"'
+check "loading it: empty plan" eval '[ -z "$(ktgtctl -n load "$LOGDIR/disco.conf")" ]'
+grep -v "^incominguser $DUSER " "$LOGDIR/disco.conf" >"$LOGDIR/nodisco.conf"
+check "load without it: the discovery account goes" eval '
+	[ "$(ktgtctl -n load "$LOGDIR/nodisco.conf")" = "account del discovery $DUSER" ] &&
+	ktgtctl load "$LOGDIR/nodisco.conf" && ! ktgtctl show discovery | grep -q "$DUSER"'
+check "load with it: back" eval '
+	ktgtctl load "$LOGDIR/disco.conf" && ktgtctl show discovery | grep -q "^        $DUSER\$"'
+check "account del discovery $DUSER" ktgtctl account del discovery "$DUSER"
+timeout 30 iscsiadm -m discoverydb -t st -p "$PORTAL" -o delete >/dev/null 2>&1
+check "discovery without CHAP works again" eval 'iscsi_discover | grep -q " $IQN\$"'
+check "account add discovery with a bad name: usage error" eval '
+	ktgtctl account add discovery "" disco-secret-1; [ $? = 2 ]'
+stop_iscsid
+
 check "target del $IQN" tgt_target_del "$IQN"
 check "$(tgt_unload_desc)" tgt_unload
 done_testing

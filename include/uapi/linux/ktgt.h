@@ -21,17 +21,25 @@
 enum ktgt_nl_cmd {
 	KTGT_CMD_UNSPEC,
 	KTGT_CMD_TARGET_ADD,	/* TARGET{NAME} */
-	KTGT_CMD_TARGET_DEL,	/* TARGET{NAME} */
+	KTGT_CMD_TARGET_DEL,	/* TARGET{NAME, [FORCE]} */
 	KTGT_CMD_TARGET_GET,	/* do: TARGET{NAME}; dump: every target */
 	KTGT_CMD_PORTAL_ADD,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
 	KTGT_CMD_PORTAL_DEL,	/* TARGET{NAME, PORTAL{ADDR, PORT}} */
 	KTGT_CMD_LUN_ADD,	/* TARGET{NAME, LUN{ID, PATH | NULL_SIZE, [READONLY], [WRITE_CACHE], [identity]}} */
-	KTGT_CMD_LUN_DEL,	/* TARGET{NAME, LUN{ID}} */
-	KTGT_CMD_ACL_ADD,	/* TARGET{NAME, ACL{INITIATOR}} */
-	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR}} */
-	KTGT_CMD_ACCOUNT_ADD,	/* TARGET{NAME, ACCOUNT{USER, SECRET, [OUTGOING]}} */
-	KTGT_CMD_ACCOUNT_DEL,	/* TARGET{NAME, ACCOUNT{USER, [OUTGOING]}} */
+	KTGT_CMD_LUN_DEL,	/* TARGET{NAME, LUN{ID}, [FORCE]} */
+	KTGT_CMD_ACL_ADD,	/* TARGET{NAME, ACL{INITIATOR | ADDRESS, [PREFIX_LEN]}} */
+	KTGT_CMD_ACL_DEL,	/* TARGET{NAME, ACL{INITIATOR | ADDRESS, [PREFIX_LEN]}} */
+	KTGT_CMD_ACCOUNT_ADD,	/* TARGET{NAME|DISCOVERY, ACCOUNT{USER, SECRET, [OUTGOING]}};
+				 * NLM_F_REPLACE: change the secret of an existing one */
+	KTGT_CMD_ACCOUNT_DEL,	/* TARGET{NAME|DISCOVERY, ACCOUNT{USER, [OUTGOING]}} */
 	KTGT_CMD_TARGET_SET,	/* TARGET{NAME, [PARAMS{...}], [CPUS]}: offers, CPU set */
+	KTGT_CMD_SESSION_GET,	/* do: TARGET{NAME, SESSION{TSIH}}; dump: [TARGET{NAME}] */
+	KTGT_CMD_SESSION_LOGOUT,	/* TARGET{NAME, SESSION{TSIH}}: force a logout */
+	KTGT_CMD_LUN_SET,	/* TARGET{NAME, LUN{ID, [READONLY], [WRITE_CACHE], [RESIZE]}} */
+	KTGT_CMD_LOGIN_NTF,	/* notification: TARGET{NAME, TID, SESSION{...}} */
+	KTGT_CMD_LOGOUT_NTF,	/* notification: TARGET{NAME, TID, SESSION{...}} */
+	KTGT_CMD_REINSTATE_NTF,	/* notification: the session being replaced */
+	KTGT_CMD_DISCOVERY_GET,	/* TARGET{DISCOVERY}: reply TARGET{DISCOVERY, ACCOUNT...} */
 
 	__KTGT_CMD_MAX,
 	KTGT_CMD_MAX = (__KTGT_CMD_MAX - 1)
@@ -56,6 +64,8 @@ enum ktgt_a_target {
 	KTGT_A_TARGET_ACCOUNT,	/* nest: enum ktgt_a_account (repeated in replies) */
 	KTGT_A_TARGET_PARAMS,	/* nest: enum ktgt_a_params, the target's offers */
 	KTGT_A_TARGET_CPUS,	/* string: CPU list ("0-3,6") its connections run on; "" none */
+	KTGT_A_TARGET_FORCE,	/* flag: TARGET_DEL, LUN_DEL of a target with sessions */
+	KTGT_A_TARGET_DISCOVERY,	/* flag, instead of NAME: discovery sessions' accounts */
 
 	__KTGT_A_TARGET_MAX,
 	KTGT_A_TARGET_MAX = (__KTGT_A_TARGET_MAX - 1)
@@ -101,14 +111,23 @@ enum ktgt_a_lun {
 	KTGT_A_LUN_PRODUCT_REV,	/* string, 1..4; default "0001" */
 	KTGT_A_LUN_SCSI_SN,	/* string, 1..36: VPD 80 unit serial number */
 	KTGT_A_LUN_SCSI_ID,	/* string, 1..24: VPD 83 T10 vendor ID designator */
+	KTGT_A_LUN_RESIZE,	/* flag, LUN_SET: read the backing store's size again */
+	KTGT_A_LUN_STATS,	/* nest: enum ktgt_a_stats (read only) */
 
 	__KTGT_A_LUN_MAX,
 	KTGT_A_LUN_MAX = (__KTGT_A_LUN_MAX - 1)
 };
 
+/*
+ * Who may log in to a target (tgt's initiator-name and initiator-address).
+ * With entries of both kinds, a login must match one of each; "ALL"
+ * matches every initiator. A target without entries takes no logins.
+ */
 enum ktgt_a_acl {
 	KTGT_A_ACL_UNSPEC,
 	KTGT_A_ACL_INITIATOR,	/* string: initiator name, or "ALL" */
+	KTGT_A_ACL_ADDRESS,	/* binary: 4 (IPv4) or 16 (IPv6) bytes, network order */
+	KTGT_A_ACL_PREFIX_LEN,	/* u8: bits of ADDRESS that must match; all if absent */
 
 	__KTGT_A_ACL_MAX,
 	KTGT_A_ACL_MAX = (__KTGT_A_ACL_MAX - 1)
@@ -168,6 +187,7 @@ enum ktgt_a_session {
 	KTGT_A_SESSION_CONN,		/* nest: enum ktgt_a_conn (repeated) */
 	KTGT_A_SESSION_PAD,
 	KTGT_A_SESSION_PARAMS,		/* nest: enum ktgt_a_params, as negotiated */
+	KTGT_A_SESSION_STATS,		/* nest: enum ktgt_a_stats */
 
 	__KTGT_A_SESSION_MAX,
 	KTGT_A_SESSION_MAX = (__KTGT_A_SESSION_MAX - 1)
@@ -183,6 +203,20 @@ enum ktgt_a_conn {
 
 	__KTGT_A_CONN_MAX,
 	KTGT_A_CONN_MAX = (__KTGT_A_CONN_MAX - 1)
+};
+
+/* I/O counters of a session or a LUN, since it was created */
+enum ktgt_a_stats {
+	KTGT_A_STATS_UNSPEC,
+	KTGT_A_STATS_CMDS,		/* u64: SCSI commands answered */
+	KTGT_A_STATS_READ_BYTES,	/* u64: bytes read by READ commands */
+	KTGT_A_STATS_WRITE_BYTES,	/* u64: bytes written by WRITE commands */
+	KTGT_A_STATS_ERRORS,		/* u64: commands answered with a status other than GOOD */
+	KTGT_A_STATS_LATENCY_US,	/* u64: total microseconds from command to response */
+	KTGT_A_STATS_PAD,
+
+	__KTGT_A_STATS_MAX,
+	KTGT_A_STATS_MAX = (__KTGT_A_STATS_MAX - 1)
 };
 
 #endif /* _UAPI_LINUX_KTGT_H */
