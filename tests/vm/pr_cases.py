@@ -42,9 +42,10 @@ def nexus(name, isid):
     return c
 
 
-def cmd(c, cdb, out=b"", read=0):
+def cmd(c, cdb, out=b"", read=0, lun=1):
     """one command: (status, (key, asc, ascq) or None, data)"""
-    itt = c.scsi_cmd(cdb, edtl=len(out) or read, read=bool(read), write=bool(out), data=out)
+    itt = c.scsi_cmd(cdb, lun=lun, edtl=len(out) or read, read=bool(read), write=bool(out),
+                     data=out)
     data = b""
     while True:
         p = c.recv()
@@ -62,8 +63,8 @@ def cmd(c, cdb, out=b"", read=0):
             raise AssertionError("unexpected %r" % p)
 
 
-def tur(c):
-    return cmd(c, bytes(6))
+def tur(c, lun=1):
+    return cmd(c, bytes(6), lun=lun)
 
 
 def read10(c, lba=0):
@@ -304,6 +305,14 @@ def main_cases():
         ktgtctl("lun", "add", IQN, "8", os.environ["PR_SPARE"])
         ok(cmd(a, struct.pack(">BBIIBB", 0xA0, 0, 0, 256, 0, 0), read=256), "REPORT LUNS")
         ok(tur(a), "REPORT LUNS cleared it")
+        # a bigger backing file, taken with lun set resize: CAPACITY DATA HAS CHANGED
+        spare = os.environ["PR_SPARE"]
+        a.clear_ua(lun=7)
+        os.truncate(spare, os.path.getsize(spare) + (1 << 20))
+        ktgtctl("lun", "set", IQN, "7", "resize")
+        res = tur(a, lun=7)
+        expect(is_ua(res, 0x2A, 0x09), "after lun set resize: %r" % (res,))
+        ok(tur(a, lun=7), "once")
         # with a session logged in, lun del is refused; --force logs it out
         busy = subprocess.run([os.environ["KTGTCTL"], "lun", "del", IQN, "7"], timeout=30,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
