@@ -16,14 +16,20 @@
 
 static int file_open(struct ktgt_lun *lun)
 {
+	struct super_block *sb = file_inode(lun->file)->i_sb;
+
 	lun->block_shift = KTGT_FILE_BLOCK_SHIFT;
+	/* direct I/O must be aligned to the filesystem device's sectors */
+	if (lun->direct && sb->s_bdev)
+		lun->block_shift = max_t(u32, KTGT_FILE_BLOCK_SHIFT,
+					 ilog2(bdev_logical_block_size(sb->s_bdev)));
 	/*
 	 * The page cache takes writes of any 512-byte block, so a file has
 	 * no physical block of its own to report: exponent 0, as tgt and
 	 * LIO's fileio say.
 	 */
 	lun->phys_exp = 0;
-	lun->nr_blocks = i_size_read(file_inode(lun->file)) >> KTGT_FILE_BLOCK_SHIFT;
+	lun->nr_blocks = i_size_read(file_inode(lun->file)) >> lun->block_shift;
 	lun->lbprz = true;	/* holes read as zeros, and so do zero writes */
 	return 0;
 }

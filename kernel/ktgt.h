@@ -157,6 +157,7 @@ struct ktgt_lun_conf {
 	u64 null_size;			/* bytes, for the null backend */
 	bool readonly;
 	bool write_cache;
+	bool direct;			/* files: O_DIRECT, past the page cache */
 	struct ktgt_lun_ident ident;
 };
 
@@ -167,6 +168,7 @@ struct ktgt_lun {
 	u64 id;
 	char *path;
 	struct file *file;
+	bool direct;			/* the file is open with O_DIRECT */
 	struct block_device *bdev;	/* bdev backend only */
 	const struct ktgt_backend_ops *ops;
 	u32 block_shift;

@@ -37,6 +37,7 @@ static const struct nla_policy ktgt_lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_SCSI_ID] = { .type = NLA_NUL_STRING, .len = KTGT_SCSI_ID_MAX },
 	[KTGT_A_LUN_RESIZE] = { .type = NLA_FLAG },
 	[KTGT_A_LUN_STATS] = { .type = NLA_REJECT },
+	[KTGT_A_LUN_DIRECT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* requests name a session by TSIH; the rest is read only */
@@ -259,6 +260,8 @@ static int fill_lun(struct sk_buff *skb, struct ktgt_lun *lun)
 			      READ_ONCE(lun->nr_blocks) << lun->block_shift, KTGT_A_LUN_PAD) ||
 	    nla_put_u32(skb, KTGT_A_LUN_BLOCK_SIZE, 1u << lun->block_shift) ||
 	    nla_put_u32(skb, KTGT_A_LUN_BACKEND, lun->ops->type) ||
+	    (lun->ops->type == KTGT_BACKEND_FILE &&
+	     nla_put_u8(skb, KTGT_A_LUN_DIRECT, lun->direct)) ||
 	    fill_stats(skb, KTGT_A_LUN_STATS, &v))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -702,18 +705,27 @@ static int ktgt_nl_portal(struct sk_buff *skb, struct genl_info *info)
 
 static int lun_set(struct ktgt_target *t, u64 id, struct nlattr **lt, struct genl_info *info)
 {
+	/* fixed when the LUN is added */
+	static const int fixed[] = {
+		KTGT_A_LUN_PATH, KTGT_A_LUN_NULL_SIZE, KTGT_A_LUN_DIRECT, KTGT_A_LUN_VENDOR_ID,
+		KTGT_A_LUN_PRODUCT_ID, KTGT_A_LUN_PRODUCT_REV, KTGT_A_LUN_SCSI_SN,
+		KTGT_A_LUN_SCSI_ID,
+	};
 	int readonly = -1, write_cache = -1;
 	bool resize = nla_get_flag(lt[KTGT_A_LUN_RESIZE]);
 	struct ktgt_lun *lun = xa_load(&t->luns, id);
+	u32 i;
 
 	if (!lun) {
 		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_ID], "no such LUN");
 		return -ENOENT;
 	}
-	if (lt[KTGT_A_LUN_PATH]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_PATH],
-				    "the backing store cannot change; delete the LUN and add it");
-		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
+		if (lt[fixed[i]]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, lt[fixed[i]],
+					    "set when the LUN is added; delete the LUN and add it");
+			return -EINVAL;
+		}
 	}
 	if (lt[KTGT_A_LUN_READONLY])
 		readonly = nla_get_u8(lt[KTGT_A_LUN_READONLY]);
@@ -818,6 +830,13 @@ static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)
 		conf.readonly = nla_get_u8(lt[KTGT_A_LUN_READONLY]);
 	if (lt[KTGT_A_LUN_WRITE_CACHE])
 		conf.write_cache = nla_get_u8(lt[KTGT_A_LUN_WRITE_CACHE]);
+	if (lt[KTGT_A_LUN_DIRECT])
+		conf.direct = nla_get_u8(lt[KTGT_A_LUN_DIRECT]);
+	if (conf.direct && !conf.path) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_DIRECT],
+				    "direct is for files, not the null backend");
+		return -EINVAL;
+	}
 	ret = parse_lun_ident(info, lt, &conf.ident);
 	if (ret)
 		return ret;

@@ -221,7 +221,13 @@ static int lun_open_backend(struct ktgt_lun *lun, const struct ktgt_lun_conf *co
 
 	/* O_EXCL claims a block device; it is ignored for regular files */
 	lun->file = filp_open(conf->path,
-			      (conf->readonly ? O_RDONLY : O_RDWR) | O_LARGEFILE | O_EXCL, 0);
+			      (conf->readonly ? O_RDONLY : O_RDWR) | O_LARGEFILE | O_EXCL |
+			      (conf->direct ? O_DIRECT : 0), 0);
+	if (IS_ERR(lun->file) && conf->direct && PTR_ERR(lun->file) == -EINVAL) {
+		lun->file = NULL;
+		NL_SET_ERR_MSG_MOD(extack, "the backing store's filesystem cannot do direct I/O");
+		return -EINVAL;
+	}
 	if (IS_ERR(lun->file)) {
 		ret = PTR_ERR(lun->file);
 		lun->file = NULL;
@@ -231,7 +237,11 @@ static int lun_open_backend(struct ktgt_lun *lun, const struct ktgt_lun_conf *co
 	}
 
 	mode = file_inode(lun->file)->i_mode;
-	if (S_ISBLK(mode)) {
+	lun->direct = conf->direct;
+	if (S_ISBLK(mode) && conf->direct) {
+		NL_SET_ERR_MSG_MOD(extack, "direct is for files; a block device gets bios already");
+		return -EINVAL;
+	} else if (S_ISBLK(mode)) {
 		lun->ops = &ktgt_bdev_ops;
 	} else if (S_ISREG(mode)) {
 		lun->ops = &ktgt_file_ops;

@@ -275,6 +275,8 @@ static int *lun_option(struct ktgt_lun_spec *lun, const char *key)
 		return &lun->readonly;
 	if (!strcmp(key, "write-cache"))
 		return &lun->write_cache;
+	if (!strcmp(key, "direct"))
+		return &lun->direct;
 	return NULL;
 }
 
@@ -339,13 +341,15 @@ static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun, b
 			continue;
 		}
 		opt = lun_option(lun, argv[i]);
+		if (set && opt == &lun->direct)
+			opt = NULL;	/* only when the LUN is added */
 		if (!opt && set)
 			return cli_error(CLI_USAGE,
 					 "unknown LUN option '%s' (expected readonly, write-cache or resize)",
 					 argv[i]);
 		if (!opt && !is_lun_ident(argv[i]))
 			return cli_error(CLI_USAGE,
-					 "unknown LUN option '%s' (expected readonly, write-cache, vendor_id, product_id, product_rev, scsi_sn or scsi_id)",
+					 "unknown LUN option '%s' (expected readonly, write-cache, direct, vendor_id, product_id, product_rev, scsi_sn or scsi_id)",
 					 argv[i]);
 		if (i + 1 == argc)
 			return cli_error(CLI_USAGE, opt ? "missing on|off after '%s'" :
@@ -985,16 +989,19 @@ static const struct cli_cmd lun_cmds[] = {
 	{
 		.name = "add",
 		.args = "IQN LUN PATH|null-store SIZE [readonly on|off] [write-cache on|off] "
-			"[vendor_id S] [product_id S] [product_rev S] [scsi_sn S] [scsi_id S]",
+			"[direct on|off] [vendor_id S] [product_id S] [product_rev S] [scsi_sn S] "
+			"[scsi_id S]",
 		.help = "export a block device, a regular file or nothing (null-store) as LUN",
 		.details = "LUN is 0..16383. PATH is a block device or a regular file; it is\n"
 			   "resolved to an absolute path (write ./null-store for a file of that\n"
 			   "name). null-store SIZE keeps no data: reads return zeros and writes\n"
 			   "are dropped; SIZE is bytes or a number with K, M, G or T.\n"
-			   "readonly defaults to off and write-cache to on. vendor_id (8\n"
+			   "readonly defaults to off and write-cache to on. direct on opens a\n"
+			   "file with O_DIRECT (past the page cache; its filesystem must allow\n"
+			   "it). vendor_id (8\n"
 			   "characters), product_id (16), product_rev (4), scsi_sn (36) and\n"
 			   "scsi_id (24) set the INQUIRY identity, in printable ASCII.\n",
-		.run = cmd_lun, .id = KTGT_CMD_LUN_ADD, .min_args = 3, .max_args = 18,
+		.run = cmd_lun, .id = KTGT_CMD_LUN_ADD, .min_args = 3, .max_args = 20,
 	}, {
 		.name = "del", .args = "[--force] IQN LUN", .help = "remove a LUN",
 		.details = "With sessions logged in to the target, the LUN is not removed unless\n"

@@ -90,6 +90,7 @@ static const struct nla_policy lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_SCSI_SN]		= { .type = NLA_STRING },
 	[KTGT_A_LUN_SCSI_ID]		= { .type = NLA_STRING },
 	[KTGT_A_LUN_STATS]		= { .type = NLA_NESTED },
+	[KTGT_A_LUN_DIRECT]		= { .type = NLA_U8 },
 };
 
 static const struct nla_policy stats_policy[KTGT_A_STATS_MAX + 1] = {
@@ -241,6 +242,7 @@ static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 	l->path = get_str(tb[KTGT_A_LUN_PATH]);
 	l->readonly = get_flag(tb[KTGT_A_LUN_READONLY], false);
 	l->write_cache = get_flag(tb[KTGT_A_LUN_WRITE_CACHE], true);
+	l->direct = get_flag(tb[KTGT_A_LUN_DIRECT], false);
 	l->size = get_u64(tb[KTGT_A_LUN_SIZE], 0);
 	l->block_size = get_u32(tb[KTGT_A_LUN_BLOCK_SIZE], 0);
 	l->backend = get_u32(tb[KTGT_A_LUN_BACKEND], KTGT_BACKEND_UNKNOWN);
@@ -531,6 +533,7 @@ static int put_lun(struct nl_msg *msg, const struct ktgt_lun_spec *l)
 	    (l->null_size && nla_put_u64(msg, KTGT_A_LUN_NULL_SIZE, l->null_size)) ||
 	    (l->readonly >= 0 && nla_put_u8(msg, KTGT_A_LUN_READONLY, l->readonly)) ||
 	    (l->write_cache >= 0 && nla_put_u8(msg, KTGT_A_LUN_WRITE_CACHE, l->write_cache)) ||
+	    (l->direct > 0 && nla_put_u8(msg, KTGT_A_LUN_DIRECT, 1)) ||
 	    (l->resize && nla_put_flag(msg, KTGT_A_LUN_RESIZE)))
 		return -EMSGSIZE;
 	for (i = 0; i < KTGT_LUN_IDENT_NR; i++) {

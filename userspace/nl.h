@@ -32,6 +32,7 @@ struct ktgt_lun_spec {
 	const char *ident[KTGT_LUN_IDENT_NR];
 	int readonly;
 	int write_cache;
+	int direct;			/* > 0: KTGT_A_LUN_DIRECT */
 	bool resize;
 };
 

@@ -125,6 +125,8 @@ static void text_luns(FILE *f, const struct ktgt_target *t)
 		fprintf(f, TAB3 "Readonly: %s\n", yes_no(l->readonly));
 		fprintf(f, TAB3 "Write cache: %s\n", yes_no(l->write_cache));
 		fprintf(f, TAB3 "Backing store type: %s\n", backend_name(l->backend));
+		if (l->backend == KTGT_BACKEND_FILE)
+			fprintf(f, TAB3 "Direct I/O: %s\n", yes_no(l->direct));
 		fprintf(f, TAB3 "Backing store path: %s\n", or_none(l->path));
 		for (j = 0; j < KTGT_LUN_IDENT_NR; j++) {
 			if (l->ident[j])
@@ -289,6 +291,8 @@ static void json_lun(struct json_writer *w, const struct ktgt_lun_info *l)
 	json_bool(w, "write_cache", l->write_cache);
 	json_string(w, "backing_store_type", backend_name(l->backend));
 	json_string(w, "backing_store_path", l->path);
+	if (l->backend == KTGT_BACKEND_FILE)
+		json_bool(w, "direct", l->direct);
 	for (i = 0; i < KTGT_LUN_IDENT_NR; i++) {
 		if (l->ident[i])
 			json_string(w, ident_json[i], l->ident[i]);

@@ -39,6 +39,7 @@ struct ktgt_lun_info {
 	uint32_t backend;
 	bool readonly;
 	bool write_cache;
+	bool direct;			/* a file opened with O_DIRECT */
 	struct ktgt_stats_info stats;
 };
 

@@ -460,6 +460,14 @@ FIXTURE_VARIANT_ADD(cli, lun_set_bad_option) {
 	.args = { "lun", "set", IQN, "1", "grow" }, .code = 2,
 	.err = "unknown LUN option 'grow' (expected readonly, write-cache or resize)",
 };
+FIXTURE_VARIANT_ADD(cli, lun_set_direct) {
+	.args = { "lun", "set", IQN, "1", "direct", "on" }, .code = 2,
+	.err = "unknown LUN option 'direct' (expected readonly, write-cache or resize)",
+};
+FIXTURE_VARIANT_ADD(cli, lun_add_direct_bad) {
+	.args = { "lun", "add", IQN, "1", "/dev/null", "direct", "maybe" }, .code = 2,
+	.err = "invalid value 'maybe' for direct (expected on or off)",
+};
 FIXTURE_VARIANT_ADD(cli, lun_add_resize) {
 	.args = { "lun", "add", IQN, "1", "/dev/null", "resize" }, .code = 2,
 	.err = "unknown LUN option 'resize'",

@@ -175,6 +175,14 @@ FIXTURE_VARIANT_ADD(lun_request, add_readonly_off) {
 	.cmd = KTGT_CMD_LUN_ADD, .nr_attrs = 3,
 	.lun = { .id = 0, .path = "/srv/a.img", .readonly = 0, .write_cache = -1 },
 };
+FIXTURE_VARIANT_ADD(lun_request, add_direct) {
+	.cmd = KTGT_CMD_LUN_ADD, .nr_attrs = 3,
+	.lun = { .id = 2, .path = "/srv/a.img", .readonly = -1, .write_cache = -1, .direct = 1 },
+};
+FIXTURE_VARIANT_ADD(lun_request, add_direct_off) {
+	.cmd = KTGT_CMD_LUN_ADD, .nr_attrs = 2,
+	.lun = { .id = 2, .path = "/srv/a.img", .readonly = -1, .write_cache = -1, .direct = 0 },
+};
 FIXTURE_VARIANT_ADD(lun_request, del) {
 	.cmd = KTGT_CMD_LUN_DEL, .nr_attrs = 1,
 	.lun = { .id = 9, .readonly = -1, .write_cache = -1 },
@@ -216,6 +224,8 @@ TEST_F(lun_request, encode)
 	}
 	check_flag(_metadata, tb[KTGT_A_LUN_READONLY], variant->lun.readonly);
 	check_flag(_metadata, tb[KTGT_A_LUN_WRITE_CACHE], variant->lun.write_cache);
+	/* only "on" is sent: off is the default */
+	check_flag(_metadata, tb[KTGT_A_LUN_DIRECT], variant->lun.direct > 0 ? 1 : -1);
 	nlmsg_free(msg);
 }
 

@@ -9,6 +9,7 @@
 #   4  a read-only 16 MiB file
 #   5  a device-mapper device over a second ramdisk whose sectors
 #      2048-4095 are dm-error
+#   6  a 48 MiB file on ext4 on a third ramdisk, opened with O_DIRECT
 # Through open-iscsi: a fio verify run on LUNs 1 and 2, a fio run on LUN 3
 # (which keeps no data, so nothing to verify), and what ktgtctl show says.
 # Then tests/vm/sbc_cases.py checks COMPARE AND WRITE across sessions, GET
@@ -26,7 +27,7 @@ DM=ktgt-bad
 diag "target $TARGET_KIND, kernel $(uname -r)"
 [ "$TARGET_KIND" = ktgt ] || bail_out "tests ktgt's own backends"
 check "$(tgt_load_desc)" tgt_load || bail_out "the target would not load"
-check "modprobe brd: two 64 MiB ramdisks" modprobe brd rd_nr=2 rd_size=65536 ||
+check "modprobe brd: four 64 MiB ramdisks" modprobe brd rd_nr=4 rd_size=65536 ||
 	bail_out "no ramdisk"
 check "64 MiB file $FILE" truncate -s 64M "$FILE" || bail_out "no file"
 check "16 MiB file $ROFILE" truncate -s 16M "$ROFILE" || bail_out "no file"
@@ -50,6 +51,19 @@ check "LUN 4: $ROFILE, read-only" ktgtctl lun add "$IQN" 4 "$ROFILE" readonly on
 	bail_out "no read-only LUN"
 check "LUN 5: /dev/mapper/$DM" ktgtctl lun add "$IQN" 5 "/dev/mapper/$DM" ||
 	bail_out "no dm LUN"
+DIRECT_MNT=/mnt/ktgt-direct
+DIRECT_FILE=$DIRECT_MNT/lun6.img
+check "ext4 on /dev/ram2, a 48 MiB file on it" eval 'mkfs.ext4 -q -F /dev/ram2 &&
+	mkdir -p "$DIRECT_MNT" && mount /dev/ram2 "$DIRECT_MNT" &&
+	fallocate -l 48M "$DIRECT_FILE"'
+check "LUN 6: $DIRECT_FILE with direct on" ktgtctl lun add "$IQN" 6 "$DIRECT_FILE" direct on
+check "direct on a block device is refused by the kernel" eval \
+	'! ktgtctl lun add "$IQN" 7 /dev/ram3 direct on 2>"$LOGDIR/direct-bdev.err" &&
+	cat "$LOGDIR/direct-bdev.err" && grep -q "direct is for files" "$LOGDIR/direct-bdev.err"'
+check "show and JSON: LUN 6 has direct I/O, LUN 2 not" eval \
+	'ktgtctl show "$IQN" | grep -q "Direct I/O: Yes" &&
+	ktgtctl -j show "$IQN" | python3 -c "import json,sys; l=json.load(sys.stdin)[0][\"luns\"]; \
+	d={x[\"lun\"]: x.get(\"direct\") for x in l}; assert d[6] is True and d[2] is False, d"'
 
 # What ktgtctl says about the null LUN, as text and JSON
 show_null() {
@@ -97,13 +111,22 @@ load_initiator_modules
 check "start iscsid" start_iscsid
 check "discovery" iscsi_discover
 check "login $IQN" iscsi_login "$IQN"
-for lun in 1 2; do
+# direct I/O leaves nothing of the file in the page cache
+uncached() { # FILE
+	local pages
+	pages=$(fincore --bytes --noheadings --output PAGES "$1") || return
+	echo "$1: $pages pages cached"
+	[ "$pages" -eq 0 ]
+}
+
+for lun in 1 2 6; do
 	if d=$(iscsi_disk "$IQN" $lun); then
 		check "LUN $lun ($d): fio random writes of 4k-64k, verified (crc32c)" fio_verify "$d"
 	else
 		not_ok "LUN $lun has a disk"
 	fi
 done
+check "LUN 6: fio went past the page cache (fincore)" uncached "$DIRECT_FILE"
 if d=$(iscsi_disk "$IQN" 3); then
 	check "LUN 3 ($d, null): fio random reads and writes; reads are zeros" fio_null "$d"
 else
@@ -119,6 +142,7 @@ tap_import "$LOGDIR/sbc.tap"
 
 check "target del $IQN" tgt_target_del "$IQN"
 check "dmsetup remove $DM" dmsetup remove "$DM"
+check "umount $DIRECT_MNT" umount "$DIRECT_MNT"
 
 # ---------------------------------------------------------------------------
 # direct-store: the identity comes from the device (scsi_debug: vendor

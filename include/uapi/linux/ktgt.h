@@ -113,6 +113,7 @@ enum ktgt_a_lun {
 	KTGT_A_LUN_SCSI_ID,	/* string, 1..24: VPD 83 T10 vendor ID designator */
 	KTGT_A_LUN_RESIZE,	/* flag, LUN_SET: read the backing store's size again */
 	KTGT_A_LUN_STATS,	/* nest: enum ktgt_a_stats (read only) */
+	KTGT_A_LUN_DIRECT,	/* u8 0/1, default 0: a file opened with O_DIRECT */
 
 	__KTGT_A_LUN_MAX,
 	KTGT_A_LUN_MAX = (__KTGT_A_LUN_MAX - 1)
