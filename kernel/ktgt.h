@@ -19,6 +19,7 @@
 #include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit.h>
 #include <linux/sizes.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
@@ -169,6 +170,7 @@ struct ktgt_lun {
 	char *path;
 	struct file *file;
 	bool direct;			/* the file is open with O_DIRECT */
+	struct ratelimit_state err_rs;	/* LUN_ERROR_NTF events */
 	struct block_device *bdev;	/* bdev backend only */
 	const struct ktgt_backend_ops *ops;
 	u32 block_shift;
@@ -633,5 +635,6 @@ int ktgt_netlink_init(void);
 void ktgt_netlink_exit(void);
 void ktgt_nl_notify_session(u8 cmd, struct ktgt_session *sess, gfp_t gfp);
 void ktgt_nl_notify_lun(u8 cmd, struct ktgt_lun *lun);
+void ktgt_nl_notify_lun_error(struct ktgt_lun *lun, u64 lba, int err);
 
 #endif /* KTGT_H */

@@ -38,6 +38,8 @@ static const struct nla_policy ktgt_lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_RESIZE] = { .type = NLA_FLAG },
 	[KTGT_A_LUN_STATS] = { .type = NLA_REJECT },
 	[KTGT_A_LUN_DIRECT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KTGT_A_LUN_ERROR_LBA] = { .type = NLA_REJECT },
+	[KTGT_A_LUN_ERROR_ERRNO] = { .type = NLA_REJECT },
 };
 
 /* requests name a session by TSIH; the rest is read only */
@@ -240,16 +242,13 @@ static int fill_stats(struct sk_buff *skb, int attr, const struct ktgt_io_totals
 	return 0;
 }
 
-/* one LUN as GET shows it, in replies and notifications */
-static int fill_lun(struct sk_buff *skb, struct ktgt_lun *lun)
+/* the attributes of one LUN as GET shows it, in replies and notifications */
+static int fill_lun_attrs(struct sk_buff *skb, struct ktgt_lun *lun)
 {
 	struct ktgt_io_totals v;
-	struct nlattr *nest;
 
 	ktgt_lun_stats_read(lun, &v);
-	nest = nla_nest_start(skb, KTGT_A_TARGET_LUN);
-	if (!nest ||
-	    nla_put_u64_64bit(skb, KTGT_A_LUN_ID, lun->id, KTGT_A_LUN_PAD) ||
+	if (nla_put_u64_64bit(skb, KTGT_A_LUN_ID, lun->id, KTGT_A_LUN_PAD) ||
 	    (lun->path && nla_put_string(skb, KTGT_A_LUN_PATH, lun->path)) ||
 	    (!lun->path && nla_put_u64_64bit(skb, KTGT_A_LUN_NULL_SIZE, lun->null_size,
 					     KTGT_A_LUN_PAD)) ||
@@ -263,6 +262,15 @@ static int fill_lun(struct sk_buff *skb, struct ktgt_lun *lun)
 	    (lun->ops->type == KTGT_BACKEND_FILE &&
 	     nla_put_u8(skb, KTGT_A_LUN_DIRECT, lun->direct)) ||
 	    fill_stats(skb, KTGT_A_LUN_STATS, &v))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int fill_lun(struct sk_buff *skb, struct ktgt_lun *lun)
+{
+	struct nlattr *nest = nla_nest_start(skb, KTGT_A_TARGET_LUN);
+
+	if (!nest || fill_lun_attrs(skb, lun))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -537,6 +545,37 @@ void ktgt_nl_notify_lun(u8 cmd, struct ktgt_lun *lun)
 	lockdep_assert_held(&ktgt_cfg_mutex);
 	if (ntf_start(&n, cmd, lun->target))
 		ntf_end(&n, fill_lun(n.skb, lun));
+}
+
+/**
+ * ktgt_nl_notify_lun_error() - tell listeners a command failed in the backend
+ * @lun: the LUN
+ * @lba: the first block that failed, or U64_MAX when not known
+ * @err: the backend's error, a negative errno
+ *
+ * At most 10 events per LUN every 5 seconds: a dying disk must not flood
+ * the listeners.
+ *
+ * Context: process (a connection's io_work).
+ */
+void ktgt_nl_notify_lun_error(struct ktgt_lun *lun, u64 lba, int err)
+{
+	struct nlattr *nest;
+	struct ktgt_ntf n;
+
+	if (!ntf_wanted() || !__ratelimit(&lun->err_rs) ||
+	    !ntf_start(&n, KTGT_CMD_LUN_ERROR_NTF, lun->target))
+		return;
+	nest = nla_nest_start(n.skb, KTGT_A_TARGET_LUN);
+	if (!nest || fill_lun_attrs(n.skb, lun) ||
+	    (lba != U64_MAX && nla_put_u64_64bit(n.skb, KTGT_A_LUN_ERROR_LBA, lba,
+						 KTGT_A_LUN_PAD)) ||
+	    nla_put_u32(n.skb, KTGT_A_LUN_ERROR_ERRNO, -err)) {
+		ntf_end(&n, -EMSGSIZE);
+		return;
+	}
+	nla_nest_end(n.skb, nest);
+	ntf_end(&n, 0);
 }
 
 static int ktgt_nl_target_add(struct sk_buff *skb, struct genl_info *info)

@@ -830,6 +830,9 @@ void ktgt_cmd_complete(struct ktgt_cmd *cmd)
 		ktgt_tmf_task_done(conn);
 		return;
 	}
+	if (cmd->io_errno || cmd->io_status != BLK_STS_OK)
+		ktgt_nl_notify_lun_error(cmd->lun, atomic64_read(&cmd->bad_lba),
+					 cmd->io_errno ?: blk_status_to_errno(cmd->io_status));
 	if (cmd->io_errno)
 		ktgt_sense_from_errno(cmd, cmd->io_errno);
 	else if (cmd->io_status != BLK_STS_OK)

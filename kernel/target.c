@@ -289,6 +289,8 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf
 	lun->readonly = conf->readonly;
 	lun->write_cache = conf->write_cache;
 	lun->ident = conf->ident;
+	ratelimit_state_init(&lun->err_rs, 5 * HZ, 10);
+	ratelimit_set_flags(&lun->err_rs, RATELIMIT_MSG_ON_RELEASE);
 	lun->stats = alloc_percpu(struct ktgt_io_stats);
 	if (!lun->stats) {
 		ret = -ENOMEM;

@@ -91,6 +91,8 @@ static const struct nla_policy lun_policy[KTGT_A_LUN_MAX + 1] = {
 	[KTGT_A_LUN_SCSI_ID]		= { .type = NLA_STRING },
 	[KTGT_A_LUN_STATS]		= { .type = NLA_NESTED },
 	[KTGT_A_LUN_DIRECT]		= { .type = NLA_U8 },
+	[KTGT_A_LUN_ERROR_LBA]		= { .type = NLA_U64 },
+	[KTGT_A_LUN_ERROR_ERRNO]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy stats_policy[KTGT_A_STATS_MAX + 1] = {
@@ -243,6 +245,10 @@ static int parse_lun(struct nlattr *nest, struct ktgt_lun_info *l)
 	l->readonly = get_flag(tb[KTGT_A_LUN_READONLY], false);
 	l->write_cache = get_flag(tb[KTGT_A_LUN_WRITE_CACHE], true);
 	l->direct = get_flag(tb[KTGT_A_LUN_DIRECT], false);
+	l->has_error = tb[KTGT_A_LUN_ERROR_ERRNO] != NULL;
+	l->error_errno = get_u32(tb[KTGT_A_LUN_ERROR_ERRNO], 0);
+	l->has_error_lba = tb[KTGT_A_LUN_ERROR_LBA] != NULL;
+	l->error_lba = get_u64(tb[KTGT_A_LUN_ERROR_LBA], 0);
 	l->size = get_u64(tb[KTGT_A_LUN_SIZE], 0);
 	l->block_size = get_u32(tb[KTGT_A_LUN_BLOCK_SIZE], 0);
 	l->backend = get_u32(tb[KTGT_A_LUN_BACKEND], KTGT_BACKEND_UNKNOWN);

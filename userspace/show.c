@@ -7,6 +7,7 @@
  * are never printed.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include <linux/ktgt.h>
 
@@ -293,6 +294,12 @@ static void json_lun(struct json_writer *w, const struct ktgt_lun_info *l)
 	json_string(w, "backing_store_path", l->path);
 	if (l->backend == KTGT_BACKEND_FILE)
 		json_bool(w, "direct", l->direct);
+	if (l->has_error_lba)
+		json_uint(w, "error_lba", l->error_lba);
+	if (l->has_error) {
+		json_uint(w, "error_errno", l->error_errno);
+		json_string(w, "error", strerror((int)l->error_errno));
+	}
 	for (i = 0; i < KTGT_LUN_IDENT_NR; i++) {
 		if (l->ident[i])
 			json_string(w, ident_json[i], l->ident[i]);
@@ -495,6 +502,7 @@ static const char *const event_names[] = {
 	[KTGT_CMD_LOGIN_NTF] = "login",
 	[KTGT_CMD_LOGOUT_NTF] = "logout",
 	[KTGT_CMD_REINSTATE_NTF] = "reinstate",
+	[KTGT_CMD_LUN_ERROR_NTF] = "lun-error",
 };
 
 /**
@@ -545,6 +553,10 @@ void ktgt_show_event_text(FILE *f, uint8_t cmd, const struct ktgt_target *t)
 		fprintf(f, " lun %" PRIu64 " path %s size %s readonly %s write-cache %s", l->id,
 			or_none(l->path), size, l->readonly ? "on" : "off",
 			l->write_cache ? "on" : "off");
+		if (l->has_error_lba)
+			fprintf(f, " lba %" PRIu64, l->error_lba);
+		if (l->has_error)
+			fprintf(f, " error %s", strerror((int)l->error_errno));
 	}
 	for (i = 0; i < t->nr_acls; i++)
 		fprintf(f, " acl %s", t->acls[i]);

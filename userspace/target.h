@@ -40,6 +40,10 @@ struct ktgt_lun_info {
 	bool readonly;
 	bool write_cache;
 	bool direct;			/* a file opened with O_DIRECT */
+	bool has_error;			/* a lun-error event: error_errno is set */
+	bool has_error_lba;
+	uint64_t error_lba;
+	uint32_t error_errno;		/* positive errno */
 	struct ktgt_stats_info stats;
 };
 

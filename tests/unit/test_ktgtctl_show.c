@@ -449,8 +449,33 @@ TEST(event_text)
 	EXPECT_STREQ("account-add discovery account target outgoing\n", out);
 	free(out);
 	EXPECT_STREQ("reinstate", ktgt_event_name(KTGT_CMD_REINSTATE_NTF));
+	EXPECT_STREQ("lun-error", ktgt_event_name(KTGT_CMD_LUN_ERROR_NTF));
 	EXPECT_EQ(NULL, ktgt_event_name(KTGT_CMD_TARGET_GET));
 	EXPECT_EQ(NULL, ktgt_event_name(250));
+}
+
+/* lun-error: the failing block and the error, in text and JSON */
+TEST(event_lun_error)
+{
+	struct ktgt_lun_info l = { .id = 5, .path = "/dev/dm-0", .size = 1 << 20,
+				   .write_cache = true, .has_error = true, .error_errno = EIO,
+				   .has_error_lba = true, .error_lba = 2048 };
+	struct ktgt_target t = { .name = "iqn.2024-01.org.example:t", .luns = &l, .nr_luns = 1 };
+	char *out = CAPTURE(f, ktgt_show_event_text(f, KTGT_CMD_LUN_ERROR_NTF, &t));
+	struct json_writer w;
+
+	EXPECT_EQ(0, strncmp(out, "lun-error iqn.2024-01.org.example:t lun 5 ", 42));
+	EXPECT_TRUE(strstr(out, " lba 2048 error Input/output error\n") != NULL) {
+		fprintf(stderr, "#   got %s", out);
+	}
+	free(out);
+	out = CAPTURE(f, ({
+		json_init(&w, f, 0);
+		ktgt_show_event_json(&w, KTGT_CMD_LUN_ERROR_NTF, &t);
+	}));
+	EXPECT_TRUE(strstr(out, "\"error_lba\":2048") && strstr(out, "\"error_errno\":5"))
+		fprintf(stderr, "#   got %s", out);
+	free(out);
 }
 
 /* stats: one line per session and LUN, the average latency per command */

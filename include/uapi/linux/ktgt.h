@@ -40,6 +40,7 @@ enum ktgt_nl_cmd {
 	KTGT_CMD_LOGOUT_NTF,	/* notification: TARGET{NAME, TID, SESSION{...}} */
 	KTGT_CMD_REINSTATE_NTF,	/* notification: the session being replaced */
 	KTGT_CMD_DISCOVERY_GET,	/* TARGET{DISCOVERY}: reply TARGET{DISCOVERY, ACCOUNT...} */
+	KTGT_CMD_LUN_ERROR_NTF,	/* notification: TARGET{NAME, TID, LUN{..., ERROR_LBA, ERROR_ERRNO}} */
 
 	__KTGT_CMD_MAX,
 	KTGT_CMD_MAX = (__KTGT_CMD_MAX - 1)
@@ -114,6 +115,8 @@ enum ktgt_a_lun {
 	KTGT_A_LUN_RESIZE,	/* flag, LUN_SET: read the backing store's size again */
 	KTGT_A_LUN_STATS,	/* nest: enum ktgt_a_stats (read only) */
 	KTGT_A_LUN_DIRECT,	/* u8 0/1, default 0: a file opened with O_DIRECT */
+	KTGT_A_LUN_ERROR_LBA,	/* u64, LUN_ERROR_NTF: the first block that failed */
+	KTGT_A_LUN_ERROR_ERRNO,	/* u32, LUN_ERROR_NTF: the backend's error, positive errno */
 
 	__KTGT_A_LUN_MAX,
 	KTGT_A_LUN_MAX = (__KTGT_A_LUN_MAX - 1)
