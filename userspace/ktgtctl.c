@@ -1104,9 +1104,10 @@ static const struct cli_cmd top_cmds[] = {
 		.run = cmd_stats, .min_args = 0, .max_args = 1,
 	}, {
 		.name = "monitor", .args = "",
-		.help = "print events as they happen: logins, logouts, configuration changes",
+		.help = "print events as they happen: logins, logouts, LUN errors, config changes",
 		.details = "One line per event: NAME TARGET and what it concerns. Names:\n"
 			   "login, logout, reinstate (a session replaced by a new login),\n"
+			   "lun-error (a command failed in the backend: lba, error),\n"
 			   "target-add, target-del, target-set, portal-add, portal-del,\n"
 			   "lun-add, lun-del, lun-set, acl-add, acl-del, account-add,\n"
 			   "account-del. With -j, one JSON object per line.\n",
