@@ -727,12 +727,18 @@ static void ktgt_io_work(struct work_struct *w)
 			ktgt_send_ping(conn);
 		if (test_and_clear_bit(KTGT_CONN_WANT_ASYNC_LOGOUT, &conn->flags))
 			ktgt_send_async_logout(conn);
+		/* not while a PDU's data goes into a command that may be aborted */
+		if (conn->rx_state == KTGT_RX_BHS && conn->sess &&
+		    test_and_clear_bit(KTGT_CONN_WANT_PR_ABORT, &conn->flags))
+			ktgt_pr_aborts_run(conn);
 		ktgt_logout_flush(conn);
 
 		ret = ktgt_rx(conn, KTGT_IO_BUDGET);
 		if (ret < 0)
 			goto fail;
 		pending |= ret > 0;
+		pending |= conn->rx_state == KTGT_RX_BHS &&
+			   test_bit(KTGT_CONN_WANT_PR_ABORT, &conn->flags);
 
 		ret = ktgt_tx(conn, KTGT_IO_BUDGET);
 		if (ret < 0)
