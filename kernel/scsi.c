@@ -930,7 +930,7 @@ void ktgt_pr_aborts_run(struct ktgt_conn *conn)
 
 	for_each_set_bit(lun, conn->pr_abort, KTGT_MAX_LUN + 1) {
 		clear_bit(lun, conn->pr_abort);
-		if (!ktgt_tmf_abort(conn, lun, ISCSI_RSVD_TAG))
+		if (!ktgt_tmf_abort(conn, lun, ISCSI_RSVD_TAG) || !sess)
 			continue;
 		pr_info_ratelimited("%s LUN %lu: tasks of %pISpc aborted by PREEMPT AND ABORT\n",
 				    sess->target->name, lun, &conn->peer);
