@@ -727,12 +727,18 @@ static void ktgt_io_work(struct work_struct *w)
 			ktgt_send_ping(conn);
 		if (test_and_clear_bit(KTGT_CONN_WANT_ASYNC_LOGOUT, &conn->flags))
 			ktgt_send_async_logout(conn);
+		/* not while a PDU's data goes into a command that may be aborted */
+		if (conn->rx_state == KTGT_RX_BHS &&
+		    test_and_clear_bit(KTGT_CONN_WANT_PR_ABORT, &conn->flags))
+			ktgt_pr_aborts_run(conn);
 		ktgt_logout_flush(conn);
 
 		ret = ktgt_rx(conn, KTGT_IO_BUDGET);
 		if (ret < 0)
 			goto fail;
 		pending |= ret > 0;
+		pending |= conn->rx_state == KTGT_RX_BHS &&
+			   test_bit(KTGT_CONN_WANT_PR_ABORT, &conn->flags);
 
 		ret = ktgt_tx(conn, KTGT_IO_BUDGET);
 		if (ret < 0)
@@ -789,6 +795,8 @@ static void ktgt_conn_release_work(struct work_struct *w)
 
 	ktgt_login_free(conn);
 	ktgt_session_detach(conn);
+	/* others queue io_work through the target's session list until now */
+	cancel_work_sync(&conn->io_work);
 	sock_release(conn->sock);
 	ktgt_portal_put(conn->portal);
 	kvfree(conn->rx_buf);

@@ -304,6 +304,7 @@ enum {
 	KTGT_CONN_CLOSE_AFTER_TX,
 	KTGT_CONN_WANT_PING,		/* timeout_work asks io_work for a NOP-In */
 	KTGT_CONN_WANT_ASYNC_LOGOUT,	/* the target is going: ask to log out */
+	KTGT_CONN_WANT_PR_ABORT,	/* PREEMPT AND ABORT: abort the LUNs in pr_abort */
 };
 
 struct ktgt_login;
@@ -373,6 +374,8 @@ struct ktgt_conn {
 	struct ktgt_pdu *tmf_rsp;	/* held until aborted tasks leave the backend */
 	u32 tmf_waiting;		/* aborted tasks still in the backend */
 	bool tmf_close;			/* TARGET COLD RESET: close after the response */
+	/* LUNs whose tasks another nexus's PREEMPT AND ABORT aborts (atomic bitops) */
+	DECLARE_BITMAP(pr_abort, KTGT_MAX_LUN + 1);
 };
 
 /* one outstanding R2T */
@@ -583,6 +586,8 @@ void ktgt_cmds_release_held(struct ktgt_conn *conn);
 struct ktgt_cmd *ktgt_cmd_find(struct ktgt_conn *conn, u32 itt);
 u64 ktgt_lun_decode(const u8 *lun);
 u32 ktgt_tmf_abort(struct ktgt_conn *conn, u64 lun, u32 itt);
+void ktgt_nexus_abort_lun(struct ktgt_target *t, u64 lun_id, const char *initiator, u64 isid);
+void ktgt_pr_aborts_run(struct ktgt_conn *conn);
 int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len);
 void ktgt_cmd_copy_in(struct ktgt_cmd *cmd, const u8 *src, u32 len);
 void ktgt_cmd_check(struct ktgt_cmd *cmd, u8 key, u16 asc);

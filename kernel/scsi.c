@@ -881,6 +881,68 @@ u32 ktgt_tmf_abort(struct ktgt_conn *conn, u64 lun, u32 itt)
 }
 
 /**
+ * ktgt_nexus_abort_lun() - have an I_T nexus abort its tasks on a LUN
+ * @t: target
+ * @lun_id: LUN
+ * @initiator: the nexus's initiator name
+ * @isid: and ISID
+ *
+ * For PREEMPT AND ABORT (SPC-4 5.13.11.2.4): a connection's commands are
+ * only touched by its own io_work, so the LUN is marked on the connection
+ * and its io_work does the abort (ktgt_pr_aborts_run()). The caller does
+ * not wait for it.
+ */
+void ktgt_nexus_abort_lun(struct ktgt_target *t, u64 lun_id, const char *initiator, u64 isid)
+{
+	struct ktgt_session *sess;
+	struct ktgt_conn *conn;
+
+	if (lun_id > KTGT_MAX_LUN)
+		return;
+	spin_lock(&t->sess_lock);
+	list_for_each_entry(sess, &t->sessions, node) {
+		if (sess->isid != isid || strcmp(sess->initiator, initiator))
+			continue;
+		conn = sess->conn;
+		set_bit(lun_id, conn->pr_abort);
+		/* the LUN's bit is seen before the flag that sends io_work to it */
+		smp_mb__before_atomic();
+		set_bit(KTGT_CONN_WANT_PR_ABORT, &conn->flags);
+		ktgt_conn_queue(conn, &conn->io_work);
+	}
+	spin_unlock(&t->sess_lock);
+}
+
+/**
+ * ktgt_pr_aborts_run() - abort the tasks another nexus preempted
+ * @conn: connection, between two received PDUs (no command is being
+ *	received into)
+ *
+ * Each marked LUN's tasks go as if by ABORT TASK SET from this nexus.
+ * Tasks in the backend count in conn->tmf_waiting like a TMF's, which only
+ * delays a TMF response that is waiting anyway. As TAS is 0 in the control
+ * mode page, the nexus gets COMMANDS CLEARED BY ANOTHER INITIATOR if it
+ * lost tasks (SAM-5 5.6).
+ *
+ * Context: io_work.
+ */
+void ktgt_pr_aborts_run(struct ktgt_conn *conn)
+{
+	struct ktgt_session *sess = conn->sess;
+	unsigned long lun;
+
+	for_each_set_bit(lun, conn->pr_abort, KTGT_MAX_LUN + 1) {
+		clear_bit(lun, conn->pr_abort);
+		if (!ktgt_tmf_abort(conn, lun, ISCSI_RSVD_TAG) || !sess)
+			continue;
+		pr_info_ratelimited("%s LUN %lu: tasks of %pISpc aborted by PREEMPT AND ABORT\n",
+				    sess->target->name, lun, &conn->peer);
+		ktgt_ua_nexus_event(sess->target, lun, sess->initiator, sess->isid,
+				    ASC_COMMANDS_CLEARED_BY_OTHER);
+	}
+}
+
+/**
  * ktgt_cmds_abort() - free the commands of a closing connection
  * @conn: connection, whose io_work no longer runs
  *

@@ -606,8 +606,16 @@ static void ua_registrants(struct ktgt_lun *lun, struct ktgt_pr_reg *except, u16
 			ktgt_ua_nexus_event(lun->target, lun->id, reg->initiator, reg->isid, asc);
 }
 
+/* PREEMPT (AND ABORT) takes @reg away; with @abort its nexus's tasks on the LUN go */
+static void reg_preempt(struct ktgt_lun *lun, struct ktgt_pr_reg *reg, bool abort)
+{
+	if (abort)
+		ktgt_nexus_abort_lun(lun->target, lun->id, reg->initiator, reg->isid);
+	reg_remove(lun, reg, ASC_REGISTRATIONS_PREEMPTED);
+}
+
 /* remove every registration with @key but @self's; returns how many */
-static u32 remove_key(struct ktgt_lun *lun, u64 key, struct ktgt_pr_reg *self)
+static u32 remove_key(struct ktgt_lun *lun, u64 key, struct ktgt_pr_reg *self, bool abort)
 {
 	struct ktgt_pr_reg *reg, *tmp;
 	u32 n = 0;
@@ -615,7 +623,7 @@ static u32 remove_key(struct ktgt_lun *lun, u64 key, struct ktgt_pr_reg *self)
 	list_for_each_entry_safe(reg, tmp, &lun->pr->regs, node) {
 		if (reg == self || reg->key != key)
 			continue;
-		reg_remove(lun, reg, ASC_REGISTRATIONS_PREEMPTED);
+		reg_preempt(lun, reg, abort);
 		n++;
 	}
 	return n;
@@ -715,7 +723,7 @@ static void pr_clear(struct ktgt_cmd *cmd, struct ktgt_pr_reg *reg)
 }
 
 static void pr_preempt(struct ktgt_cmd *cmd, struct ktgt_pr_reg *reg,
-		       const struct ktgt_pr_out_param *p)
+		       const struct ktgt_pr_out_param *p, bool abort)
 {
 	struct ktgt_lun *lun = cmd->lun;
 	struct ktgt_pr *pr = lun->pr;
@@ -729,7 +737,7 @@ static void pr_preempt(struct ktgt_cmd *cmd, struct ktgt_pr_reg *reg,
 			out_check(cmd, ASC_INVALID_FIELD_IN_PARAM_LIST);
 			return;
 		}
-		if (!remove_key(lun, p->sa_key, reg)) {
+		if (!remove_key(lun, p->sa_key, reg, abort)) {
 			conflict(cmd);
 			return;
 		}
@@ -737,7 +745,7 @@ static void pr_preempt(struct ktgt_cmd *cmd, struct ktgt_pr_reg *reg,
 		return;
 	}
 	if (ktgt_pr_type_all_reg(pr->type) && p->sa_key) {
-		if (!remove_key(lun, p->sa_key, reg)) {
+		if (!remove_key(lun, p->sa_key, reg, abort)) {
 			conflict(cmd);
 			return;
 		}
@@ -752,7 +760,7 @@ static void pr_preempt(struct ktgt_cmd *cmd, struct ktgt_pr_reg *reg,
 	list_for_each_entry_safe(r, tmp, &pr->regs, node) {
 		if (r == reg || (p->sa_key && r->key != p->sa_key))
 			continue;
-		reg_remove(lun, r, ASC_REGISTRATIONS_PREEMPTED);
+		reg_preempt(lun, r, abort);
 	}
 	pr->holder = reg;
 	pr->type = c->pr_type;
@@ -887,8 +895,8 @@ static void pr_out(struct ktgt_cmd *cmd, struct ktgt_pr *pr)
 		break;
 	case PR_OUT_PREEMPT:
 	case PR_OUT_PREEMPT_AND_ABORT:
-		/* the preempted nexuses' tasks are not aborted: see design.rst */
-		pr_preempt(cmd, reg, &p);
+		/* the preempted nexuses abort their tasks from their own io_work */
+		pr_preempt(cmd, reg, &p, c->sa == PR_OUT_PREEMPT_AND_ABORT);
 		break;
 	case PR_OUT_REGISTER_AND_MOVE:
 		pr_register_and_move(cmd, reg, &p, data);

@@ -5,7 +5,8 @@ sessions under two initiator names). Usage: pr_cases.py IQN PHASE, where
 PHASE is one of:
   main            persistent and SPC-2 reservations, the unit attentions
                   they and resets, reinstatement, MODE SELECT and LUN
-                  inventory changes cause; ends with an APTPL reservation
+                  inventory changes cause, PREEMPT AND ABORT of another
+                  nexus's tasks; ends with an APTPL reservation
   aptpl-restored  after a module reload: the APTPL state is back
   aptpl-fails     pr_dir cannot be written: APTPL gets CHECK CONDITION
   foreign-we      another initiator (open-iscsi) holds WRITE EXCLUSIVE
@@ -135,6 +136,41 @@ def tmf(c, func, lun=1):
                  w5=r.RSVD, w6=c.cmdsn, w7=c.exp_statsn))
     p = c.wait_for(r.OP_TMF_RSP)
     return p.bhs[2]
+
+
+OBJECTS = "/sys/kernel/debug/ktgt/objects"
+
+
+def live_cmds():
+    return int(open(os.path.join(OBJECTS, "cmds")).read())
+
+
+def settle_cmds(want, timeout=20):
+    """wait until the target's live commands are back to want"""
+    end = time.time() + timeout
+    while time.time() < end and live_cmds() != want:
+        time.sleep(0.2)
+    return live_cmds()
+
+
+def pending_write(c):
+    """a WRITE of 64 blocks the target asks data for (R2T) and never gets"""
+    itt = c.scsi_cmd(struct.pack(">BBIBHB", 0x2A, 0, 16, 0, 64, 0), edtl=64 * 512, write=True)
+    r2t = c.wait_for(r.OP_R2T)
+    expect(r2t.itt == itt, "R2T for another task")
+    return itt
+
+
+def watch(c):
+    """every PDU c receives from now on, in a list"""
+    seen, recv = [], c.recv
+
+    def watched():
+        p = recv()
+        seen.append(p)
+        return p
+    c.recv = watched
+    return seen
 
 
 def ktgtctl(*args):
@@ -351,6 +387,46 @@ def main_cases():
         expect(is_ua(res, 0x2A, 0x05), "B after preemption: %r" % (res,))
         expect(read_reservation(b) == (KEY_A, EA), "reservation %r" % (read_reservation(b),))
         clear_all(a, KEY_A)
+
+    @case
+    def preempt_and_abort_aborts_the_preempted_nexus_tasks():
+        a = nexus(A_NAME, ISID_A)
+        b = nexus(B_NAME, ISID_B)
+        ok(pr_out(a, REGISTER, sa_key=KEY_A), "A registers")
+        ok(pr_out(b, REGISTER, sa_key=KEY_B), "B registers")
+        ok(pr_out(b, RESERVE, key=KEY_B, prtype=WE), "B reserves")
+        base = settle_cmds(0, timeout=2)
+        seen = watch(b)
+        witt = pending_write(b)
+        expect(live_cmds() == base + 1, "pending write not counted: %d, base %d"
+               % (live_cmds(), base))
+        ok(pr_out(a, PREEMPT_ABORT, key=KEY_A, sa_key=KEY_B, prtype=WE), "A preempts and aborts")
+        # the write waiting for data is gone, without a response
+        now = settle_cmds(base)
+        expect(now == base, "live commands %d, expected %d" % (now, base))
+        # B hears both, in the order they were established (SPC-4 5.14)
+        uas = []
+        for _ in range(4):
+            res = tur(b)
+            if res[0] == GOOD:
+                break
+            expect(res[0] == CHECK and res[1][0] == 6, "B's TEST UNIT READY: %r" % (res,))
+            uas.append(res[1][1:])
+        expect(sorted(uas) == [(0x2A, 0x05), (0x2F, 0x00)], "B's unit attentions %r" % uas)
+        # B's connection still works, and the aborted write never answers
+        ok(read10(b), "B reads")
+        expect(write10(b)[0] == CONFLICT, "B writes under A's WRITE EXCLUSIVE")
+        b.nop_out(b"after", immediate=False)
+        expect(b.wait_for(r.OP_NOOP_IN).data == b"after", "B's NOP-Out")
+        late = [p for p in seen if p.itt == witt and p.opcode != r.OP_R2T]
+        expect(not late, "the aborted write answered: %r" % late)
+        expect(read_reservation(a) == (KEY_A, WE), "reservation %r" % (read_reservation(a),))
+        expect(read_keys(a)[1] == [KEY_A], "keys %r" % (read_keys(a)[1],))
+        # A's own tasks were not touched, and its nexus got no unit attention
+        ok(tur(a), "A's TEST UNIT READY")
+        clear_all(a, KEY_A)
+        a.close()
+        b.close()
 
     @case
     def aptpl_reservation_is_set_up():
