@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "params.c"
 #include "parse.c"
 #include "config.c"
 
