@@ -901,6 +901,25 @@ static int apply_defaults(struct ktgt_conf_lun_opts *o, const struct ktgt_conf_l
 	return 0;
 }
 
+/*
+ * The kernel refuses a FirstBurstLength above MaxBurstLength; a default
+ * counts, so that a lower MaxBurstLength alone is caught here, at its line.
+ */
+static void check_bursts(struct conf_parser *p, const struct ktgt_conf_target *t)
+{
+	unsigned int fl = t->param_line[KTGT_A_PARAMS_FIRST_BURST];
+	unsigned int ml = t->param_line[KTGT_A_PARAMS_MAX_BURST];
+	uint32_t first = t->params.val[KTGT_A_PARAMS_FIRST_BURST];
+	uint32_t max = t->params.val[KTGT_A_PARAMS_MAX_BURST];
+	struct ktgt_conf_loc loc = p->loc;
+
+	if (first <= max)
+		return;
+	loc.line = fl > ml ? fl : ml;
+	conf_error(p->conf, &loc, "FirstBurstLength %u%s exceeds MaxBurstLength %u%s",
+		   first, fl ? "" : " (the default)", max, ml ? "" : " (the default)");
+}
+
 /* The end of a <target> block: what tgt-admin fills in, LUN numbers. */
 static int close_target(struct conf_parser *p, bool missing)
 {
@@ -921,6 +940,7 @@ static int close_target(struct conf_parser *p, bool missing)
 		if (!k->session_only && !ktgt_params_has(&t->params, k->attr))
 			ktgt_params_set(&t->params, k->attr, k->def);
 	}
+	check_bursts(p, t);
 	number_luns(p, t);
 	for (i = 0; i < t->nr_luns; i++) {
 		err = apply_defaults(&t->luns[i].opts, &t->defaults);

@@ -272,9 +272,9 @@ FIXTURE_VARIANT_ADD(directive, login_keys_at_default) {
 	.out = HEAD TAIL,
 };
 FIXTURE_VARIANT_ADD(directive, login_keys_any_case) {
-	.in = "<target " T ">\nmaxburstlength = 65536\nheaderdigest crc32c,none\n"
+	.in = "<target " T ">\nmaxburstlength = 524288\nheaderdigest crc32c,none\n"
 	      "INITIALR2T yes\n</target>\n",
-	.out = HEAD IN "MaxBurstLength 65536\n" IN "InitialR2T Yes\n" TAIL,
+	.out = HEAD IN "MaxBurstLength 524288\n" IN "InitialR2T Yes\n" TAIL,
 };
 FIXTURE_VARIANT_ADD(directive, cpus) {
 	.in = "<target " T ">\ncpus 3,0,1\nbacking-store /a\n</target>\n",
@@ -567,7 +567,7 @@ FIXTURE_VARIANT_ADD(error, key_not_a_number) {
 	.nr_errors = 1,
 };
 FIXTURE_VARIANT_ADD(error, key_twice) {
-	.in = TGT "MaxBurstLength 65536\nbacking-store /a\nmaxburstlength 65536\n</target>\n",
+	.in = TGT "MaxBurstLength 524288\nbacking-store /a\nmaxburstlength 524288\n</target>\n",
 	.err = "mem.conf:4: MaxBurstLength is set twice in this block (line 2)", .nr_errors = 1,
 };
 FIXTURE_VARIANT_ADD(error, key_outside_target) {
@@ -585,6 +585,21 @@ FIXTURE_VARIANT_ADD(error, session_only_key) {
 FIXTURE_VARIANT_ADD(error, key_without_value) {
 	.in = TGT "FirstBurstLength\n</target>\n",
 	.err = "mem.conf:2: FirstBurstLength takes 1 value", .nr_errors = 1,
+};
+/* the kernel wants FirstBurstLength <= MaxBurstLength, defaults included */
+FIXTURE_VARIANT_ADD(error, max_burst_below_default_first) {
+	.in = TGT "backing-store /a\nMaxBurstLength 131072\n</target>\n",
+	.err = "mem.conf:3: FirstBurstLength 262144 (the default) exceeds MaxBurstLength 131072",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, first_burst_above_default_max) {
+	.in = TGT "FirstBurstLength 2097152\n</target>\n",
+	.err = "mem.conf:2: FirstBurstLength 2097152 exceeds MaxBurstLength 1048576 (the default)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, first_burst_above_max) {
+	.in = TGT "FirstBurstLength 65536\nMaxBurstLength 8192\n</target>\n",
+	.err = "mem.conf:3: FirstBurstLength 65536 exceeds MaxBurstLength 8192", .nr_errors = 1,
 };
 FIXTURE_VARIANT_ADD(error, bad_cpus) {
 	.in = TGT "cpus 0-3,x\n</target>\n",
@@ -1003,8 +1018,8 @@ FIXTURE_VARIANT_ADD(plan, accounts_of_deleted_target) {
 
 FIXTURE_VARIANT_ADD(plan, keys_from_nothing) {
 	.cur = "",
-	.want = KEYS("MaxBurstLength 65536\nImmediateData Yes\ncpus 1\nInitialR2T Yes\n"),
-	.plan = "target add " T "\ntarget set " T " MaxBurstLength 65536 InitialR2T Yes cpus 1\n"
+	.want = KEYS("MaxBurstLength 524288\nImmediateData Yes\ncpus 1\nInitialR2T Yes\n"),
+	.plan = "target add " T "\ntarget set " T " MaxBurstLength 524288 InitialR2T Yes cpus 1\n"
 		"lun add " T " 1 /a\nacl add " T " ALL\nportal add " T " 0.0.0.0:3260\n",
 };
 FIXTURE_VARIANT_ADD(plan, keys_at_default_from_nothing) {
@@ -1014,13 +1029,13 @@ FIXTURE_VARIANT_ADD(plan, keys_at_default_from_nothing) {
 		"portal add " T " 0.0.0.0:3260\n",
 };
 FIXTURE_VARIANT_ADD(plan, keys_unchanged) {
-	.cur = KEYS("HeaderDigest CRC32C\nMaxBurstLength 65536\ncpus 0-1\n"),
-	.want = KEYS("maxburstlength 65536\nHeaderDigest crc32c\ncpus 1,0\n"),
+	.cur = KEYS("HeaderDigest CRC32C\nMaxBurstLength 524288\ncpus 0-1\n"),
+	.want = KEYS("maxburstlength 524288\nHeaderDigest crc32c\ncpus 1,0\n"),
 	.plan = "",
 };
 FIXTURE_VARIANT_ADD(plan, keys_changed) {
-	.cur = KEYS("HeaderDigest CRC32C\nMaxBurstLength 65536\n"),
-	.want = KEYS("HeaderDigest None,CRC32C\nMaxBurstLength 65536\nDataDigest CRC32C\n"
+	.cur = KEYS("HeaderDigest CRC32C\nMaxBurstLength 524288\n"),
+	.want = KEYS("HeaderDigest None,CRC32C\nMaxBurstLength 524288\nDataDigest CRC32C\n"
 		     "DefaultTime2Retain 0\n"),
 	.plan = "target set " T " HeaderDigest None,CRC32C DataDigest CRC32C DefaultTime2Retain 0\n",
 };
@@ -1044,7 +1059,7 @@ FIXTURE_VARIANT_ADD(plan, keys_before_lun_and_acl) {
 };
 /* a target that goes needs no target set */
 FIXTURE_VARIANT_ADD(plan, keys_of_deleted_target) {
-	.cur = KEYS("MaxBurstLength 65536\ncpus 1\n"),
+	.cur = KEYS("MaxBurstLength 524288\ncpus 1\n"),
 	.want = "",
 	.plan = "acl del " T " ALL\nlun del " T " 1\nportal del " T " 0.0.0.0:3260\n"
 		"target del " T "\n",
@@ -1530,13 +1545,13 @@ TEST(params_from_running)
 
 	/* two keys and a CPU list set */
 	ktgt_conf_init(&cur);
-	ktgt_params_set(&running.params, KTGT_A_PARAMS_MAX_BURST, 65536);
+	ktgt_params_set(&running.params, KTGT_A_PARAMS_MAX_BURST, 524288);
 	ktgt_params_set(&running.params, KTGT_A_PARAMS_HEADER_DIGEST, KTGT_DIGEST_MASK_CRC32C);
 	running.cpus = "0-1,3";
 	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
 	text = conf_text(&cur);
 	EXPECT_STREQ(HEAD IN "portal 127.0.0.1:3260\n" IN "HeaderDigest CRC32C\n"
-		     IN "MaxBurstLength 65536\n" IN "cpus 0-1,3\n" TAIL, text);
+		     IN "MaxBurstLength 524288\n" IN "cpus 0-1,3\n" TAIL, text);
 	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "saved.conf", text));
 	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
 	EXPECT_EQ(0, plan.nr_ops);
@@ -1548,11 +1563,11 @@ TEST(params_from_running)
 	ktgt_conf_init(&want);
 	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
 					    "<target " T ">\nportal 127.0.0.1\ncpus 3,1,0\n"
-					    "HeaderDigest CRC32C\nMaxBurstLength 131072\n"
+					    "HeaderDigest CRC32C\nMaxBurstLength 786432\n"
 					    "</target>\n"));
 	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
 	text = plan_text(&plan);
-	EXPECT_STREQ("target set " T " MaxBurstLength 131072\n", text);
+	EXPECT_STREQ("target set " T " MaxBurstLength 786432\n", text);
 	free(text);
 	ASSERT_EQ(1, plan.nr_ops);
 	EXPECT_EQ(NULL, plan.ops[0].cpus);
@@ -1569,7 +1584,7 @@ TEST(params_from_running)
 	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
 	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
 					    "<target " T ">\nportal 127.0.0.1\n"
-					    "MaxBurstLength 131072\n</target>\n"));
+					    "MaxBurstLength 786432\n</target>\n"));
 	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
 	EXPECT_EQ(0, plan.nr_ops);
 	ktgt_plan_free(&plan);
@@ -1588,22 +1603,22 @@ TEST(apply_target_set_rollback)
 	ktgt_conf_init(&cur);
 	ktgt_conf_init(&want);
 	ASSERT_EQ(0, ktgt_conf_parse_string(&cur, "cur.conf",
-					    KEYS("MaxBurstLength 65536\nInitialR2T Yes\n")));
+					    KEYS("MaxBurstLength 524288\nInitialR2T Yes\n")));
 	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
 					    "<target " T ">\nbacking-store /a\nbacking-store /b\n"
-					    "MaxBurstLength 131072\ncpus 0\nportal 127.0.0.1\n"
+					    "MaxBurstLength 786432\ncpus 0\nportal 127.0.0.1\n"
 					    "InitialR2T Yes\n</target>\n"));
 	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
 	ASSERT_EQ(4, plan.nr_ops);
 	undo = ktgt_plan_undo(&plan.ops[1]);
 	EXPECT_EQ(KTGT_CMD_TARGET_SET, undo.cmd);
 	EXPECT_STREQ("", undo.cpus);
-	EXPECT_EQ(65536, undo.params.val[KTGT_A_PARAMS_MAX_BURST]);
+	EXPECT_EQ(524288, undo.params.val[KTGT_A_PARAMS_MAX_BURST]);
 	EXPECT_EQ(-EBUSY, ktgt_plan_apply(&plan, fake_step, &k));
 	EXPECT_STREQ("portal del " T " 0.0.0.0:3260\n"
-		     "target set " T " MaxBurstLength 131072 cpus 0\n"
+		     "target set " T " MaxBurstLength 786432 cpus 0\n"
 		     "lun add " T " 2 /b\n"
-		     "undo: target set " T " MaxBurstLength 65536 cpus none\n"
+		     "undo: target set " T " MaxBurstLength 524288 cpus none\n"
 		     "undo: portal add " T " 0.0.0.0:3260\n", k.log);
 	ktgt_plan_free(&plan);
 	ktgt_conf_free(&cur);
