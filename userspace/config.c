@@ -739,34 +739,43 @@ static int handle_param(struct conf_parser *p, const struct conf_directive *d, c
 	return 0;
 }
 
+/*
+ * A CPU list as the kernel prints it, in a new string: each of its runs
+ * starts and ends with a number that @s names, so it is never much longer.
+ */
+static char *cpus_canon_dup(const char *s, int *err)
+{
+	size_t len = strlen(s) + 16;
+	char *buf = malloc(len);
+
+	*err = buf ? ktgt_cpus_canon(s, buf, len) : -ENOMEM;
+	if (*err) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 /* cpus LIST|none: the CPUs the target's connections run on (ktgt extension) */
 static int handle_cpus(struct conf_parser *p, const struct conf_directive *d, char **args)
 {
 	struct ktgt_conf_target *t = p->target;
-	char buf[256];
 	int err;
 
 	if (t->cpus_loc.line) {
 		perr(p, "cpus is set twice in this block (line %u)", t->cpus_loc.line);
 		return -EINVAL;
 	}
-	if (!strcasecmp(args[0], "none")) {
-		t->cpus_loc = p->loc;
+	t->cpus_loc = p->loc;
+	if (!strcasecmp(args[0], "none"))
 		return 0;
-	}
-	err = ktgt_cpus_canon(args[0], buf, sizeof(buf));
-	if (err == -ERANGE) {
+	t->cpus = cpus_canon_dup(args[0], &err);
+	if (err == -ERANGE)
 		perr(p, "invalid CPU list '%s' (CPUs are 0..%d, a range is LOW-HIGH)", args[0],
 		     KTGT_CPUS_MAX - 1);
-		return -EINVAL;
-	}
-	if (err) {
+	else if (err && err != -ENOMEM)
 		perr(p, "invalid CPU list '%s' (expected e.g. 0-3,6 or none)", args[0]);
-		return -EINVAL;
-	}
-	t->cpus_loc = p->loc;
-	t->cpus = strdup(buf);
-	return t->cpus ? 0 : -ENOMEM;
+	return err == -ENOMEM ? err : err ? -EINVAL : 0;
 }
 
 #define LUN_SCOPE	(SCOPE_TARGET | SCOPE_STORE)
@@ -1582,10 +1591,14 @@ int ktgt_conf_add_running(struct ktgt_conf *conf, const struct ktgt_target *t)
 		return -ENOMEM;
 	c->params = t->params;
 	if (t->cpus && *t->cpus) {
-		char buf[256];
+		int err;
 
 		/* canonical already; a list this code cannot read is kept as it is */
-		c->cpus = strdup(ktgt_cpus_canon(t->cpus, buf, sizeof(buf)) ? t->cpus : buf);
+		c->cpus = cpus_canon_dup(t->cpus, &err);
+		if (err == -ENOMEM)
+			return err;
+		if (!c->cpus)
+			c->cpus = strdup(t->cpus);
 		if (!c->cpus)
 			return -ENOMEM;
 	}
