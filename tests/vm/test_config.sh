@@ -312,6 +312,23 @@ refuse_bursts() {
 }
 check "MaxBurstLength below the default FirstBurstLength: refused at its line" refuse_bursts
 check "and nothing changed" json_target .params.MaxBurstLength 524288
+# A CPU the guest lacks: the kernel refuses the new target's target set, and
+# the load is undone, the first target's keys set back included.
+H7=iqn.2012-11.li.cudd.router:nocpu
+{
+	sed 's/MaxBurstLength 524288/MaxBurstLength 786432/' "$KEYS"
+	printf '<target %s>\n    portal 127.0.0.1:3260\n    null-store 16M\n    cpus 5\n</target>\n' "$H7"
+} >"$KEYS2"
+refuse_cpu() {
+	local err rc=0
+	err=$(ktgtctl load "$KEYS2" 2>&1) || rc=$?
+	echo "exit $rc: $err"
+	[ $rc -eq 1 ] && grep -qF "target set $H7 cpus 5: " <<<"$err" &&
+		grep -qF "not loaded, the running targets are as they were" <<<"$err"
+}
+check "cpus 5 on 2 CPUs: the kernel refuses it, the load is rolled back" refuse_cpu
+check "the first target's MaxBurstLength is set back" json_target .params.MaxBurstLength 524288
+check "the new target is gone" eval '! ktgtctl show | grep -qF "$H7"'
 check "save $KEYS_SAVED" ktgtctl save "$KEYS_SAVED"
 diag "$(cat "$KEYS_SAVED")"
 saved_keys() {
