@@ -163,6 +163,7 @@ static void target_free(struct ktgt_conf_target *t)
 	users_free(t->incoming, t->nr_incoming);
 	users_free(t->outgoing, t->nr_outgoing);
 	opts_free(&t->defaults);
+	free(t->cpus);
 }
 
 /**
@@ -715,6 +716,68 @@ static int handle_ident(struct conf_parser *p, const struct conf_directive *d, c
 	return o->ident[d->arg] ? 0 : -ENOMEM;
 }
 
+/* A login key the target offers: d->arg is its index in ktgt_param_keys[]. */
+static int handle_param(struct conf_parser *p, const struct conf_directive *d, char **args)
+{
+	const struct ktgt_param_key *k = &ktgt_param_keys[d->arg];
+	struct ktgt_conf_target *t = p->target;
+	char range[64];
+	uint32_t val;
+
+	if (ktgt_param_parse(k, args[0], &val)) {
+		ktgt_param_range(k, range, sizeof(range));
+		perr(p, "invalid value '%s' for %s (expected %s)", args[0], k->name, range);
+		return -EINVAL;
+	}
+	if (t->param_line[k->attr]) {
+		perr(p, "%s is set twice in this block (line %u)", k->name,
+		     t->param_line[k->attr]);
+		return -EINVAL;
+	}
+	ktgt_params_set(&t->params, k->attr, val);
+	t->param_line[k->attr] = p->loc.line;
+	return 0;
+}
+
+/*
+ * A CPU list as the kernel prints it, in a new string: each of its runs
+ * starts and ends with a number that @s names, so it is never much longer.
+ */
+static char *cpus_canon_dup(const char *s, int *err)
+{
+	size_t len = strlen(s) + 16;
+	char *buf = malloc(len);
+
+	*err = buf ? ktgt_cpus_canon(s, buf, len) : -ENOMEM;
+	if (*err) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* cpus LIST|none: the CPUs the target's connections run on (ktgt extension) */
+static int handle_cpus(struct conf_parser *p, const struct conf_directive *d, char **args)
+{
+	struct ktgt_conf_target *t = p->target;
+	int err;
+
+	if (t->cpus_loc.line) {
+		perr(p, "cpus is set twice in this block (line %u)", t->cpus_loc.line);
+		return -EINVAL;
+	}
+	t->cpus_loc = p->loc;
+	if (!strcasecmp(args[0], "none"))
+		return 0;
+	t->cpus = cpus_canon_dup(args[0], &err);
+	if (err == -ERANGE)
+		perr(p, "invalid CPU list '%s' (CPUs are 0..%d, a range is LOW-HIGH)", args[0],
+		     KTGT_CPUS_MAX - 1);
+	else if (err && err != -ENOMEM)
+		perr(p, "invalid CPU list '%s' (expected e.g. 0-3,6 or none)", args[0]);
+	return err == -ENOMEM ? err : err ? -EINVAL : 0;
+}
+
 #define LUN_SCOPE	(SCOPE_TARGET | SCOPE_STORE)
 
 static const struct conf_directive directives[] = {
@@ -736,6 +799,7 @@ static const struct conf_directive directives[] = {
 	{ "product_rev", LUN_SCOPE, 1, KTGT_IDENT_PRODUCT_REV, handle_ident },
 	{ "scsi_sn", LUN_SCOPE, 1, KTGT_IDENT_SCSI_SN, handle_ident },
 	{ "scsi_id", LUN_SCOPE, 1, KTGT_IDENT_SCSI_ID, handle_ident },
+	{ "cpus", SCOPE_TARGET, 1, 0, handle_cpus },
 };
 
 /* Say where a directive that is in the wrong place belongs. */
@@ -846,6 +910,25 @@ static int apply_defaults(struct ktgt_conf_lun_opts *o, const struct ktgt_conf_l
 	return 0;
 }
 
+/*
+ * The kernel refuses a FirstBurstLength above MaxBurstLength; a default
+ * counts, so that a lower MaxBurstLength alone is caught here, at its line.
+ */
+static void check_bursts(struct conf_parser *p, const struct ktgt_conf_target *t)
+{
+	unsigned int fl = t->param_line[KTGT_A_PARAMS_FIRST_BURST];
+	unsigned int ml = t->param_line[KTGT_A_PARAMS_MAX_BURST];
+	uint32_t first = t->params.val[KTGT_A_PARAMS_FIRST_BURST];
+	uint32_t max = t->params.val[KTGT_A_PARAMS_MAX_BURST];
+	struct ktgt_conf_loc loc = p->loc;
+
+	if (first <= max)
+		return;
+	loc.line = fl > ml ? fl : ml;
+	conf_error(p->conf, &loc, "FirstBurstLength %u%s exceeds MaxBurstLength %u%s",
+		   first, fl ? "" : " (the default)", max, ml ? "" : " (the default)");
+}
+
 /* The end of a <target> block: what tgt-admin fills in, LUN numbers. */
 static int close_target(struct conf_parser *p, bool missing)
 {
@@ -859,6 +942,14 @@ static int close_target(struct conf_parser *p, bool missing)
 	if (missing)
 		conf_error(p->conf, &t->loc, "<target %s> is missing </target>", t->name);
 	p->target = NULL;
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		const struct ktgt_param_key *k = &ktgt_param_keys[i];
+
+		/* declarative: a key left out is the default, not what runs */
+		if (!k->session_only && !ktgt_params_has(&t->params, k->attr))
+			ktgt_params_set(&t->params, k->attr, k->def);
+	}
+	check_bursts(p, t);
 	number_luns(p, t);
 	for (i = 0; i < t->nr_luns; i++) {
 		err = apply_defaults(&t->luns[i].opts, &t->defaults);
@@ -992,6 +1083,8 @@ static int parse_line(struct conf_parser *p, char *line)
 	char *words[CONF_MAX_WORDS + 1];
 	bool quoted[CONF_MAX_WORDS + 1];
 	const struct conf_directive *d;
+	const struct ktgt_param_key *k;
+	struct conf_directive pd;
 	int n;
 
 	while (isspace((unsigned char)*line))
@@ -1002,6 +1095,13 @@ static int parse_line(struct conf_parser *p, char *line)
 	if (n <= 0)
 		return n;
 	d = find_directive(directives, ARRAY_SIZE(directives), words[0]);
+	k = d ? NULL : ktgt_param_lookup(words[0]);
+	if (k && !k->session_only) {
+		/* the login keys, as tgt's targets.conf sets them in a <target> */
+		pd = (struct conf_directive){ k->name, SCOPE_TARGET, 1, k - ktgt_param_keys,
+					      handle_param };
+		d = &pd;
+	}
 	if (!d) {
 		perr(p, "unknown directive '%s'", words[0]);
 		return -EINVAL;
@@ -1489,6 +1589,19 @@ int ktgt_conf_add_running(struct ktgt_conf *conf, const struct ktgt_target *t)
 	c->name = strdup(t->name);
 	if (!c->name)
 		return -ENOMEM;
+	c->params = t->params;
+	if (t->cpus && *t->cpus) {
+		int err;
+
+		/* canonical already; a list this code cannot read is kept as it is */
+		c->cpus = cpus_canon_dup(t->cpus, &err);
+		if (err == -ENOMEM)
+			return err;
+		if (!c->cpus)
+			c->cpus = strdup(t->cpus);
+		if (!c->cpus)
+			return -ENOMEM;
+	}
 	return copy_running(c, t);
 }
 
@@ -1698,6 +1811,25 @@ static void write_users(FILE *f, const char *name, const struct ktgt_conf_user *
 	}
 }
 
+/* The login keys that are not the default, and the CPU list */
+static void write_params(FILE *f, const struct ktgt_conf_target *t)
+{
+	const struct ktgt_param_key *k;
+	char val[32];
+	size_t i;
+
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		k = &ktgt_param_keys[i];
+		if (k->session_only || !ktgt_params_has(&t->params, k->attr) ||
+		    t->params.val[k->attr] == k->def)
+			continue;
+		ktgt_param_format(k, t->params.val[k->attr], val, sizeof(val));
+		write_directive(f, CONF_INDENT, k->name, val);
+	}
+	if (t->cpus)
+		write_directive(f, CONF_INDENT, "cpus", t->cpus);
+}
+
 static int write_target(FILE *f, const struct ktgt_conf_target *t)
 {
 	int err;
@@ -1706,6 +1838,7 @@ static int write_target(FILE *f, const struct ktgt_conf_target *t)
 	write_value(f, t->name);
 	fprintf(f, ">\n");
 	write_portals(f, t);
+	write_params(f, t);
 	err = write_luns(f, t);
 	if (err)
 		return err;
@@ -1944,6 +2077,48 @@ static int plan_missing(struct ktgt_plan *plan, const struct ktgt_conf_target *f
 	return err;
 }
 
+/*
+ * One TARGET_SET with the login keys and CPU list of @want that differ
+ * from @cur's (from a new target's defaults if @cur is NULL), if any. A key
+ * @cur does not report (an older kernel) is left alone.
+ */
+static int plan_target_set(struct ktgt_plan *plan, const struct ktgt_conf_target *want,
+			   const struct ktgt_conf_target *cur)
+{
+	const char *cur_cpus = cur && cur->cpus ? cur->cpus : "";
+	const char *want_cpus = want->cpus ? want->cpus : "";
+	struct ktgt_params set = { }, old = { };
+	const struct ktgt_param_key *k;
+	struct ktgt_plan_op *op;
+	uint32_t was;
+	size_t i;
+
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		k = &ktgt_param_keys[i];
+		if (k->session_only || !ktgt_params_has(&want->params, k->attr))
+			continue;
+		if (cur && !ktgt_params_has(&cur->params, k->attr))
+			continue;
+		was = cur ? cur->params.val[k->attr] : k->def;
+		if (was == want->params.val[k->attr])
+			continue;
+		ktgt_params_set(&set, k->attr, want->params.val[k->attr]);
+		ktgt_params_set(&old, k->attr, was);
+	}
+	if (!set.present && !strcmp(cur_cpus, want_cpus))
+		return 0;
+	op = plan_add(plan, KTGT_CMD_TARGET_SET, want->name);
+	if (!op)
+		return -ENOMEM;
+	op->params = set;
+	op->old_params = old;
+	if (strcmp(cur_cpus, want_cpus)) {
+		op->cpus = want_cpus;
+		op->old_cpus = cur_cpus;
+	}
+	return 0;
+}
+
 static const uint8_t del_cmds[3] = { KTGT_CMD_ACL_DEL, KTGT_CMD_LUN_DEL, KTGT_CMD_PORTAL_DEL };
 
 /*
@@ -1955,8 +2130,10 @@ static int plan_additions(struct ktgt_plan *plan, const struct ktgt_conf_target 
 {
 	const struct ktgt_conf_lun *l;
 	size_t i;
-	int err = 0;
+	int err;
 
+	/* what logins offer is set before any initiator may log in */
+	err = plan_target_set(plan, from, to);
 	for (i = 0; !err && i < from->nr_luns; i++) {
 		l = to ? find_lun(to, from->luns[i].id) : NULL;
 		if (!l || !lun_equal(l, &from->luns[i]))
@@ -2058,6 +2235,14 @@ struct ktgt_plan_op ktgt_plan_undo(const struct ktgt_plan_op *op)
 		undo.replaced = op->account;
 		return undo;
 	}
+	if (op->cmd == KTGT_CMD_TARGET_SET) {
+		/* set back what was there */
+		undo.params = op->old_params;
+		undo.old_params = op->params;
+		undo.cpus = op->old_cpus;
+		undo.old_cpus = op->cpus;
+		return undo;
+	}
 	for (i = 0; i < ARRAY_SIZE(undo_cmds); i++) {
 		if (op->cmd == undo_cmds[i][0])
 			undo.cmd = undo_cmds[i][1];
@@ -2090,6 +2275,25 @@ static void format_lun(const struct ktgt_plan_op *op, bool add, char *buf, size_
 			n += snprintf(buf + n, len - n, " %s \"%s\"", idents[i].name,
 				      l->opts.ident[i]);
 	}
+}
+
+/* "target set IQN KEY VALUE... cpus LIST|none", as ktgtctl takes it */
+static void format_target_set(const struct ktgt_plan_op *op, char *buf, size_t len)
+{
+	const struct ktgt_param_key *k;
+	char val[32];
+	size_t i, n;
+
+	n = snprintf(buf, len, "target set %s", op->target);
+	for (i = 0; i < ktgt_nr_param_keys && n < len; i++) {
+		k = &ktgt_param_keys[i];
+		if (!ktgt_params_has(&op->params, k->attr))
+			continue;
+		ktgt_param_format(k, op->params.val[k->attr], val, sizeof(val));
+		n += snprintf(buf + n, len - n, " %s %s", k->name, val);
+	}
+	if (op->cpus && n < len)
+		snprintf(buf + n, len - n, " cpus %s", *op->cpus ? op->cpus : "none");
 }
 
 /**
@@ -2133,6 +2337,9 @@ void ktgt_plan_format(const struct ktgt_plan_op *op, char *buf, size_t len)
 			 op->account->name, op->cmd == KTGT_CMD_ACCOUNT_ADD ? " <secret>" : "",
 			 op->account->outgoing ? " outgoing" : "",
 			 op->replaced ? " (replacing the account in place)" : "");
+		break;
+	case KTGT_CMD_TARGET_SET:
+		format_target_set(op, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "command %u %s", op->cmd, op->target);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "params.h"
 #include "parse.h"
 #include "target.h"
 
@@ -117,6 +118,13 @@ struct ktgt_conf_user {
  * @incoming: incominguser accounts
  * @outgoing: outgoinguser accounts (at most one)
  * @defaults: the LUN options set at the target level
+ * @params: the login keys it offers; once the block is parsed, every key
+ *          the block leaves out has its default (&struct ktgt_param_key def);
+ *          from the kernel, the keys it reported
+ * @param_line: the line each key was set on, 0 if not set in the file
+ * @cpus: the CPUs its connections run on, as the kernel prints the list
+ *        ("0-1,3"), or NULL for any CPU
+ * @cpus_loc: where cpus was set
  */
 struct ktgt_conf_target {
 	char *name;
@@ -134,6 +142,10 @@ struct ktgt_conf_target {
 	struct ktgt_conf_user *outgoing;
 	size_t nr_outgoing;
 	struct ktgt_conf_lun_opts defaults;
+	struct ktgt_params params;
+	unsigned int param_line[KTGT_A_PARAMS_MAX + 1];
+	char *cpus;
+	struct ktgt_conf_loc cpus_loc;
 };
 
 /**
@@ -196,6 +208,10 @@ const char *ktgt_store_strerror(int err);
  *           of @initiator
  * @replaced: for an ACCOUNT_ADD that changes an existing account in place
  *            (NLM_F_REPLACE), the account as it was, so that it can be put back
+ * @params: the login keys a TARGET_SET sets (only those that change)
+ * @old_params: their values before, so that it can be undone
+ * @cpus: the CPU list a TARGET_SET sets ("" for any CPU), or NULL to leave it
+ * @old_cpus: the CPU list before ("" for any CPU), or NULL
  *
  * The pointers point into the two models the plan was made from.
  */
@@ -208,6 +224,10 @@ struct ktgt_plan_op {
 	const struct ktgt_conf_user *account;
 	const char *address;
 	const struct ktgt_conf_user *replaced;
+	struct ktgt_params params;
+	struct ktgt_params old_params;
+	const char *cpus;
+	const char *old_cpus;
 };
 
 struct ktgt_plan {

@@ -797,6 +797,10 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 		req.acl_addr = &addr;
 	}
 	req.replace = op->replaced != NULL;
+	if (op->cmd == KTGT_CMD_TARGET_SET) {
+		req.params = op->params.present ? &op->params : NULL;
+		req.cpus = op->cpus;
+	}
 	if (op->cmd == KTGT_CMD_PORTAL_ADD || op->cmd == KTGT_CMD_PORTAL_DEL)
 		req.portal = &op->portal;
 	if (op->lun) {

@@ -2,6 +2,7 @@
 /*
  * ktgtctl: the table of login keys, and their values as text.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,24 +16,24 @@
 #define DSL_MAX		16777215
 #define DIGEST_ALL	(KTGT_DIGEST_MASK_NONE | KTGT_DIGEST_MASK_CRC32C)
 
-#define KEY(n, a, t, lo, hi, ...) \
+#define KEY(n, a, t, lo, hi, d, ...) \
 	{ .name = n, .attr = KTGT_A_PARAMS_##a, .type = KTGT_PARAM_##t, .min = lo, .max = hi, \
-	  __VA_ARGS__ }
+	  .def = d, __VA_ARGS__ }
 
 /* In the order show lists them: RFC 7143 section 13's, then the session's. */
 const struct ktgt_param_key ktgt_param_keys[] = {
-	KEY("HeaderDigest", HEADER_DIGEST, DIGEST, 1, DIGEST_ALL),
-	KEY("DataDigest", DATA_DIGEST, DIGEST, 1, DIGEST_ALL),
-	KEY("MaxRecvDataSegmentLength", MAX_RECV_DSL, NUMBER, DSL_MIN, DSL_MAX),
-	KEY("MaxBurstLength", MAX_BURST, NUMBER, DSL_MIN, DSL_MAX),
-	KEY("FirstBurstLength", FIRST_BURST, NUMBER, DSL_MIN, DSL_MAX),
-	KEY("InitialR2T", INITIAL_R2T, BOOL, 0, 1),
-	KEY("ImmediateData", IMMEDIATE_DATA, BOOL, 0, 1),
-	KEY("MaxOutstandingR2T", MAX_OUTSTANDING_R2T, NUMBER, 1, 65535),
-	KEY("DefaultTime2Wait", TIME2WAIT, NUMBER, 0, 3600),
-	KEY("DefaultTime2Retain", TIME2RETAIN, NUMBER, 0, 3600),
+	KEY("HeaderDigest", HEADER_DIGEST, DIGEST, 1, DIGEST_ALL, DIGEST_ALL),
+	KEY("DataDigest", DATA_DIGEST, DIGEST, 1, DIGEST_ALL, DIGEST_ALL),
+	KEY("MaxRecvDataSegmentLength", MAX_RECV_DSL, NUMBER, DSL_MIN, DSL_MAX, 262144),
+	KEY("MaxBurstLength", MAX_BURST, NUMBER, DSL_MIN, DSL_MAX, 1048576),
+	KEY("FirstBurstLength", FIRST_BURST, NUMBER, DSL_MIN, DSL_MAX, 262144),
+	KEY("InitialR2T", INITIAL_R2T, BOOL, 0, 1, 0),
+	KEY("ImmediateData", IMMEDIATE_DATA, BOOL, 0, 1, 1),
+	KEY("MaxOutstandingR2T", MAX_OUTSTANDING_R2T, NUMBER, 1, 65535, 16),
+	KEY("DefaultTime2Wait", TIME2WAIT, NUMBER, 0, 3600, 2),
+	KEY("DefaultTime2Retain", TIME2RETAIN, NUMBER, 0, 3600, 20),
 	/* the initiator's MaxRecvDataSegmentLength: what the target may send */
-	KEY("MaxXmitDataSegmentLength", MAX_XMIT_DSL, NUMBER, DSL_MIN, DSL_MAX,
+	KEY("MaxXmitDataSegmentLength", MAX_XMIT_DSL, NUMBER, DSL_MIN, DSL_MAX, 0,
 	    .session_only = true),
 };
 
@@ -165,4 +166,77 @@ void ktgt_param_range(const struct ktgt_param_key *k, char *buf, size_t len)
 		snprintf(buf, len, "%u..%u", k->min, k->max);
 		return;
 	}
+}
+
+/* one number of a CPU list */
+static int parse_cpu(const char **s, unsigned int *cpu)
+{
+	unsigned long v = 0;
+
+	if (!isdigit((unsigned char)**s))
+		return -EINVAL;
+	while (isdigit((unsigned char)**s)) {
+		v = v * 10 + (**s - '0');
+		if (v >= KTGT_CPUS_MAX)
+			return -ERANGE;
+		(*s)++;
+	}
+	*cpu = v;
+	return 0;
+}
+
+/**
+ * ktgt_cpus_canon() - write a CPU list as the kernel prints it
+ * @s: the list: numbers and ranges N-M, comma-separated, in any order,
+ *     overlapping or not ("0,1,3", "3,0-1")
+ * @buf: the result, ranges merged in increasing order ("0-1,3")
+ * @len: the size of @buf
+ *
+ * So that two lists naming the same CPUs compare equal as strings.
+ *
+ * Return: 0, -EINVAL if @s is not a CPU list, -ERANGE if it names a CPU
+ * from %KTGT_CPUS_MAX on, or a range whose end is below its start,
+ * -ENOSPC if @buf is too small.
+ */
+int ktgt_cpus_canon(const char *s, char *buf, size_t len)
+{
+	uint64_t map[KTGT_CPUS_MAX / 64] = { };
+	unsigned int lo, hi, c, end;
+	size_t n = 0;
+	int err, w;
+
+	do {
+		err = parse_cpu(&s, &lo);
+		hi = lo;
+		if (!err && *s == '-') {
+			s++;
+			err = parse_cpu(&s, &hi);
+			if (!err && hi < lo)
+				err = -ERANGE;
+		}
+		if (err)
+			return err;
+		for (c = lo; c <= hi; c++)
+			map[c / 64] |= 1ull << (c % 64);
+	} while (*s++ == ',');
+	if (s[-1])
+		return -EINVAL;
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	for (c = 0; c < KTGT_CPUS_MAX; c = end + 1) {
+		end = c;
+		if (!(map[c / 64] & (1ull << (c % 64))))
+			continue;
+		while (end + 1 < KTGT_CPUS_MAX && (map[(end + 1) / 64] & (1ull << ((end + 1) % 64))))
+			end++;
+		if (end == c)
+			w = snprintf(buf + n, len - n, "%s%u", n ? "," : "", c);
+		else
+			w = snprintf(buf + n, len - n, "%s%u-%u", n ? "," : "", c, end);
+		if (w < 0 || (size_t)w >= len - n)
+			return -ENOSPC;
+		n += w;
+	}
+	return 0;
 }

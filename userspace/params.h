@@ -28,6 +28,9 @@ enum ktgt_param_type {
  * @max: the largest value the UAPI accepts
  * @session_only: reported for sessions, never set (the initiator's
  *                MaxRecvDataSegmentLength, what the target may send)
+ * @def: what a new target offers (kernel/iscsi_param.c's
+ *       ktgt_params_target_defaults()); load sets a key the file leaves
+ *       out back to it, save leaves out a key that has it
  */
 struct ktgt_param_key {
 	const char *name;
@@ -36,6 +39,7 @@ struct ktgt_param_key {
 	uint32_t min;
 	uint32_t max;
 	bool session_only;
+	uint32_t def;
 };
 
 /**
@@ -55,6 +59,10 @@ const struct ktgt_param_key *ktgt_param_lookup(const char *name);
 int ktgt_param_parse(const struct ktgt_param_key *k, const char *s, uint32_t *val);
 void ktgt_param_format(const struct ktgt_param_key *k, uint32_t val, char *buf, size_t len);
 void ktgt_param_range(const struct ktgt_param_key *k, char *buf, size_t len);
+
+/* The highest CPU number a CPU list may name, plus one */
+#define KTGT_CPUS_MAX	8192
+int ktgt_cpus_canon(const char *s, char *buf, size_t len);
 
 static inline bool ktgt_params_has(const struct ktgt_params *p, int attr)
 {

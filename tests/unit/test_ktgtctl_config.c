@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "params.c"
 #include "parse.c"
 #include "config.c"
 
@@ -22,6 +23,19 @@
 #define HEAD	"default-driver iscsi\n\n<target " T ">\n"
 #define TAIL	"</target>\n"
 #define IN	"    "
+/* 0,2,4,...,398 */
+#define EVEN_CPUS \
+	"0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48," \
+	"50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94," \
+	"96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,126,128,130," \
+	"132,134,136,138,140,142,144,146,148,150,152,154,156,158,160,162,164," \
+	"166,168,170,172,174,176,178,180,182,184,186,188,190,192,194,196,198," \
+	"200,202,204,206,208,210,212,214,216,218,220,222,224,226,228,230,232," \
+	"234,236,238,240,242,244,246,248,250,252,254,256,258,260,262,264,266," \
+	"268,270,272,274,276,278,280,282,284,286,288,290,292,294,296,298,300," \
+	"302,304,306,308,310,312,314,316,318,320,322,324,326,328,330,332,334," \
+	"336,338,340,342,344,346,348,350,352,354,356,358,360,362,364,366,368," \
+	"370,372,374,376,378,380,382,384,386,388,390,392,394,396,398"
 #define S10	"0123456789"
 #define S50	S10 S10 S10 S10 S10
 /* the longest CHAP secret (and user name): 255 characters */
@@ -249,6 +263,48 @@ FIXTURE_VARIANT_ADD(directive, user_named_equals) {
 	      "</target>\n",
 	.out = HEAD IN "incominguser \"=\" \"=secret #123\"\n" IN "incominguser x secretsecret12\n"
 	       TAIL,
+};
+
+/* login keys as tgt writes them; save writes those that are not the default */
+FIXTURE_VARIANT_ADD(directive, login_keys) {
+	.in = "<target " T ">\nMaxRecvDataSegmentLength 65536\nMaxBurstLength 131072\n"
+	      "FirstBurstLength 8192\nInitialR2T Yes\nImmediateData No\nMaxOutstandingR2T 1\n"
+	      "HeaderDigest CRC32C\nDataDigest None\nDefaultTime2Wait 0\n"
+	      "DefaultTime2Retain 0\n</target>\n",
+	.out = HEAD IN "HeaderDigest CRC32C\n" IN "DataDigest None\n"
+	       IN "MaxRecvDataSegmentLength 65536\n" IN "MaxBurstLength 131072\n"
+	       IN "FirstBurstLength 8192\n" IN "InitialR2T Yes\n" IN "ImmediateData No\n"
+	       IN "MaxOutstandingR2T 1\n" IN "DefaultTime2Wait 0\n" IN "DefaultTime2Retain 0\n"
+	       TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, login_keys_at_default) {
+	.in = "<target " T ">\nMaxRecvDataSegmentLength 262144\nMaxBurstLength 1048576\n"
+	      "FirstBurstLength 262144\nInitialR2T No\nImmediateData Yes\nMaxOutstandingR2T 16\n"
+	      "HeaderDigest CRC32C,None\nDataDigest None,CRC32C\nDefaultTime2Wait 2\n"
+	      "DefaultTime2Retain 20\n</target>\n",
+	.out = HEAD TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, login_keys_any_case) {
+	.in = "<target " T ">\nmaxburstlength = 524288\nheaderdigest crc32c,none\n"
+	      "INITIALR2T yes\n</target>\n",
+	.out = HEAD IN "MaxBurstLength 524288\n" IN "InitialR2T Yes\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, cpus) {
+	.in = "<target " T ">\ncpus 3,0,1\nbacking-store /a\n</target>\n",
+	.out = HEAD IN "cpus 0-1,3\n" IN "backing-store /a\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, cpus_ranges_merged) {
+	.in = "<target " T ">\ncpus 4-6,0-2,3,10-10\n</target>\n",
+	.out = HEAD IN "cpus 0-6,10\n" TAIL,
+};
+/* a list longer than any fixed buffer: every even CPU */
+FIXTURE_VARIANT_ADD(directive, cpus_long) {
+	.in = "<target " T ">\ncpus " EVEN_CPUS "\n</target>\n",
+	.out = HEAD IN "cpus " EVEN_CPUS "\n" TAIL,
+};
+FIXTURE_VARIANT_ADD(directive, cpus_none) {
+	.in = "<target " T ">\ncpus none\n</target>\n",
+	.out = HEAD TAIL,
 };
 
 TEST_F(directive, save)
@@ -503,6 +559,94 @@ FIXTURE_VARIANT_ADD(error, every_error_reported) {
 	.err = "mem.conf:8: unknown directive 'foo'", .nr_errors = 4,
 };
 
+FIXTURE_VARIANT_ADD(error, bad_bool_key) {
+	.in = TGT "backing-store /a\nInitialR2T maybe\n</target>\n",
+	.err = "mem.conf:3: invalid value 'maybe' for InitialR2T (expected Yes or No)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_digest) {
+	.in = TGT "HeaderDigest MD5\n</target>\n",
+	.err = "mem.conf:2: invalid value 'MD5' for HeaderDigest (expected None, CRC32C or CRC32C,None)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, digest_twice_in_list) {
+	.in = TGT "\nDataDigest None,None\n</target>\n",
+	.err = "mem.conf:3: invalid value 'None,None' for DataDigest (expected None, CRC32C or CRC32C,None)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, key_out_of_range) {
+	.in = TGT "MaxRecvDataSegmentLength 511\nMaxOutstandingR2T 0\n</target>\n",
+	.err = "mem.conf:3: invalid value '0' for MaxOutstandingR2T (expected 1..65535)",
+	.nr_errors = 2,
+};
+FIXTURE_VARIANT_ADD(error, key_not_a_number) {
+	.in = TGT "DefaultTime2Wait 2s\n</target>\n",
+	.err = "mem.conf:2: invalid value '2s' for DefaultTime2Wait (expected 0..3600)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, key_twice) {
+	.in = TGT "MaxBurstLength 524288\nbacking-store /a\nmaxburstlength 524288\n</target>\n",
+	.err = "mem.conf:4: MaxBurstLength is set twice in this block (line 2)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, key_outside_target) {
+	.in = "ImmediateData No\n",
+	.err = "mem.conf:1: 'ImmediateData' is only allowed inside <target>", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, key_in_store) {
+	.in = TGT "<backing-store /a>\nImmediateData No\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: 'ImmediateData' is not allowed in a store block", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, session_only_key) {
+	.in = TGT "MaxXmitDataSegmentLength 8192\n</target>\n",
+	.err = "mem.conf:2: unknown directive 'MaxXmitDataSegmentLength'", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, key_without_value) {
+	.in = TGT "FirstBurstLength\n</target>\n",
+	.err = "mem.conf:2: FirstBurstLength takes 1 value", .nr_errors = 1,
+};
+/* the kernel wants FirstBurstLength <= MaxBurstLength, defaults included */
+FIXTURE_VARIANT_ADD(error, max_burst_below_default_first) {
+	.in = TGT "backing-store /a\nMaxBurstLength 131072\n</target>\n",
+	.err = "mem.conf:3: FirstBurstLength 262144 (the default) exceeds MaxBurstLength 131072",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, first_burst_above_default_max) {
+	.in = TGT "FirstBurstLength 2097152\n</target>\n",
+	.err = "mem.conf:2: FirstBurstLength 2097152 exceeds MaxBurstLength 1048576 (the default)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, first_burst_above_max) {
+	.in = TGT "FirstBurstLength 65536\nMaxBurstLength 8192\n</target>\n",
+	.err = "mem.conf:3: FirstBurstLength 65536 exceeds MaxBurstLength 8192", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_cpus) {
+	.in = TGT "cpus 0-3,x\n</target>\n",
+	.err = "mem.conf:2: invalid CPU list '0-3,x' (expected e.g. 0-3,6 or none)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, cpus_trailing_comma) {
+	.in = TGT "cpus 1,\n</target>\n",
+	.err = "mem.conf:2: invalid CPU list '1,' (expected e.g. 0-3,6 or none)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, cpus_backwards) {
+	.in = TGT "cpus 3-1\n</target>\n",
+	.err = "mem.conf:2: invalid CPU list '3-1' (CPUs are 0..8191, a range is LOW-HIGH)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, cpus_too_high) {
+	.in = TGT "cpus 8192\n</target>\n",
+	.err = "mem.conf:2: invalid CPU list '8192' (CPUs are 0..8191, a range is LOW-HIGH)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, cpus_twice) {
+	.in = TGT "cpus none\ncpus 1\n</target>\n",
+	.err = "mem.conf:3: cpus is set twice in this block (line 2)", .nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, cpus_outside_target) {
+	.in = "cpus 1\n",
+	.err = "mem.conf:1: 'cpus' is only allowed inside <target>", .nr_errors = 1,
+};
+
 TEST_F(error, reported)
 {
 	ASSERT_EQ(-EINVAL, ktgt_conf_parse_string(&self->conf, "mem.conf", variant->in));
@@ -713,6 +857,7 @@ FIXTURE_VARIANT(roundtrip) {
 FIXTURE_VARIANT_ADD(roundtrip, seed) { .file = "seed.conf" };
 FIXTURE_VARIANT_ADD(roundtrip, all) { .file = "all.conf" };
 FIXTURE_VARIANT_ADD(roundtrip, include) { .file = "include/main.conf" };
+FIXTURE_VARIANT_ADD(roundtrip, params) { .file = "params.conf" };
 
 TEST_F(roundtrip, fixed_point)
 {
@@ -884,6 +1029,58 @@ FIXTURE_VARIANT_ADD(plan, accounts_of_deleted_target) {
 	.want = "",
 	.plan = "acl del " T " ALL\naccount del " T " alice\naccount del " T " tgt1 outgoing\n"
 		"lun del " T " 1\nportal del " T " 0.0.0.0:3260\ntarget del " T "\n",
+};
+
+/* login keys and cpus: one target set, before any LUN, ACL or portal */
+#define KEYS(k) "<target " T ">\nbacking-store /a\n" k "</target>\n"
+
+FIXTURE_VARIANT_ADD(plan, keys_from_nothing) {
+	.cur = "",
+	.want = KEYS("MaxBurstLength 524288\nImmediateData Yes\ncpus 1\nInitialR2T Yes\n"),
+	.plan = "target add " T "\ntarget set " T " MaxBurstLength 524288 InitialR2T Yes cpus 1\n"
+		"lun add " T " 1 /a\nacl add " T " ALL\nportal add " T " 0.0.0.0:3260\n",
+};
+FIXTURE_VARIANT_ADD(plan, keys_at_default_from_nothing) {
+	.cur = "",
+	.want = KEYS("MaxBurstLength 1048576\ncpus none\n"),
+	.plan = "target add " T "\nlun add " T " 1 /a\nacl add " T " ALL\n"
+		"portal add " T " 0.0.0.0:3260\n",
+};
+FIXTURE_VARIANT_ADD(plan, keys_unchanged) {
+	.cur = KEYS("HeaderDigest CRC32C\nMaxBurstLength 524288\ncpus 0-1\n"),
+	.want = KEYS("maxburstlength 524288\nHeaderDigest crc32c\ncpus 1,0\n"),
+	.plan = "",
+};
+FIXTURE_VARIANT_ADD(plan, keys_changed) {
+	.cur = KEYS("HeaderDigest CRC32C\nMaxBurstLength 524288\n"),
+	.want = KEYS("HeaderDigest None,CRC32C\nMaxBurstLength 524288\nDataDigest CRC32C\n"
+		     "DefaultTime2Retain 0\n"),
+	.plan = "target set " T " HeaderDigest None,CRC32C DataDigest CRC32C DefaultTime2Retain 0\n",
+};
+/* declarative: a key the file leaves out goes back to the default */
+FIXTURE_VARIANT_ADD(plan, keys_removed) {
+	.cur = KEYS("ImmediateData No\nMaxOutstandingR2T 4\ncpus 1\n"),
+	.want = KEYS(""),
+	.plan = "target set " T " ImmediateData Yes MaxOutstandingR2T 16 cpus none\n",
+};
+FIXTURE_VARIANT_ADD(plan, cpus_changed) {
+	.cur = KEYS("cpus 0\n"),
+	.want = KEYS("cpus 0-1\n"),
+	.plan = "target set " T " cpus 0-1\n",
+};
+FIXTURE_VARIANT_ADD(plan, keys_before_lun_and_acl) {
+	.cur = KEYS(""),
+	.want = "<target " T ">\nbacking-store /a\nbacking-store /b\nFirstBurstLength 65536\n"
+		"initiator-name iqn.1993-08.org.debian:01:ab\n</target>\n",
+	.plan = "acl del " T " ALL\ntarget set " T " FirstBurstLength 65536\nlun add " T " 2 /b\n"
+		"acl add " T " iqn.1993-08.org.debian:01:ab\n",
+};
+/* a target that goes needs no target set */
+FIXTURE_VARIANT_ADD(plan, keys_of_deleted_target) {
+	.cur = KEYS("MaxBurstLength 524288\ncpus 1\n"),
+	.want = "",
+	.plan = "acl del " T " ALL\nlun del " T " 1\nportal del " T " 0.0.0.0:3260\n"
+		"target del " T "\n",
 };
 
 TEST_F(plan, diff)
@@ -1301,6 +1498,146 @@ TEST(discovery_accounts)
 	EXPECT_EQ(NULL, plan.ops[0].target);
 	undo = ktgt_plan_undo(&plan.ops[1]);
 	EXPECT_STREQ("secretsecret01", undo.account->secret);
+	ktgt_plan_free(&plan);
+	ktgt_conf_free(&cur);
+	ktgt_conf_free(&want);
+}
+
+/* CPU lists compare as the kernel prints them */
+TEST(cpus_canon)
+{
+	static const struct {
+		const char *in, *out;
+		int err;
+	} cases[] = {
+		{ "0", "0", 0 }, { "0,1", "0-1", 0 }, { "1,0", "0-1", 0 }, { "0-1,3", "0-1,3", 0 },
+		{ "3,0-1", "0-1,3", 0 }, { "0-3,2-5,7", "0-5,7", 0 }, { "5-5", "5", 0 },
+		{ "8191", "8191", 0 }, { "0,2,4", "0,2,4", 0 }, { "63-64", "63-64", 0 },
+		{ "", NULL, -EINVAL }, { ",", NULL, -EINVAL }, { "1,,2", NULL, -EINVAL },
+		{ "-1", NULL, -EINVAL }, { "1-", NULL, -EINVAL }, { "1-2-3", NULL, -EINVAL },
+		{ "a", NULL, -EINVAL }, { " 1", NULL, -EINVAL }, { "8192", NULL, -ERANGE },
+		{ "2-1", NULL, -ERANGE }, { "99999999999999999999", NULL, -ERANGE },
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_EQ(cases[i].err, ktgt_cpus_canon(cases[i].in, buf, sizeof(buf)))
+			TH_LOG("%s", cases[i].in);
+		if (!cases[i].err)
+			EXPECT_STREQ(cases[i].out, buf);
+	}
+	/* a list that does not fit */
+	EXPECT_EQ(-ENOSPC, ktgt_cpus_canon("0,2,4,6,8", buf, 6));
+}
+
+/* What the kernel reports, with every key: save writes only those not the default */
+TEST(params_from_running)
+{
+	static struct ktgt_addr portals[] = {
+		{ .family = AF_INET, .bytes = { 127, 0, 0, 1 }, .port = 3260 },
+	};
+	static const char *acls[] = { "ALL" };
+	struct ktgt_target running = {
+		.tid = 1, .name = T, .portals = portals, .nr_portals = 1,
+		.acls = acls, .nr_acls = 1,
+	};
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+	size_t i;
+	char *text;
+
+	for (i = 0; i < ktgt_nr_param_keys; i++) {
+		if (!ktgt_param_keys[i].session_only)
+			ktgt_params_set(&running.params, ktgt_param_keys[i].attr,
+					ktgt_param_keys[i].def);
+	}
+	/* a fresh target: no key, no cpus */
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
+	text = conf_text(&cur);
+	EXPECT_STREQ(HEAD IN "portal 127.0.0.1:3260\n" TAIL, text);
+	free(text);
+	ktgt_conf_free(&cur);
+
+	/* two keys and a CPU list set */
+	ktgt_conf_init(&cur);
+	ktgt_params_set(&running.params, KTGT_A_PARAMS_MAX_BURST, 524288);
+	ktgt_params_set(&running.params, KTGT_A_PARAMS_HEADER_DIGEST, KTGT_DIGEST_MASK_CRC32C);
+	running.cpus = "0-1,3";
+	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
+	text = conf_text(&cur);
+	EXPECT_STREQ(HEAD IN "portal 127.0.0.1:3260\n" IN "HeaderDigest CRC32C\n"
+		     IN "MaxBurstLength 524288\n" IN "cpus 0-1,3\n" TAIL, text);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "saved.conf", text));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	EXPECT_EQ(0, plan.nr_ops);
+	ktgt_plan_free(&plan);
+	free(text);
+
+	/* the same CPUs spelled otherwise is no change; one key different is */
+	ktgt_conf_free(&want);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    "<target " T ">\nportal 127.0.0.1\ncpus 3,1,0\n"
+					    "HeaderDigest CRC32C\nMaxBurstLength 786432\n"
+					    "</target>\n"));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	text = plan_text(&plan);
+	EXPECT_STREQ("target set " T " MaxBurstLength 786432\n", text);
+	free(text);
+	ASSERT_EQ(1, plan.nr_ops);
+	EXPECT_EQ(NULL, plan.ops[0].cpus);
+	EXPECT_EQ(1u << KTGT_A_PARAMS_MAX_BURST, plan.ops[0].params.present);
+	ktgt_plan_free(&plan);
+	ktgt_conf_free(&want);
+	ktgt_conf_free(&cur);
+
+	/* an older kernel reports no keys: they are left alone */
+	memset(&running.params, 0, sizeof(running.params));
+	running.cpus = NULL;
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_add_running(&cur, &running));
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    "<target " T ">\nportal 127.0.0.1\n"
+					    "MaxBurstLength 786432\n</target>\n"));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	EXPECT_EQ(0, plan.nr_ops);
+	ktgt_plan_free(&plan);
+	ktgt_conf_free(&want);
+	ktgt_conf_free(&cur);
+}
+
+/* A step after a target set fails: the old values and CPU list are set back. */
+TEST(apply_target_set_rollback)
+{
+	struct fake_kernel k = { .fail_at = 3 };
+	struct ktgt_conf cur, want;
+	struct ktgt_plan plan;
+	struct ktgt_plan_op undo;
+
+	ktgt_conf_init(&cur);
+	ktgt_conf_init(&want);
+	ASSERT_EQ(0, ktgt_conf_parse_string(&cur, "cur.conf",
+					    KEYS("MaxBurstLength 524288\nInitialR2T Yes\n")));
+	ASSERT_EQ(0, ktgt_conf_parse_string(&want, "want.conf",
+					    "<target " T ">\nbacking-store /a\nbacking-store /b\n"
+					    "MaxBurstLength 786432\ncpus 0\nportal 127.0.0.1\n"
+					    "InitialR2T Yes\n</target>\n"));
+	ASSERT_EQ(0, ktgt_plan_diff(&plan, &cur, &want));
+	ASSERT_EQ(4, plan.nr_ops);
+	undo = ktgt_plan_undo(&plan.ops[1]);
+	EXPECT_EQ(KTGT_CMD_TARGET_SET, undo.cmd);
+	EXPECT_STREQ("", undo.cpus);
+	EXPECT_EQ(524288, undo.params.val[KTGT_A_PARAMS_MAX_BURST]);
+	EXPECT_EQ(-EBUSY, ktgt_plan_apply(&plan, fake_step, &k));
+	EXPECT_STREQ("portal del " T " 0.0.0.0:3260\n"
+		     "target set " T " MaxBurstLength 786432 cpus 0\n"
+		     "lun add " T " 2 /b\n"
+		     "undo: target set " T " MaxBurstLength 524288 cpus none\n"
+		     "undo: portal add " T " 0.0.0.0:3260\n", k.log);
 	ktgt_plan_free(&plan);
 	ktgt_conf_free(&cur);
 	ktgt_conf_free(&want);

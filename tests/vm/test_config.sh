@@ -9,7 +9,8 @@
 # in to a loaded target; a target with incominguser and outgoinguser is
 # loaded, shown without its secrets, saved with them, logged in to with
 # one-way and mutual CHAP, and given a new secret; an empty file deletes
-# every target. Prints TAP.
+# every target; login keys and cpus are loaded, shown, saved (only those
+# not the default) and reloaded with nothing to do. Prints TAP.
 set -uo pipefail
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -268,6 +269,99 @@ check "$H4 with the old secret: refused" eval '! iscsi_login "$H4"'
 node_set "$H4" password "$CSECRET2"
 check "$H4 with the new secret: login, read, logout" login_read_logout "$H4"
 stop_iscsid
+
+# Login keys and cpus in a <target> (the guest has 2 CPUs): a key left out
+# is the default, cpus compare as CPU sets, save writes what differs from
+# the defaults only.
+H5=iqn.2012-11.li.cudd.router:keys
+H6=iqn.2012-11.li.cudd.router:fresh
+KEYS=$DIR/keys.conf KEYS2=$DIR/keys2.conf KEYS_SAVED=$DIR/keys-saved.conf
+printf '<target %s>\n    portal 127.0.0.1:3260\n    null-store 16M\n    MaxBurstLength 524288\n    ImmediateData No\n    cpus 1\n</target>\n' \
+	"$H5" >"$KEYS"
+diag "$(cat "$KEYS")"
+plan_has_set() {
+	local out
+	out=$(ktgtctl -n load "$KEYS") || return
+	echo "$out"
+	grep -A1 -xF "target add $H5" <<<"$out" |
+		grep -qxF "target set $H5 MaxBurstLength 524288 ImmediateData No cpus 1"
+}
+check "keys file: the plan sets the keys and cpus right after target add" plan_has_set
+check "load $KEYS" ktgtctl load "$KEYS"
+json_target() { # FILTER WANT: jq FILTER on H5's object in "ktgtctl -j show"
+	local out v
+	out=$(ktgtctl -j show) || return
+	v=$(jq -r --arg n "$H5" ".[] | select(.name == \$n) | $1" <<<"$out") || { echo "$out"; return 1; }
+	[ "$v" = "$2" ] || { echo "$out"; echo "$1 is '$v', want '$2'"; return 1; }
+}
+check "show -j: MaxBurstLength 524288" json_target .params.MaxBurstLength 524288
+check "show -j: ImmediateData false" json_target .params.ImmediateData false
+check "show -j: cpus 1" json_target .cpus 1
+check "show -j: the keys the file leaves out are the defaults" json_target \
+	'[.params.MaxRecvDataSegmentLength, .params.FirstBurstLength, .params.InitialR2T, .params.HeaderDigest] | join(" ")' \
+	"262144 262144 false None,CRC32C"
+same_output "reloading the keys file: empty plan" "" ktgtctl -n load "$KEYS"
+# MaxBurstLength below the default FirstBurstLength: the file's error, at its line
+sed 's/MaxBurstLength 524288/MaxBurstLength 131072/' "$KEYS" >"$KEYS2"
+refuse_bursts() {
+	local err rc=0
+	err=$(ktgtctl load "$KEYS2" 2>&1) || rc=$?
+	echo "exit $rc: $err"
+	[ $rc -eq 1 ] &&
+		grep -qxF "$KEYS2:4: FirstBurstLength 262144 (the default) exceeds MaxBurstLength 131072" <<<"$err"
+}
+check "MaxBurstLength below the default FirstBurstLength: refused at its line" refuse_bursts
+check "and nothing changed" json_target .params.MaxBurstLength 524288
+# A CPU the guest lacks: the kernel refuses the new target's target set, and
+# the load is undone, the first target's keys set back included.
+H7=iqn.2012-11.li.cudd.router:nocpu
+{
+	sed 's/MaxBurstLength 524288/MaxBurstLength 786432/' "$KEYS"
+	printf '<target %s>\n    portal 127.0.0.1:3260\n    null-store 16M\n    cpus 5\n</target>\n' "$H7"
+} >"$KEYS2"
+refuse_cpu() {
+	local err rc=0
+	err=$(ktgtctl load "$KEYS2" 2>&1) || rc=$?
+	echo "exit $rc: $err"
+	[ $rc -eq 1 ] && grep -qF "target set $H7 cpus 5: " <<<"$err" &&
+		grep -qF "not loaded, the running targets are as they were" <<<"$err"
+}
+check "cpus 5 on 2 CPUs: the kernel refuses it, the load is rolled back" refuse_cpu
+check "the first target's MaxBurstLength is set back" json_target .params.MaxBurstLength 524288
+check "the new target is gone" eval '! ktgtctl show | grep -qF "$H7"'
+check "save $KEYS_SAVED" ktgtctl save "$KEYS_SAVED"
+diag "$(cat "$KEYS_SAVED")"
+saved_keys() {
+	local lines
+	lines=$(grep -E '^ *(HeaderDigest|DataDigest|MaxRecvDataSegmentLength|MaxBurstLength|FirstBurstLength|InitialR2T|ImmediateData|MaxOutstandingR2T|DefaultTime2Wait|DefaultTime2Retain|cpus) ' "$KEYS_SAVED")
+	echo "$lines"
+	[ "$(printf '%s\n' "$lines" | sed 's/^ *//')" = "$(printf 'MaxBurstLength 524288\nImmediateData No\ncpus 1')" ]
+}
+check "save writes the two keys and cpus, nothing else" saved_keys
+same_output "loading the saved keys file: empty plan" "" ktgtctl -n load "$KEYS_SAVED"
+# ImmediateData left out: back to Yes; cpus 1,0 is 0-1
+sed -e '/ImmediateData/d' -e 's/cpus 1$/cpus 1,0/' "$KEYS" >"$KEYS2"
+same_output "keys file changed: one target set back to the default, cpus canonical" \
+	"target set $H5 ImmediateData Yes cpus 0-1" ktgtctl -n load "$KEYS2"
+check "load $KEYS2" ktgtctl load "$KEYS2"
+check "show -j: ImmediateData true again" json_target .params.ImmediateData true
+check "show -j: cpus 0-1" json_target .cpus 0-1
+same_output "reloading it: empty plan (0-1 equals 1,0)" "" ktgtctl -n load "$KEYS2"
+sed -i '/cpus/d' "$KEYS2"
+same_output "cpus left out: the plan unpins" "target set $H5 cpus none" ktgtctl -n load "$KEYS2"
+check "load it" ktgtctl load "$KEYS2"
+check "show -j: no cpus" json_target .cpus null
+# a fresh target: the kernel's defaults are the table's, so save writes no key
+check "target add $H6" ktgtctl target add "$H6"
+fresh_saved() {
+	local out block
+	out=$(ktgtctl save) || return
+	block=$(sed -n "/^<target ${H6//./\\.}>/,/^<\/target>/p" <<<"$out")
+	echo "$block"
+	[ -n "$block" ] || return 1
+	! grep -qvE "^(<target |</target>|    # no (portal|ACL))" <<<"$block"
+}
+check "save: a fresh target has no key lines" fresh_saved
 
 printf 'default-driver iscsi\n' >"$DIR/empty.conf"
 check "loading a file without targets deletes them all" ktgtctl load "$DIR/empty.conf"
