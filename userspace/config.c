@@ -117,6 +117,7 @@ static void opts_init(struct ktgt_conf_lun_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->readonly = -1;
 	o->write_cache = -1;
+	o->direct = -1;
 }
 
 static void opts_free(struct ktgt_conf_lun_opts *o)
@@ -673,6 +674,36 @@ static int handle_flag(struct conf_parser *p, const struct conf_directive *d, ch
 	return 0;
 }
 
+/*
+ * tgt's bsoflags: "direct", "sync" or "sync:direct". direct opens a file
+ * with O_DIRECT; sync (tgt's O_SYNC) makes every write durable before it
+ * is answered, which is what write-cache off does.
+ */
+static int handle_bsoflags(struct conf_parser *p, const struct conf_directive *d, char **args)
+{
+	struct ktgt_conf_lun_opts *o = cur_opts(p);
+	char *list = strdup(args[0]), *flag, *save = NULL;
+	int err = 0;
+
+	if (!list)
+		return -ENOMEM;
+	o->direct = 0;
+	for (flag = strtok_r(list, ":", &save); flag && !err;
+	     flag = strtok_r(NULL, ":", &save)) {
+		if (!strcmp(flag, "direct")) {
+			o->direct = 1;
+		} else if (!strcmp(flag, "sync")) {
+			o->write_cache = 0;
+		} else {
+			perr(p, "invalid %s '%s' (expected direct, sync or sync:direct)", d->name,
+			     args[0]);
+			err = -EINVAL;
+		}
+	}
+	free(list);
+	return err;
+}
+
 static int handle_lun(struct conf_parser *p, const struct conf_directive *d, char **args)
 {
 	uint64_t id;
@@ -793,6 +824,7 @@ static const struct conf_directive directives[] = {
 	{ "outgoinguser", SCOPE_TOP | SCOPE_TARGET, 2, 1, handle_user },
 	{ "readonly", LUN_SCOPE, 1, 0, handle_flag },
 	{ "write-cache", LUN_SCOPE, 1, 1, handle_flag },
+	{ "bsoflags", LUN_SCOPE, 1, 0, handle_bsoflags },
 	{ "lun", SCOPE_STORE, 1, 0, handle_lun },
 	{ "vendor_id", LUN_SCOPE, 1, KTGT_IDENT_VENDOR_ID, handle_ident },
 	{ "product_id", LUN_SCOPE, 1, KTGT_IDENT_PRODUCT_ID, handle_ident },
@@ -899,6 +931,8 @@ static int apply_defaults(struct ktgt_conf_lun_opts *o, const struct ktgt_conf_l
 		o->readonly = def->readonly < 0 ? 0 : def->readonly;
 	if (o->write_cache < 0)
 		o->write_cache = def->write_cache < 0 ? 1 : def->write_cache;
+	if (o->direct < 0)
+		o->direct = def->direct < 0 ? 0 : def->direct;
 	for (i = 0; i < KTGT_IDENT_NR; i++) {
 		if (o->ident[i] || !def->ident[i])
 			continue;
@@ -1532,6 +1566,7 @@ static int copy_running(struct ktgt_conf_target *c, const struct ktgt_target *t)
 		l->explicit_id = true;
 		l->opts.readonly = t->luns[i].readonly;
 		l->opts.write_cache = t->luns[i].write_cache;
+		l->opts.direct = t->luns[i].direct;
 		for (k = 0; k < KTGT_IDENT_NR; k++) {
 			if (!t->luns[i].ident[k])
 				continue;
@@ -1689,7 +1724,7 @@ static bool lun_has_options(const struct ktgt_conf_lun *l)
 		if (l->opts.ident[i])
 			return true;
 	}
-	return l->opts.readonly > 0 || !l->opts.write_cache;
+	return l->opts.readonly > 0 || !l->opts.write_cache || l->opts.direct > 0;
 }
 
 static void write_lun(FILE *f, const struct ktgt_conf_lun *l, bool block)
@@ -1709,6 +1744,8 @@ static void write_lun(FILE *f, const struct ktgt_conf_lun *l, bool block)
 		fprintf(f, CONF_INDENT CONF_INDENT "readonly 1\n");
 	if (!l->opts.write_cache)
 		fprintf(f, CONF_INDENT CONF_INDENT "write-cache off\n");
+	if (l->opts.direct > 0)
+		fprintf(f, CONF_INDENT CONF_INDENT "bsoflags direct\n");
 	for (i = 0; i < KTGT_IDENT_NR; i++) {
 		if (l->opts.ident[i])
 			write_directive(f, CONF_INDENT CONF_INDENT, idents[i].name,
@@ -1886,7 +1923,8 @@ static bool opts_equal(const struct ktgt_conf_lun_opts *a, const struct ktgt_con
 		    (a->ident[i] && strcmp(a->ident[i], b->ident[i])))
 			return false;
 	}
-	return a->readonly == b->readonly && a->write_cache == b->write_cache;
+	return a->readonly == b->readonly && a->write_cache == b->write_cache &&
+	       (a->direct > 0) == (b->direct > 0);
 }
 
 /* Whether LUNs with the same number are the same: a store is never the same as a null-store */
@@ -2265,11 +2303,12 @@ static void format_lun(const struct ktgt_plan_op *op, bool add, char *buf, size_
 	}
 	if (l->store == KTGT_STORE_NULL)
 		format_size(l->size, size, sizeof(size));
-	n = snprintf(buf, len, "lun add %s %" PRIu64 " %s%s%s%s", op->target, l->id,
+	n = snprintf(buf, len, "lun add %s %" PRIu64 " %s%s%s%s%s", op->target, l->id,
 		     l->store == KTGT_STORE_NULL ? KTGT_NULL_STORE " " : "",
 		     l->store == KTGT_STORE_NULL ? size : l->path,
 		     l->opts.readonly > 0 ? " readonly on" : "",
-		     l->opts.write_cache ? "" : " write-cache off");
+		     l->opts.write_cache ? "" : " write-cache off",
+		     l->opts.direct > 0 ? " direct on" : "");
 	for (i = 0; i < KTGT_IDENT_NR && n < len; i++) {
 		if (l->opts.ident[i])
 			n += snprintf(buf + n, len - n, " %s \"%s\"", idents[i].name,

@@ -59,6 +59,7 @@ enum ktgt_conf_store {
 struct ktgt_conf_lun_opts {
 	int readonly;
 	int write_cache;
+	int direct;		/* bsoflags direct: O_DIRECT for a file */
 	char *ident[KTGT_IDENT_NR];
 	struct ktgt_conf_loc ident_loc[KTGT_IDENT_NR];
 };

@@ -814,6 +814,7 @@ static int apply_step(const struct ktgt_plan_op *op, bool undo, void *arg)
 			lun.path = op->lun->path;
 		lun.readonly = op->lun->opts.readonly;
 		lun.write_cache = op->lun->opts.write_cache;
+		lun.direct = op->lun->opts.direct;
 		for (i = 0; i < KTGT_LUN_IDENT_NR; i++)
 			lun.ident[i] = op->lun->opts.ident[i];
 	}

@@ -206,6 +206,18 @@ FIXTURE_VARIANT_ADD(directive, write_cache) {
 	.out = HEAD IN "<backing-store /a>\n" IN IN "lun 1\n" IN IN "write-cache off\n"
 	       IN "</backing-store>\n" TAIL,
 };
+FIXTURE_VARIANT_ADD(directive, bsoflags_direct) {
+	.in = "<target " T ">\n<backing-store /a>\nbsoflags direct\n</backing-store>\n</target>\n",
+	.out = HEAD IN "<backing-store /a>\n" IN IN "lun 1\n" IN IN "bsoflags direct\n"
+	       IN "</backing-store>\n" TAIL,
+};
+/* tgt's sync (O_SYNC): every write durable first, which write-cache off is */
+FIXTURE_VARIANT_ADD(directive, bsoflags_sync_direct) {
+	.in = "<target " T ">\n<backing-store /a>\nbsoflags sync:direct\n</backing-store>\n"
+	      "</target>\n",
+	.out = HEAD IN "<backing-store /a>\n" IN IN "lun 1\n" IN IN "write-cache off\n"
+	       IN IN "bsoflags direct\n" IN "</backing-store>\n" TAIL,
+};
 FIXTURE_VARIANT_ADD(directive, target_level_defaults) {
 	.in = "<target " T ">\nbacking-store /a\n<backing-store /b>\nwrite-cache on\n"
 	      "</backing-store>\nwrite-cache no\nreadonly yes\n</target>\n",
@@ -486,6 +498,11 @@ FIXTURE_VARIANT_ADD(error, store_outside_target) {
 FIXTURE_VARIANT_ADD(error, bad_readonly) {
 	.in = TGT "readonly maybe\n</target>\n",
 	.err = "mem.conf:2: invalid value 'maybe' for readonly (expected 1 or 0, on or off, yes or no)",
+	.nr_errors = 1,
+};
+FIXTURE_VARIANT_ADD(error, bad_bsoflags) {
+	.in = TGT "<backing-store /a>\nbsoflags direct:async\n</backing-store>\n</target>\n",
+	.err = "mem.conf:3: invalid bsoflags 'direct:async' (expected direct, sync or sync:direct)",
 	.nr_errors = 1,
 };
 FIXTURE_VARIANT_ADD(error, bad_write_cache) {
@@ -952,6 +969,11 @@ FIXTURE_VARIANT_ADD(plan, lun_changed) {
 		"readonly 1\nwrite-cache off\n</backing-store>\n</target>\n",
 	.plan = "lun del " T " 2\nlun del " T " 3\nlun add " T " 2 /B\n"
 		"lun add " T " 3 /c readonly on write-cache off\n",
+};
+FIXTURE_VARIANT_ADD(plan, lun_becomes_direct) {
+	.cur = "<target " T ">\nbacking-store /a\n</target>\n",
+	.want = "<target " T ">\n<backing-store /a>\nbsoflags direct\n</backing-store>\n</target>\n",
+	.plan = "lun del " T " 1\nlun add " T " 1 /a direct on\n",
 };
 FIXTURE_VARIANT_ADD(plan, portal_moved) {
 	.cur = "<target " T ">\nportal 127.0.0.1\nportal [::1]\n</target>\n",
