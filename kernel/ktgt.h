@@ -170,6 +170,7 @@ struct ktgt_lun {
 	char *path;
 	struct file *file;
 	bool direct;			/* the file is open with O_DIRECT */
+	spinlock_t ident_lock;		/* protects ident, serial, scsi_id (lun set) */
 	struct ratelimit_state err_rs;	/* LUN_ERROR_NTF events */
 	struct block_device *bdev;	/* bdev backend only */
 	const struct ktgt_backend_ops *ops;
@@ -500,7 +501,7 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf
 		 struct netlink_ext_ack *extack);
 int ktgt_lun_del(struct ktgt_target *t, u64 id, bool force, struct netlink_ext_ack *extack);
 int ktgt_lun_set(struct ktgt_lun *lun, int readonly, int write_cache, bool resize,
-		 struct netlink_ext_ack *extack);
+		 const struct ktgt_lun_ident *ident, struct netlink_ext_ack *extack);
 void ktgt_lun_capacity_changed(struct ktgt_lun *lun);
 void ktgt_stats_cmd_done(struct ktgt_cmd *cmd);
 void ktgt_stats_read(const struct ktgt_io_stats *s, struct ktgt_io_totals *out);

@@ -742,42 +742,6 @@ static int ktgt_nl_portal(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int lun_set(struct ktgt_target *t, u64 id, struct nlattr **lt, struct genl_info *info)
-{
-	/* fixed when the LUN is added */
-	static const int fixed[] = {
-		KTGT_A_LUN_PATH, KTGT_A_LUN_NULL_SIZE, KTGT_A_LUN_DIRECT, KTGT_A_LUN_VENDOR_ID,
-		KTGT_A_LUN_PRODUCT_ID, KTGT_A_LUN_PRODUCT_REV, KTGT_A_LUN_SCSI_SN,
-		KTGT_A_LUN_SCSI_ID,
-	};
-	int readonly = -1, write_cache = -1;
-	bool resize = nla_get_flag(lt[KTGT_A_LUN_RESIZE]);
-	struct ktgt_lun *lun = xa_load(&t->luns, id);
-	u32 i;
-
-	if (!lun) {
-		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_ID], "no such LUN");
-		return -ENOENT;
-	}
-	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
-		if (lt[fixed[i]]) {
-			NL_SET_ERR_MSG_ATTR(info->extack, lt[fixed[i]],
-					    "set when the LUN is added; delete the LUN and add it");
-			return -EINVAL;
-		}
-	}
-	if (lt[KTGT_A_LUN_READONLY])
-		readonly = nla_get_u8(lt[KTGT_A_LUN_READONLY]);
-	if (lt[KTGT_A_LUN_WRITE_CACHE])
-		write_cache = nla_get_u8(lt[KTGT_A_LUN_WRITE_CACHE]);
-	if (readonly < 0 && write_cache < 0 && !resize) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "nothing to change: give readonly, write-cache or resize");
-		return -EINVAL;
-	}
-	return ktgt_lun_set(lun, readonly, write_cache, resize, info->extack);
-}
-
 /* an identity string: 1 or more printable ASCII characters (SPC-4 4.4.1) */
 static int parse_ident(struct genl_info *info, struct nlattr *attr, char *dst, size_t size)
 {
@@ -809,6 +773,49 @@ static int parse_lun_ident(struct genl_info *info, struct nlattr **lt, struct kt
 			   sizeof(id->revision)) ?:
 	       parse_ident(info, lt[KTGT_A_LUN_SCSI_SN], id->serial, sizeof(id->serial)) ?:
 	       parse_ident(info, lt[KTGT_A_LUN_SCSI_ID], id->scsi_id, sizeof(id->scsi_id));
+}
+
+static int lun_set(struct ktgt_target *t, u64 id, struct nlattr **lt, struct genl_info *info)
+{
+	/* fixed when the LUN is added */
+	static const int fixed[] = {
+		KTGT_A_LUN_PATH, KTGT_A_LUN_NULL_SIZE, KTGT_A_LUN_DIRECT,
+	};
+	int readonly = -1, write_cache = -1;
+	bool resize = nla_get_flag(lt[KTGT_A_LUN_RESIZE]);
+	struct ktgt_lun *lun = xa_load(&t->luns, id);
+	struct ktgt_lun_ident ident = {};
+	bool has_ident;
+	int ret;
+	u32 i;
+
+	if (!lun) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lt[KTGT_A_LUN_ID], "no such LUN");
+		return -ENOENT;
+	}
+	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
+		if (lt[fixed[i]]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, lt[fixed[i]],
+					    "set when the LUN is added; delete the LUN and add it");
+			return -EINVAL;
+		}
+	}
+	if (lt[KTGT_A_LUN_READONLY])
+		readonly = nla_get_u8(lt[KTGT_A_LUN_READONLY]);
+	if (lt[KTGT_A_LUN_WRITE_CACHE])
+		write_cache = nla_get_u8(lt[KTGT_A_LUN_WRITE_CACHE]);
+	has_ident = lt[KTGT_A_LUN_VENDOR_ID] || lt[KTGT_A_LUN_PRODUCT_ID] ||
+		    lt[KTGT_A_LUN_PRODUCT_REV] || lt[KTGT_A_LUN_SCSI_SN] || lt[KTGT_A_LUN_SCSI_ID];
+	if (readonly < 0 && write_cache < 0 && !resize && !has_ident) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "nothing to change: give readonly, write-cache, resize or identity");
+		return -EINVAL;
+	}
+	ret = parse_lun_ident(info, lt, &ident);
+	if (ret)
+		return ret;
+	return ktgt_lun_set(lun, readonly, write_cache, resize, has_ident ? &ident : NULL,
+			    info->extack);
 }
 
 static int ktgt_nl_lun(struct sk_buff *skb, struct genl_info *info)

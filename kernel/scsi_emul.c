@@ -37,9 +37,11 @@ static u32 emulate_std_inquiry(struct ktgt_cmd *cmd, u8 *b)
 	b[4] = 66 - 5;
 	b[7] = 0x02;			/* CmdQue */
 	if (cmd->lun) {
+		spin_lock(&cmd->lun->ident_lock);
 		put_ascii(b + 8, cmd->lun->ident.vendor, KTGT_VENDOR, 8);
 		put_ascii(b + 16, cmd->lun->ident.product, KTGT_PRODUCT, 16);
 		put_ascii(b + 32, cmd->lun->ident.revision, KTGT_REVISION, 4);
+		spin_unlock(&cmd->lun->ident_lock);
 	} else {
 		put_ascii(b + 8, NULL, KTGT_VENDOR, 8);
 		put_ascii(b + 16, NULL, KTGT_PRODUCT, 16);
@@ -64,12 +66,14 @@ static u32 vpd_device_id(struct ktgt_cmd *cmd, u8 *b)
 	off += 12;
 
 	/* T10 vendor ID, logical unit: the vendor, then scsi_id */
+	spin_lock(&lun->ident_lock);
 	n = 8 + strlen(lun->scsi_id);
 	b[off] = 0x02;
 	b[off + 1] = 0x01;
 	b[off + 3] = n;
 	put_ascii(b + off + 4, lun->ident.vendor, KTGT_VENDOR, 8);
 	memcpy(b + off + 12, lun->scsi_id, n - 8);
+	spin_unlock(&lun->ident_lock);
 	off += 4 + n;
 
 	/* SCSI name string, target port: "<iqn>,t,0x0001", NUL-padded to 4 */
@@ -108,8 +112,10 @@ static int emulate_vpd(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 		*len = 4 + sizeof(pages);
 		return 0;
 	case 0x80:
+		spin_lock(&lun->ident_lock);
 		b[3] = strlen(lun->serial);
 		memcpy(b + 4, lun->serial, b[3]);
+		spin_unlock(&lun->ident_lock);
 		*len = 4 + b[3];
 		return 0;
 	case 0x83:

@@ -252,6 +252,20 @@ static int lun_open_backend(struct ktgt_lun *lun, const struct ktgt_lun_conf *co
 	return 0;
 }
 
+/* the unit serial number and T10 vendor ID designator, from the identity or derived */
+static void lun_names_update(struct ktgt_lun *lun)
+{
+	struct ktgt_target *t = lun->target;
+
+	if (lun->ident.serial[0])
+		strscpy(lun->serial, lun->ident.serial, sizeof(lun->serial));
+	else
+		snprintf(lun->serial, sizeof(lun->serial), "KTGT%04x%04llx%08x", t->tid, lun->id,
+			 jhash(t->name, strlen(t->name), (u32)lun->id));
+	strscpy(lun->scsi_id, lun->ident.scsi_id[0] ? lun->ident.scsi_id : lun->serial,
+		sizeof(lun->scsi_id));
+}
+
 /**
  * ktgt_lun_add() - map a block device, a file, or nothing (null) as a LUN
  * @t: target
@@ -289,6 +303,7 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf
 	lun->readonly = conf->readonly;
 	lun->write_cache = conf->write_cache;
 	lun->ident = conf->ident;
+	spin_lock_init(&lun->ident_lock);
 	ratelimit_state_init(&lun->err_rs, 5 * HZ, 10);
 	ratelimit_set_flags(&lun->err_rs, RATELIMIT_MSG_ON_RELEASE);
 	lun->stats = alloc_percpu(struct ktgt_io_stats);
@@ -314,13 +329,7 @@ int ktgt_lun_add(struct ktgt_target *t, u64 id, const struct ktgt_lun_conf *conf
 	}
 
 	hash = jhash(t->name, strlen(t->name), (u32)id);
-	if (lun->ident.serial[0])
-		strscpy(lun->serial, lun->ident.serial, sizeof(lun->serial));
-	else
-		snprintf(lun->serial, sizeof(lun->serial), "KTGT%04x%04llx%08x", t->tid, id,
-			 hash);
-	strscpy(lun->scsi_id, lun->ident.scsi_id[0] ? lun->ident.scsi_id : lun->serial,
-		sizeof(lun->scsi_id));
+	lun_names_update(lun);
 	/* NAA 3: locally assigned, 60 bits of our own */
 	put_unaligned_be64(0x3ull << 60 | (u64)(t->tid & 0xfff) << 48 | (id & 0xffff) << 32 | hash,
 			   lun->naa);
@@ -465,25 +474,49 @@ static int lun_resize(struct ktgt_lun *lun, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/* take the strings @ident gives; Return: whether the INQUIRY data changed */
+static bool lun_ident_set(struct ktgt_lun *lun, const struct ktgt_lun_ident *ident)
+{
+	struct ktgt_lun_ident old = lun->ident;
+	bool changed;
+
+	spin_lock(&lun->ident_lock);
+	if (ident->vendor[0])
+		strscpy(lun->ident.vendor, ident->vendor, sizeof(lun->ident.vendor));
+	if (ident->product[0])
+		strscpy(lun->ident.product, ident->product, sizeof(lun->ident.product));
+	if (ident->revision[0])
+		strscpy(lun->ident.revision, ident->revision, sizeof(lun->ident.revision));
+	if (ident->serial[0])
+		strscpy(lun->ident.serial, ident->serial, sizeof(lun->ident.serial));
+	if (ident->scsi_id[0])
+		strscpy(lun->ident.scsi_id, ident->scsi_id, sizeof(lun->ident.scsi_id));
+	lun_names_update(lun);
+	changed = memcmp(&old, &lun->ident, sizeof(old));
+	spin_unlock(&lun->ident_lock);
+	return changed;
+}
+
 /**
- * ktgt_lun_set() - change a LUN's flags, or take its new size
+ * ktgt_lun_set() - change a LUN's flags or identity, or take its new size
  * @lun: the LUN
  * @readonly: 0 or 1, or -1 to leave it
  * @write_cache: 0 or 1, or -1 to leave it
  * @resize: read the backing store's size again
+ * @ident: identity strings to change (the others stay), or NULL
  * @extack: for error messages
  *
  * Context: ktgt_cfg_mutex held.
  * Return: 0 or a negative errno.
  */
 int ktgt_lun_set(struct ktgt_lun *lun, int readonly, int write_cache, bool resize,
-		 struct netlink_ext_ack *extack)
+		 const struct ktgt_lun_ident *ident, struct netlink_ext_ack *extack)
 {
 	int ret;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	/* the store was opened read-only: it cannot take writes now */
-	if (readonly == 0 && !(lun->file->f_mode & FMODE_WRITE)) {
+	/* the store was opened read-only: it cannot take writes now (a null LUN can) */
+	if (readonly == 0 && lun->file && !(lun->file->f_mode & FMODE_WRITE)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the LUN was added read-only; delete it and add it writable");
 		return -EPERM;
@@ -497,6 +530,8 @@ int ktgt_lun_set(struct ktgt_lun *lun, int readonly, int write_cache, bool resiz
 		WRITE_ONCE(lun->readonly, readonly);
 	if (write_cache >= 0)
 		WRITE_ONCE(lun->write_cache, write_cache);
+	if (ident && lun_ident_set(lun, ident))
+		ktgt_ua_lun_event(lun->target, lun->id, NULL, ASC_INQUIRY_DATA_CHANGED);
 	ktgt_nl_notify_lun(KTGT_CMD_LUN_SET, lun);
 	return 0;
 }

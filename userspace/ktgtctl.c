@@ -343,9 +343,9 @@ static int parse_lun_options(int argc, char **argv, struct ktgt_lun_spec *lun, b
 		opt = lun_option(lun, argv[i]);
 		if (set && opt == &lun->direct)
 			opt = NULL;	/* only when the LUN is added */
-		if (!opt && set)
+		if (!opt && set && !is_lun_ident(argv[i]))
 			return cli_error(CLI_USAGE,
-					 "unknown LUN option '%s' (expected readonly, write-cache or resize)",
+					 "unknown LUN option '%s' (expected readonly, write-cache, resize, vendor_id, product_id, product_rev, scsi_sn or scsi_id)",
 					 argv[i]);
 		if (!opt && !is_lun_ident(argv[i]))
 			return cli_error(CLI_USAGE,
@@ -1015,12 +1015,15 @@ static const struct cli_cmd lun_cmds[] = {
 			   "before the command returns.\n",
 		.run = cmd_lun, .id = KTGT_CMD_LUN_DEL, .min_args = 2, .max_args = 2,
 	}, {
-		.name = "set", .args = "IQN LUN [readonly on|off] [write-cache on|off] [resize]",
-		.help = "change a LUN's flags, or take the new size of its backing store",
+		.name = "set", .args = "IQN LUN [readonly on|off] [write-cache on|off] [resize] "
+			"[vendor_id S] [product_id S] [product_rev S] [scsi_sn S] [scsi_id S]",
+		.help = "change a LUN's flags or identity, or take the new size of its backing store",
 		.details = "resize reads the size of the block device or file again, after it\n"
 			   "was grown or shrunk. readonly off is refused for a LUN added\n"
-			   "read-only (its backing store is open for reading only).\n",
-		.run = cmd_lun, .id = KTGT_CMD_LUN_SET, .min_args = 3, .max_args = 7,
+			   "read-only (its backing store is open for reading only). The\n"
+			   "identity options change those strings only; the sessions get\n"
+			   "INQUIRY DATA HAS CHANGED.\n",
+		.run = cmd_lun, .id = KTGT_CMD_LUN_SET, .min_args = 3, .max_args = 17,
 	},
 	{ }
 };

@@ -458,11 +458,11 @@ FIXTURE_VARIANT_ADD(cli, lun_set_nothing) {
 };
 FIXTURE_VARIANT_ADD(cli, lun_set_bad_option) {
 	.args = { "lun", "set", IQN, "1", "grow" }, .code = 2,
-	.err = "unknown LUN option 'grow' (expected readonly, write-cache or resize)",
+	.err = "unknown LUN option 'grow' (expected readonly, write-cache, resize, vendor_id,",
 };
 FIXTURE_VARIANT_ADD(cli, lun_set_direct) {
 	.args = { "lun", "set", IQN, "1", "direct", "on" }, .code = 2,
-	.err = "unknown LUN option 'direct' (expected readonly, write-cache or resize)",
+	.err = "unknown LUN option 'direct' (expected readonly, write-cache, resize,",
 };
 FIXTURE_VARIANT_ADD(cli, lun_add_direct_bad) {
 	.args = { "lun", "add", IQN, "1", "/dev/null", "direct", "maybe" }, .code = 2,

@@ -349,6 +349,14 @@ def main_cases():
         res = tur(a, lun=7)
         expect(is_ua(res, 0x2A, 0x09), "after lun set resize: %r" % (res,))
         ok(tur(a, lun=7), "once")
+        # new identity strings: INQUIRY DATA HAS CHANGED, and INQUIRY shows them
+        ktgtctl("lun", "set", IQN, "7", "vendor_id", "NEWV", "scsi_sn", "SN-SEVEN")
+        res = tur(a, lun=7)
+        expect(is_ua(res, 0x3F, 0x03), "after lun set vendor_id: %r" % (res,))
+        st, _, data = cmd(a, struct.pack(">BBBHB", 0x12, 0, 0, 96, 0), read=96, lun=7)
+        expect(st == GOOD and data[8:16] == b"NEWV    ", "INQUIRY vendor %r" % data[8:16])
+        st, _, data = cmd(a, struct.pack(">BBBHB", 0x12, 1, 0x80, 96, 0), read=96, lun=7)
+        expect(st == GOOD and data[4:4 + data[3]] == b"SN-SEVEN", "VPD 80 %r" % data[:20])
         # with a session logged in, lun del is refused; --force logs it out
         busy = subprocess.run([os.environ["KTGTCTL"], "lun", "del", IQN, "7"], timeout=30,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -88,6 +88,8 @@ save_load() {
 }
 check "save writes null-store and the identity; loading it back changes nothing" save_load
 # the kernel checks identity strings too: printable ASCII only
+check "lun set on the null LUN: readonly on, then off (no file to check)" \
+	eval 'ktgtctl lun set "$IQN" 3 readonly on && ktgtctl lun set "$IQN" 3 readonly off'
 check "ktgtctl refuses a vendor_id that is not printable ASCII" \
 	eval '! ktgtctl lun add "$IQN" 6 null-store 1M vendor_id "$(printf "a\\tb")"'
 
