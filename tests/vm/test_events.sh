@@ -95,6 +95,30 @@ assert len(d)==1 and d[0][\"target\"]==\"$IQN\" and d[0][\"tsih\"]==$TSIH, d
 assert d[0][\"connections\"][0][\"local\"][\"port\"]==3260, d
 assert \"MaxRecvDataSegmentLength\" in d[0][\"params\"] and \"stats\" in d[0], d"'
 
+# a second initiator (the raw client, another initiator name) logs in too:
+# show and show -j list both I_T nexuses
+SECOND=iqn.2026-11.org.ktgt:second
+PYTHONPATH=$(dirname "${BASH_SOURCE[0]}") python3 -c '
+import sys, time, iscsi_raw as r
+c = r.Conn(); c.initiator = sys.argv[2]
+p = c.login(sys.argv[1]); assert p.status == 0, hex(p.status)
+open(sys.argv[3], "w").write("in\n"); time.sleep(40)' "$IQN" "$SECOND" "$LOGDIR/second.up" \
+	>"$LOGDIR/second.log" 2>&1 &
+SECOND_PID=$!
+check "two initiators: show lists both I_T nexuses" eval '
+	wait_for 20 test -s "$LOGDIR/second.up" && ktgtctl show "$IQN" >"$LOGDIR/two.txt" &&
+	cat "$LOGDIR/two.txt" && [ "$(grep -c "^        I_T nexus: " "$LOGDIR/two.txt")" = 2 ] &&
+	grep -q "^            Initiator: $INITIATOR\$" "$LOGDIR/two.txt" &&
+	grep -q "^            Initiator: $SECOND\$" "$LOGDIR/two.txt"'
+check "two initiators: show -j parses, with both sessions" eval '
+	ktgtctl -j show "$IQN" >"$LOGDIR/two.json" && json_check "$LOGDIR/two.json" "
+s=d[0][\"sessions\"]
+assert sorted(x[\"initiator\"] for x in s)==sorted([\"$INITIATOR\", \"$SECOND\"]), s"'
+kill "$SECOND_PID" 2>/dev/null
+wait "$SECOND_PID" 2>/dev/null
+check "the second initiator's session ends when its connection goes" \
+	wait_for 20 eval '[ "$(ktgtctl show "$IQN" | grep -c "^        I_T nexus: ")" = 1 ]'
+
 check "read 4 MiB and write 2 MiB through the session" eval '
 	dd if="$DISK" of=/dev/null bs=1M count=4 iflag=direct &&
 	dd if=/dev/urandom of="$DISK" bs=1M count=2 oflag=direct'
