@@ -482,8 +482,8 @@ struct ktgt_pdu *ktgt_pdu_zalloc(gfp_t gfp);
 void ktgt_pdu_release(struct ktgt_pdu *pdu);
 int ktgt_page_pool_init(struct ktgt_page_pool *pp);
 void ktgt_page_pool_destroy(struct ktgt_page_pool *pp);
-struct page *ktgt_page_get(struct ktgt_page_pool *pp);
-void ktgt_page_put(struct ktgt_page_pool *pp, struct page *page);
+u32 ktgt_pages_get(struct ktgt_page_pool *pp, struct bio_vec *bvec, u32 nr);
+void ktgt_pages_put(struct ktgt_page_pool *pp, const struct bio_vec *bvec, u32 nr);
 
 /* target.c */
 struct ktgt_target *ktgt_target_find(const char *name);
@@ -596,6 +596,7 @@ void ktgt_lun_encode(u64 id, u8 *out);
 
 /* scsi_emul.c */
 void ktgt_scsi_emulate(struct ktgt_cmd *cmd);
+u8 *ktgt_cmd_data_copy(struct ktgt_cmd *cmd);
 bool ktgt_scsi_check_data(struct ktgt_cmd *cmd);
 bool ktgt_verify_compare(struct ktgt_cmd *cmd, u32 *offset);
 int ktgt_unmap_each(struct ktgt_cmd *cmd, int (*fn)(struct ktgt_cmd *cmd, u64 lba, u32 nr));

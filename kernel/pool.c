@@ -93,50 +93,59 @@ void ktgt_page_pool_destroy(struct ktgt_page_pool *pp)
 }
 
 /**
- * ktgt_page_get() - a data page, from the pool when it has one
+ * ktgt_pages_get() - fill a command's buffer with pages, from the pool first
  * @pp: pool
+ * @bvec: @nr entries; each gets a page (contents undefined), offset 0
+ * @nr: pages wanted
  *
- * Return: a page (contents undefined), or NULL.
+ * One lock for the whole command, not one per page.
+ *
+ * Return: how many entries have a page: @nr, or fewer when memory ran out.
  */
-struct page *ktgt_page_get(struct ktgt_page_pool *pp)
+u32 ktgt_pages_get(struct ktgt_page_pool *pp, struct bio_vec *bvec, u32 nr)
 {
-	struct page *page = NULL;
+	u32 i = 0, hits;
 
 	spin_lock(&pp->lock);
-	if (pp->nr)
-		page = pp->pages[--pp->nr];
+	for (; i < nr && pp->nr; i++)
+		bvec[i].bv_page = pp->pages[--pp->nr];
 	spin_unlock(&pp->lock);
-	if (page) {
-		this_cpu_inc(ktgt_dp_stats.pool_hits);
-		return page;
+	hits = i;
+	this_cpu_add(ktgt_dp_stats.pool_hits, hits);
+	this_cpu_add(ktgt_dp_stats.pool_misses, nr - hits);
+	for (; i < nr; i++) {
+		bvec[i].bv_page = alloc_page(GFP_KERNEL);
+		if (!bvec[i].bv_page)
+			break;
 	}
-	this_cpu_inc(ktgt_dp_stats.pool_misses);
-	return alloc_page(GFP_KERNEL);
+	return i;
 }
 
 /**
- * ktgt_page_put() - done with a data page
+ * ktgt_pages_put() - done with a command's pages
  * @pp: pool
- * @page: page from ktgt_page_get()
+ * @bvec: @nr entries from ktgt_pages_get()
+ * @nr: how many
  *
  * A page sent with MSG_SPLICE_PAGES or sendpage may still be referenced by
  * an skb waiting for its ACK; reusing it would change data TCP may have to
  * retransmit. Only a page we hold the last reference to goes back in the
  * pool; otherwise the stack's put frees it later.
  */
-void ktgt_page_put(struct ktgt_page_pool *pp, struct page *page)
+void ktgt_pages_put(struct ktgt_page_pool *pp, const struct bio_vec *bvec, u32 nr)
 {
-	if (page_ref_count(page) == 1) {
-		spin_lock(&pp->lock);
-		if (pp->nr < pp->cap) {
-			pp->pages[pp->nr++] = page;
-			page = NULL;
-		}
-		spin_unlock(&pp->lock);
-		if (!page)
-			return;
+	u32 i = 0;
+
+	spin_lock(&pp->lock);
+	for (; i < nr && pp->nr < pp->cap; i++) {
+		if (page_ref_count(bvec[i].bv_page) == 1)
+			pp->pages[pp->nr++] = bvec[i].bv_page;
+		else
+			put_page(bvec[i].bv_page);
 	}
-	put_page(page);
+	spin_unlock(&pp->lock);
+	for (; i < nr; i++)
+		put_page(bvec[i].bv_page);
 }
 
 static int datapath_show(struct seq_file *m, void *v)

@@ -13,10 +13,7 @@
 
 static void cmd_free(struct ktgt_cmd *cmd)
 {
-	u32 i;
-
-	for (i = 0; i < cmd->nr_pages; i++)
-		ktgt_page_put(&cmd->conn->pool, cmd->bvec[i].bv_page);
+	ktgt_pages_put(&cmd->conn->pool, cmd->bvec, cmd->nr_pages);
 	if (cmd->lun)
 		ktgt_lun_put(cmd->lun);
 	ktgt_cmd_release(cmd);
@@ -68,15 +65,13 @@ int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len)
 		if (!cmd->bvec)
 			return -ENOMEM;
 	}
+	/* cmd_free() gives back the pages it got, even when some are missing */
+	cmd->nr_pages = ktgt_pages_get(&cmd->conn->pool, cmd->bvec, nr);
+	if (cmd->nr_pages < nr)
+		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
-		struct page *page = ktgt_page_get(&cmd->conn->pool);
-
-		if (!page)
-			return -ENOMEM;	/* cmd_free() frees the pages so far */
-		cmd->bvec[i].bv_page = page;
 		cmd->bvec[i].bv_offset = 0;
 		cmd->bvec[i].bv_len = min_t(u32, PAGE_SIZE, len - i * PAGE_SIZE);
-		cmd->nr_pages++;
 	}
 	cmd->buf_len = len;
 	return 0;

@@ -229,8 +229,16 @@ static int emulate_mode_sense(struct ktgt_cmd *cmd, u8 *b, u32 *len)
 	return 0;
 }
 
-/* a copy of the command's Data-Out, in one piece */
-static u8 *cmd_data_copy(struct ktgt_cmd *cmd)
+/**
+ * ktgt_cmd_data_copy() - a copy of the command's Data-Out, in one piece
+ * @cmd: command whose io_len bytes have arrived
+ *
+ * For parameter lists (MODE SELECT, UNMAP, PERSISTENT RESERVE OUT), not
+ * for medium data.
+ *
+ * Return: the copy (free it with kvfree()), or NULL.
+ */
+u8 *ktgt_cmd_data_copy(struct ktgt_cmd *cmd)
 {
 	u32 i, n, len = cmd->io_len;
 	u8 *p = kvmalloc(len, GFP_KERNEL);
@@ -266,7 +274,7 @@ static int emulate_mode_select(struct ktgt_cmd *cmd, u16 *asc)
 		*asc = ASC_PARAMETER_LIST_LENGTH;
 		return -EINVAL;
 	}
-	p = cmd_data_copy(cmd);
+	p = ktgt_cmd_data_copy(cmd);
 	if (!p)
 		return -ENOMEM;
 	*asc = ASC_INVALID_FIELD_IN_PARAM_LIST;
@@ -553,7 +561,7 @@ bool ktgt_scsi_check_data(struct ktgt_cmd *cmd)
 		return true;	/* WRITE SAME: any block is a pattern */
 	if (!cmd->io_len)
 		return false;
-	p = cmd_data_copy(cmd);
+	p = ktgt_cmd_data_copy(cmd);
 	if (!p) {
 		cmd->failed = true;
 		cmd->status = SAM_BUSY;
@@ -586,7 +594,7 @@ int ktgt_unmap_each(struct ktgt_cmd *cmd, int (*fn)(struct ktgt_cmd *cmd, u64 lb
 	u64 lba;
 	u8 *p;
 
-	p = cmd_data_copy(cmd);
+	p = ktgt_cmd_data_copy(cmd);
 	if (!p)
 		return -ENOMEM;
 	ret = ktgt_unmap_parse(p, cmd->io_len, lun->nr_blocks,

@@ -807,20 +807,6 @@ static void pr_register_and_move(struct ktgt_cmd *cmd, struct ktgt_pr_reg *reg,
 	pr->generation++;
 }
 
-static u8 *pr_out_data(struct ktgt_cmd *cmd)
-{
-	u32 i, n, len = cmd->io_len;
-	u8 *p = kmalloc(len, GFP_KERNEL);
-
-	if (!p)
-		return NULL;
-	for (i = 0; i * PAGE_SIZE < len; i++) {
-		n = min_t(u32, PAGE_SIZE, len - i * PAGE_SIZE);
-		memcpy_from_page(p + i * PAGE_SIZE, cmd->bvec[i].bv_page, 0, n);
-	}
-	return p;
-}
-
 static void pr_out(struct ktgt_cmd *cmd, struct ktgt_pr *pr)
 {
 	const struct ktgt_cdb *c = &cmd->cdb;
@@ -847,7 +833,7 @@ static void pr_out(struct ktgt_cmd *cmd, struct ktgt_pr *pr)
 		}
 		break;
 	}
-	data = pr_out_data(cmd);
+	data = ktgt_cmd_data_copy(cmd);
 	snap = kvmalloc(KTGT_PR_FILE_MAX, GFP_KERNEL);
 	if (!data || !snap) {
 		cmd->failed = true;
@@ -918,7 +904,7 @@ out_unlock:
 	mutex_unlock(&pr->lock);
 out_free:
 	kvfree(snap);
-	kfree(data);
+	kvfree(data);
 }
 
 /**

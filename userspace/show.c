@@ -310,6 +310,21 @@ static void json_lun(struct json_writer *w, const struct ktgt_lun_info *l)
 
 static void json_target(struct json_writer *w, const char *key, const struct ktgt_target *t);
 
+/* the CHAP accounts, names only: secrets are never printed */
+static void json_accounts(struct json_writer *w, const struct ktgt_target *t)
+{
+	size_t i;
+
+	json_begin_array(w, "accounts");
+	for (i = 0; i < t->nr_accounts; i++) {
+		json_begin_object(w, NULL);
+		json_string(w, "user", t->accounts[i].user);
+		json_bool(w, "outgoing", t->accounts[i].outgoing);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
 /**
  * ktgt_show_json() - write one target as a JSON object
  * @w: the writer, inside an array or at the top level
@@ -346,14 +361,7 @@ static void json_target(struct json_writer *w, const char *key, const struct ktg
 	for (i = 0; i < t->nr_luns; i++)
 		json_lun(w, &t->luns[i]);
 	json_end_array(w);
-	json_begin_array(w, "accounts");
-	for (i = 0; i < t->nr_accounts; i++) {
-		json_begin_object(w, NULL);
-		json_string(w, "user", t->accounts[i].user);
-		json_bool(w, "outgoing", t->accounts[i].outgoing);
-		json_end_object(w);
-	}
-	json_end_array(w);
+	json_accounts(w, t);
 	json_begin_array(w, "acls");
 	for (i = 0; i < t->nr_acls; i++)
 		json_string(w, NULL, t->acls[i]);
@@ -612,17 +620,8 @@ void ktgt_show_discovery_text(FILE *f, const struct ktgt_target *t)
  */
 void ktgt_show_discovery_json(struct json_writer *w, const struct ktgt_target *t)
 {
-	size_t i;
-
 	json_begin_object(w, NULL);
 	json_bool(w, "discovery", true);
-	json_begin_array(w, "accounts");
-	for (i = 0; i < t->nr_accounts; i++) {
-		json_begin_object(w, NULL);
-		json_string(w, "user", t->accounts[i].user);
-		json_bool(w, "outgoing", t->accounts[i].outgoing);
-		json_end_object(w);
-	}
-	json_end_array(w);
+	json_accounts(w, t);
 	json_end_object(w);
 }

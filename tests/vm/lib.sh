@@ -337,6 +337,19 @@ ktgt_insmod() {
 	insmod "$KTGT_KO" "$@"
 }
 
+# monitor_start FILE: ktgtctl monitor in the background, writing FILE;
+# monitor_stop ends it. The sleep lets it join the events group first.
+monitor_start() {
+	"$KTGTCTL" monitor >"$1" 2>"$1.err" &
+	MONITOR_PID=$!
+	sleep 1
+}
+monitor_stop() {
+	kill "$MONITOR_PID" 2>/dev/null
+	wait "$MONITOR_PID" 2>/dev/null
+	return 0
+}
+
 tgt_load() {
 	case $TARGET_KIND in
 	ktgt) [ -f "$KTGT_KO" ] && [ -x "$KTGTCTL" ] && ktgt_insmod ;;

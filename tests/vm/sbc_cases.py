@@ -55,15 +55,8 @@ def login():
     p = c.login(IQN)
     expect(p.status == 0, "login 0x%04x" % p.status)
     # a new I_T nexus has a unit attention pending on every LUN: take them
-    c.scsi_cmd(struct.pack(">BBBBBBIBB", 0xA0, 0, 0, 0, 0, 0, 4096, 0, 0), lun=0,
-               edtl=4096, read=True)
-    data = b""
-    while True:
-        q = c.recv()
-        if q.opcode == r.OP_DATA_IN:
-            data += q.data
-        if q.opcode == r.OP_SCSI_RSP or (q.opcode == r.OP_DATA_IN and q.flags & 0x01):
-            break
+    data = run(c, 0, struct.pack(">BBBBBBIBB", 0xA0, 0, 0, 0, 0, 0, 4096, 0, 0),
+               edtl=4096, read=True).data
     n = struct.unpack(">I", data[:4])[0] // 8 if len(data) >= 4 else 0
     for i in range(n):
         c.clear_ua(lun=data[8 + 8 * i + 1])

@@ -141,15 +141,12 @@ stop_iscsid
 # byte-level cases with the raw initiator
 # ktgtctl monitor reports the dm-error LUN's failures as lun-error events
 MON=$LOGDIR/monitor.txt
-"$KTGTCTL" monitor >"$MON" 2>"$LOGDIR/monitor.err" &
-MON_PID=$!
-sleep 1
+monitor_start "$MON"
 python3 "$(dirname "${BASH_SOURCE[0]}")/sbc_cases.py" "$IQN" >"$LOGDIR/sbc.tap" 2>&1
 tap_import "$LOGDIR/sbc.tap"
 check "monitor saw lun-error on LUN 5, with a failing block in 2048-4095 and EIO" \
 	wait_for 20 grep -Eq "^lun-error $IQN lun 5 .* lba (204[89]|20[5-9][0-9]|2[1-9][0-9]{2}|3[0-9]{3}|40[0-8][0-9]|409[0-5]) error Input/output error" "$MON"
-kill "$MON_PID" 2>/dev/null
-wait "$MON_PID" 2>/dev/null
+monitor_stop
 
 check "target del $IQN" tgt_target_del "$IQN"
 check "dmsetup remove $DM" dmsetup remove "$DM"

@@ -45,15 +45,12 @@ stop_iscsid
 
 # ktgtctl monitor reports the raw client's reinstatement below
 MON=$LOGDIR/monitor.txt
-"$KTGTCTL" monitor >"$MON" 2>"$LOGDIR/monitor.err" &
-MON_PID=$!
-sleep 1
+monitor_start "$MON"
 python3 "$(dirname "${BASH_SOURCE[0]}")/session_cases.py" "$IQN" 200 >"$LOGDIR/session.tap" 2>&1
 tap_import "$LOGDIR/session.tap"
 check "monitor saw a reinstate event (the session replaced)" \
 	wait_for 20 grep -Eq "^reinstate $IQN tsih [0-9]+ initiator " "$MON"
-kill "$MON_PID" 2>/dev/null
-wait "$MON_PID" 2>/dev/null
+monitor_stop
 
 check "target del $IQN" tgt_target_del "$IQN"
 check "$(tgt_unload_desc)" tgt_unload
