@@ -73,12 +73,18 @@ struct ktgt_dp_stats {
 
 DECLARE_PER_CPU(struct ktgt_dp_stats, ktgt_dp_stats);
 
-/* free data pages a connection keeps for its next commands */
+/*
+ * Data pages a connection keeps for its next commands: free ones, and
+ * ones the network stack still references (Data-In sent by reference and
+ * not yet acknowledged), which become free when the stack lets go.
+ */
 struct ktgt_page_pool {
-	spinlock_t lock;		/* protects nr and pages */
-	u32 nr;
-	u32 cap;
+	spinlock_t lock;		/* protects all below */
+	u32 nr;				/* free pages in pages[] */
+	u32 nr_busy;			/* in busy[] */
+	u32 cap;			/* of each array */
 	struct page **pages;
+	struct page **busy;
 };
 
 struct ktgt_cmd;

@@ -75,21 +75,56 @@ int ktgt_page_pool_init(struct ktgt_page_pool *pp)
 {
 	spin_lock_init(&pp->lock);
 	pp->nr = 0;
+	pp->nr_busy = 0;
 	pp->cap = pool_pages;
 	pp->pages = kvmalloc_array(max(pp->cap, 1U), sizeof(*pp->pages), GFP_KERNEL);
-	return pp->pages ? 0 : -ENOMEM;
+	pp->busy = kvmalloc_array(max(pp->cap, 1U), sizeof(*pp->busy), GFP_KERNEL);
+	if (!pp->pages || !pp->busy) {
+		kvfree(pp->pages);
+		kvfree(pp->busy);
+		pp->pages = NULL;
+		pp->busy = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
  * ktgt_page_pool_destroy() - free the pool's pages
  * @pp: pool with no user left
+ *
+ * A busy page is only our reference dropped: the stack frees it.
  */
 void ktgt_page_pool_destroy(struct ktgt_page_pool *pp)
 {
 	while (pp->nr)
 		__free_page(pp->pages[--pp->nr]);
+	while (pp->nr_busy)
+		put_page(pp->busy[--pp->nr_busy]);
 	kvfree(pp->pages);
+	kvfree(pp->busy);
 	pp->pages = NULL;
+	pp->busy = NULL;
+}
+
+/*
+ * Move the busy pages the stack has let go of (ours is the last reference)
+ * to the free list. Called when the free list is empty, so its cost is
+ * spread over the pages it finds.
+ */
+static void pool_reclaim_busy(struct ktgt_page_pool *pp)
+{
+	u32 i, kept = 0;
+
+	for (i = 0; i < pp->nr_busy; i++) {
+		struct page *page = pp->busy[i];
+
+		if (page_ref_count(page) == 1 && pp->nr < pp->cap)
+			pp->pages[pp->nr++] = page;
+		else
+			pp->busy[kept++] = page;
+	}
+	pp->nr_busy = kept;
 }
 
 /**
@@ -107,6 +142,8 @@ u32 ktgt_pages_get(struct ktgt_page_pool *pp, struct bio_vec *bvec, u32 nr)
 	u32 i = 0, hits;
 
 	spin_lock(&pp->lock);
+	if (pp->nr < nr && pp->nr_busy)
+		pool_reclaim_busy(pp);
 	for (; i < nr && pp->nr; i++)
 		bvec[i].bv_page = pp->pages[--pp->nr];
 	spin_unlock(&pp->lock);
@@ -129,23 +166,27 @@ u32 ktgt_pages_get(struct ktgt_page_pool *pp, struct bio_vec *bvec, u32 nr)
  *
  * A page sent with MSG_SPLICE_PAGES or sendpage may still be referenced by
  * an skb waiting for its ACK; reusing it would change data TCP may have to
- * retransmit. Only a page we hold the last reference to goes back in the
- * pool; otherwise the stack's put frees it later.
+ * retransmit. Such a page waits in the busy list, with our reference,
+ * until the stack drops its own (pool_reclaim_busy()); only a page we hold
+ * the last reference to goes straight back to the free list. What does
+ * not fit is put: the stack's put frees it later.
  */
 void ktgt_pages_put(struct ktgt_page_pool *pp, const struct bio_vec *bvec, u32 nr)
 {
-	u32 i = 0;
+	u32 i;
 
 	spin_lock(&pp->lock);
-	for (; i < nr && pp->nr < pp->cap; i++) {
-		if (page_ref_count(bvec[i].bv_page) == 1)
-			pp->pages[pp->nr++] = bvec[i].bv_page;
+	for (i = 0; i < nr; i++) {
+		struct page *page = bvec[i].bv_page;
+
+		if (page_ref_count(page) == 1 && pp->nr < pp->cap)
+			pp->pages[pp->nr++] = page;
+		else if (page_ref_count(page) > 1 && pp->nr_busy < pp->cap)
+			pp->busy[pp->nr_busy++] = page;
 		else
-			put_page(bvec[i].bv_page);
+			put_page(page);
 	}
 	spin_unlock(&pp->lock);
-	for (; i < nr; i++)
-		put_page(bvec[i].bv_page);
 }
 
 static int datapath_show(struct seq_file *m, void *v)
