@@ -367,7 +367,7 @@ struct ktgt_conn {
 	struct list_head cmds;		/* commands awaiting data or backend I/O */
 	struct llist_head done;		/* completed by the backend */
 	struct ktgt_page_pool pool;	/* data pages for this connection's commands */
-	int cpu;			/* io_work runs here; WORK_CPU_UNBOUND: anywhere */
+	int cpu;			/* io_work runs here; WORK_CPU_UNBOUND: anywhere (login) */
 	atomic_t inflight;		/* commands in the backend; wake_up_var() */
 	u32 next_ttt;
 

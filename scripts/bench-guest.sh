@@ -14,6 +14,7 @@
 #   KTGT_BENCH_ROWS      row ids (default: all; see scripts/bench.d/lib.sh)
 #   KTGT_BENCH_NT, KTGT_BENCH_NL   targets and LUNs per target for agg rows (4, 4)
 #   KTGT_BENCH_KO, KTGT_BENCH_CTL  ktgt.ko and ktgtctl (default: under build/)
+#   KTGT_BENCH_RMEM_MAX  net.core.rmem_max/wmem_max for the run (4194304; 0: as booted)
 set -uo pipefail
 unset KTGT_TEST_TARGET # lib.sh's choice of target; the bench runs them all
 # shellcheck source=tests/vm/lib.sh
@@ -61,6 +62,16 @@ if [ -f "$KTGT_KO" ]; then
 else
 	bench_say "no $KTGT_KO: run make"
 fi
+# open-iscsi asks for 512 KiB socket buffers (node.conn[0].tcp.window_size);
+# Debian's net.core.rmem_max/wmem_max (208 KiB) silently cap them, and the
+# initiator then advertises at most 256 KiB. Let it have what it asks for,
+# as iSCSI tuning guides do, the same for every target.
+# KTGT_BENCH_RMEM_MAX=0 keeps the distribution's defaults.
+BENCH_RMEM_MAX=${KTGT_BENCH_RMEM_MAX:-4194304}
+if [ "$BENCH_RMEM_MAX" != 0 ]; then
+	sysctl -q -w net.core.rmem_max="$BENCH_RMEM_MAX" net.core.wmem_max="$BENCH_RMEM_MAX"
+fi
+echo "rmem_max $(sysctl -n net.core.rmem_max) wmem_max $(sysctl -n net.core.wmem_max)" >>"$BENCH_RAW/guest.txt"
 if ! load_initiator_modules || ! start_iscsid; then
 	echo "bench: the initiator would not start"
 	exit 1

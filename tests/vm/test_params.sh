@@ -123,6 +123,19 @@ pinned_to() { # CPU OTHER
 	echo "cpu$1: $before_on -> $on, cpu$2: $before_off -> $off"
 	[ "$on" -gt "$before_on" ] && [ "$off" -eq "$before_off" ]
 }
+# Without a CPU set, a connection still gets one CPU (round robin over the
+# online ones): exactly one of the two counters moves.
+on_one_cpu() {
+	local b0 b1 d0 d1
+	sleep 1
+	b0=$(io_runs 0) b1=$(io_runs 1)
+	fio --name=one --filename="$DISK" --direct=1 --ioengine=libaio --iodepth=8 \
+		--rw=randread --bs=4k --size=8m --time_based --runtime=3 --eta=never \
+		--output=/dev/null || return
+	d0=$(($(io_runs 0) - b0)) d1=$(($(io_runs 1) - b1))
+	echo "cpu0 +$d0, cpu1 +$d1"
+	{ [ "$d0" -gt 0 ] && [ "$d1" -eq 0 ]; } || { [ "$d1" -gt 0 ] && [ "$d0" -eq 0 ]; }
+}
 refuse_cpus() { # LIST MESSAGE
 	local err rc=0
 	err=$(ktgtctl target set "$IQN" cpus "$1" 2>&1) || rc=$?
@@ -143,6 +156,7 @@ if [ "$(nproc)" -ge 2 ]; then
 	check "JSON cpus is still 0" json_is '.[0].cpus' 0
 	check "target set cpus none" ktgtctl target set "$IQN" cpus none
 	check "JSON has no cpus" json_is '.[0].cpus' null
+	check "without a CPU set, the session's work still stays on one CPU" on_one_cpu
 else
 	not_ok "CPU pinning needs 2 CPUs in the guest, it has $(nproc)"
 fi
