@@ -81,6 +81,7 @@ DECLARE_PER_CPU(struct ktgt_dp_stats, ktgt_dp_stats);
 struct ktgt_page_pool {
 	spinlock_t lock;		/* protects all below */
 	u32 nr;				/* free pages in pages[] */
+	u32 busy_head;			/* oldest in busy[], a ring */
 	u32 nr_busy;			/* in busy[] */
 	u32 cap;			/* of each array */
 	struct page **pages;

@@ -75,6 +75,7 @@ int ktgt_page_pool_init(struct ktgt_page_pool *pp)
 {
 	spin_lock_init(&pp->lock);
 	pp->nr = 0;
+	pp->busy_head = 0;
 	pp->nr_busy = 0;
 	pp->cap = pool_pages;
 	pp->pages = kvmalloc_array(max(pp->cap, 1U), sizeof(*pp->pages), GFP_KERNEL);
@@ -99,8 +100,8 @@ void ktgt_page_pool_destroy(struct ktgt_page_pool *pp)
 {
 	while (pp->nr)
 		__free_page(pp->pages[--pp->nr]);
-	while (pp->nr_busy)
-		put_page(pp->busy[--pp->nr_busy]);
+	for (; pp->nr_busy; pp->nr_busy--)
+		put_page(pp->busy[pp->busy_head++ % pp->cap]);
 	kvfree(pp->pages);
 	kvfree(pp->busy);
 	pp->pages = NULL;
@@ -108,23 +109,22 @@ void ktgt_page_pool_destroy(struct ktgt_page_pool *pp)
 }
 
 /*
- * Move the busy pages the stack has let go of (ours is the last reference)
- * to the free list. Called when the free list is empty, so its cost is
- * spread over the pages it finds.
+ * Move busy pages the stack has let go of (ours is the last reference) to
+ * the free list, oldest first. TCP releases pages about in the order they
+ * were sent, so the first one still held ends the walk: the cost is one
+ * look per page found, plus one.
  */
 static void pool_reclaim_busy(struct ktgt_page_pool *pp)
 {
-	u32 i, kept = 0;
+	while (pp->nr_busy && pp->nr < pp->cap) {
+		struct page *page = pp->busy[pp->busy_head % pp->cap];
 
-	for (i = 0; i < pp->nr_busy; i++) {
-		struct page *page = pp->busy[i];
-
-		if (page_ref_count(page) == 1 && pp->nr < pp->cap)
-			pp->pages[pp->nr++] = page;
-		else
-			pp->busy[kept++] = page;
+		if (page_ref_count(page) != 1)
+			break;
+		pp->pages[pp->nr++] = page;
+		pp->busy_head = (pp->busy_head + 1) % pp->cap;
+		pp->nr_busy--;
 	}
-	pp->nr_busy = kept;
 }
 
 /**
@@ -182,7 +182,7 @@ void ktgt_pages_put(struct ktgt_page_pool *pp, const struct bio_vec *bvec, u32 n
 		if (page_ref_count(page) == 1 && pp->nr < pp->cap)
 			pp->pages[pp->nr++] = page;
 		else if (page_ref_count(page) > 1 && pp->nr_busy < pp->cap)
-			pp->busy[pp->nr_busy++] = page;
+			pp->busy[(pp->busy_head + pp->nr_busy++) % pp->cap] = page;
 		else
 			put_page(page);
 	}

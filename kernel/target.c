@@ -102,7 +102,7 @@ int ktgt_target_add(const char *name, struct netlink_ext_ack *extack)
  * A target without a CPU set still gives each connection one CPU, the
  * next online one across all targets, as nvmet-tcp does for its queues:
  * work that follows the CPU of whatever callback queued it moves between
- * CPUs and costs a quarter of the 4k read IOPS of a session.
+ * CPUs and costs about a fifth of the 4k read IOPS of a session.
  *
  * Return: the next CPU of the target's set, or of all online CPUs when the
  * target has no set; round robin.
