@@ -64,6 +64,7 @@ typedef struct genl_ops ktgt_genl_hook_ops;
  * Return: bytes sent, or a negative errno (-EAGAIN when the socket is full).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define KTGT_SEND_PAGES_EOR	1	/* MSG_EOR ends the skb: later sends do not grow it */
 static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32 nr,
 				  u32 total, u32 off, u32 len, int flags)
 {
@@ -75,6 +76,7 @@ static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32
 	return sock_sendmsg(sock, &msg);
 }
 #else
+#define KTGT_SEND_PAGES_EOR	0	/* sendpage ignores MSG_EOR */
 static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32 nr,
 				  u32 total, u32 off, u32 len, int flags)
 {

@@ -18,6 +18,7 @@
 #include <net/tcp.h>
 
 #include "ktgt.h"
+#include "tx_window.h"
 
 #define KTGT_IO_BUDGET		64	/* PDU parts per io_work run */
 #define KTGT_SCRATCH		PAGE_SIZE
@@ -527,6 +528,51 @@ static void ktgt_fill_digests(struct ktgt_conn *conn, struct ktgt_pdu *pdu)
 /* the parts of a PDU on the wire, in order */
 enum { SEG_BHS, SEG_HDIGEST, SEG_DATA, SEG_PAD, SEG_DDIGEST, NR_SEGS };
 
+static s32 tx_room(const struct tcp_sock *tp)
+{
+	return READ_ONCE(tp->snd_una) + READ_ONCE(tp->snd_wnd) - READ_ONCE(tp->write_seq);
+}
+
+static bool tx_idle(const struct tcp_sock *tp)
+{
+	return READ_ONCE(tp->write_seq) == READ_ONCE(tp->snd_una);
+}
+
+static bool tx_pace = true;
+module_param(tx_pace, bool, 0644);
+MODULE_PARM_DESC(tx_pace, "Send Data-In in pieces that fit the initiator's receive window (kernels with MSG_SPLICE_PAGES)");
+
+/*
+ * Data-In bytes to send now (kernel/tx_window.h says why). A piece cut to
+ * the window gets MSG_EOR; 0 means wait: with SOCK_NOSPACE set, the next
+ * ACK calls ktgt_conn_write_space(), which queues io_work.
+ */
+static u32 ktgt_tx_fit(struct ktgt_conn *conn, u32 want, int *flags)
+{
+	struct sock *sk = conn->sock->sk;
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 n;
+
+	if (!KTGT_SEND_PAGES_EOR || !READ_ONCE(tx_pace))
+		return want;
+	n = ktgt_window_fit(tx_room(tp), tx_idle(tp), want, PAGE_SIZE);
+	if (!n) {
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		/* pairs with the barrier in tcp_check_space() */
+		smp_mb__after_atomic();
+		n = ktgt_window_fit(tx_room(tp), tx_idle(tp), want, PAGE_SIZE);
+		if (!n) {
+			this_cpu_inc(ktgt_dp_stats.data_in_window_waits);
+			return 0;
+		}
+	}
+	if (n < want) {
+		*flags = (*flags & ~MSG_MORE) | MSG_EOR;
+		this_cpu_inc(ktgt_dp_stats.data_in_window_cuts);
+	}
+	return n;
+}
+
 /* Return: 1 when the PDU is out, 0 when the socket is full, or an errno */
 static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_pdu *pdu, bool more)
 {
@@ -556,9 +602,13 @@ static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_pdu *pdu, bool more
 				flags |= MSG_MORE;
 			if (i == SEG_DATA && cmd) {
 				/* the command's pages go out without a copy */
+				u32 n = ktgt_tx_fit(conn, len[i] - off, &flags);
+
+				if (!n)
+					return 0;
 				ret = ktgt_send_pages(conn->sock, cmd->bvec, cmd->nr_pages,
 						      cmd->buf_len, pdu->cmd_off + off,
-						      len[i] - off, flags);
+						      n, flags);
 				if (ret > 0)
 					this_cpu_add(ktgt_dp_stats.data_in_zerocopy, ret);
 			} else {

@@ -65,6 +65,8 @@ extern struct ktgt_live_objects ktgt_live;
 struct ktgt_dp_stats {
 	u64 data_in_zerocopy;		/* sent from the command's pages */
 	u64 data_in_copied;		/* sent from a kernel buffer */
+	u64 data_in_window_cuts;	/* pieces cut to the peer's window */
+	u64 data_in_window_waits;	/* Data-In waited for an ACK */
 	u64 data_out_direct;		/* received into the command's pages */
 	u64 pool_hits;
 	u64 pool_misses;

@@ -47,6 +47,12 @@ bench_on_row() { # SPEC RC DESC
 		label="$label, verify"
 		check_verify=fio_verified
 	fi
+	# ktgt unloads with the phase: read its counters while it runs
+	if [ "$TARGET_KIND" = ktgt ] && [ "${spec%%|*}" = seqread ]; then
+		mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+		WINDOW_CUTS=$(awk '$1 == "data_in_window_cuts" { print $2 }' \
+			/sys/kernel/debug/ktgt/datapath)
+	fi
 	if [ "$rc" -eq 0 ] && fio_done "$json" && $check_verify "$json"; then
 		ok "$3: $label"
 	else
@@ -55,6 +61,7 @@ bench_on_row() { # SPEC RC DESC
 	fi
 }
 
+WINDOW_CUTS=
 rm -rf "$BENCH_RAW"
 mkdir -p "$BENCH_RAW"
 dmesg_start=$(dmesg | wc -l)
@@ -66,6 +73,24 @@ check "brd: $((BENCH_NT * BENCH_NL)) x $BRD_MB MiB" bench_backend_load brd || ba
 rows=$(bench_rows "$@")
 mapfile -t ROWS <<<"$rows"
 bench_phase brd "$TARGET_KIND" "${ROWS[@]}"
+
+# Data-In in pieces that fit the initiator's window (kernel/tx_window.h):
+# the 1M read row at QD16 keeps far more than a window outstanding, so
+# pieces were cut where the kernel can (MSG_SPLICE_PAGES, 6.5), and none
+# before.
+window_cuts() {
+	local min
+	min=$(printf '%s\n' 6.5 "$(uname -r)" | sort -V | head -n 1)
+	echo "data_in_window_cuts after the 1M read row: ${WINDOW_CUTS:-none}"
+	if [ "$min" = 6.5 ]; then
+		[ "${WINDOW_CUTS:-0}" -gt 0 ]
+	else
+		[ "$WINDOW_CUTS" = 0 ]
+	fi
+}
+if [ "$TARGET_KIND" = ktgt ]; then
+	check "Data-In cut to the initiator's window (6.5+), or not at all" window_cuts
+fi
 
 stop_iscsid
 check "rmmod brd" bench_backend_unload brd
