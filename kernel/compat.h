@@ -59,12 +59,13 @@ typedef struct genl_ops ktgt_genl_hook_ops;
 /*
  * Send part of a page array without copying it: the socket takes page
  * references until the data is acknowledged. 6.5 replaced sendpage with
- * sendmsg(MSG_SPLICE_PAGES).
+ * sendmsg(MSG_SPLICE_PAGES). MSG_EOR ends the skb the send filled, so
+ * that later sends do not grow it (kernel/tx_window.h); sendpage ignores
+ * the flag, so there the skb is marked as tcp_sendmsg() would.
  *
  * Return: bytes sent, or a negative errno (-EAGAIN when the socket is full).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-#define KTGT_SEND_PAGES_EOR	1	/* MSG_EOR ends the skb: later sends do not grow it */
 static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32 nr,
 				  u32 total, u32 off, u32 len, int flags)
 {
@@ -76,7 +77,7 @@ static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32
 	return sock_sendmsg(sock, &msg);
 }
 #else
-#define KTGT_SEND_PAGES_EOR	0	/* sendpage ignores MSG_EOR */
+#include <net/tcp.h>
 static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32 nr,
 				  u32 total, u32 off, u32 len, int flags)
 {
@@ -96,6 +97,16 @@ static inline int ktgt_send_pages(struct socket *sock, struct bio_vec *bvec, u32
 		len -= ret;
 		if (ret < n)
 			break;
+	}
+	if (sent > 0 && !len && (flags & MSG_EOR)) {
+		struct sock *sk = sock->sk;
+		struct sk_buff *skb;
+
+		lock_sock(sk);
+		skb = tcp_write_queue_tail(sk);
+		if (skb)
+			TCP_SKB_CB(skb)->eor = 1;
+		release_sock(sk);
 	}
 	return sent;
 }

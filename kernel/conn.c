@@ -540,22 +540,29 @@ static bool tx_idle(const struct tcp_sock *tp)
 
 static bool tx_pace = true;
 module_param(tx_pace, bool, 0644);
-MODULE_PARM_DESC(tx_pace, "Send Data-In in pieces that fit the initiator's receive window (kernels with MSG_SPLICE_PAGES)");
+MODULE_PARM_DESC(tx_pace, "Send Data-In in pieces that fit the initiator's receive window (default: on)");
 
 /*
  * Data-In bytes to send now (kernel/tx_window.h says why). A piece cut to
  * the window gets MSG_EOR; 0 means wait: with SOCK_NOSPACE set, the next
  * ACK calls ktgt_conn_write_space(), which queues io_work.
+ *
+ * An initiator that read our last piece from its socket backlog acks it
+ * only when its delayed-ACK timer fires (40 ms): if no ACK came within a
+ * tick, window_work lets the next piece use the margin, and the initiator,
+ * reading it outside its backlog, answers with its open window.
  */
 static u32 ktgt_tx_fit(struct ktgt_conn *conn, u32 want, int *flags)
 {
 	struct sock *sk = conn->sock->sk;
 	const struct tcp_sock *tp = tcp_sk(sk);
+	bool nudge;
 	u32 n;
 
-	if (!KTGT_SEND_PAGES_EOR || !READ_ONCE(tx_pace))
+	if (!READ_ONCE(tx_pace))
 		return want;
-	n = ktgt_window_fit(tx_room(tp), tx_idle(tp), want, PAGE_SIZE);
+	nudge = test_bit(KTGT_CONN_TX_NUDGE, &conn->flags);
+	n = ktgt_window_fit(tx_room(tp), nudge || tx_idle(tp), want, PAGE_SIZE);
 	if (!n) {
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		/* pairs with the barrier in tcp_check_space() */
@@ -563,14 +570,29 @@ static u32 ktgt_tx_fit(struct ktgt_conn *conn, u32 want, int *flags)
 		n = ktgt_window_fit(tx_room(tp), tx_idle(tp), want, PAGE_SIZE);
 		if (!n) {
 			this_cpu_inc(ktgt_dp_stats.data_in_window_waits);
+			if (tx_room(tp) > 0)
+				queue_delayed_work(ktgt_io_wq, &conn->window_work, 1);
 			return 0;
 		}
 	}
+	if (nudge)
+		clear_bit(KTGT_CONN_TX_NUDGE, &conn->flags);
 	if (n < want) {
 		*flags = (*flags & ~MSG_MORE) | MSG_EOR;
 		this_cpu_inc(ktgt_dp_stats.data_in_window_cuts);
 	}
 	return n;
+}
+
+static void ktgt_conn_window_work(struct work_struct *w)
+{
+	struct ktgt_conn *conn = container_of(to_delayed_work(w), struct ktgt_conn,
+					      window_work);
+
+	if (test_bit(KTGT_CONN_DYING, &conn->flags))
+		return;
+	set_bit(KTGT_CONN_TX_NUDGE, &conn->flags);
+	ktgt_conn_queue(conn, &conn->io_work);
 }
 
 /* Return: 1 when the PDU is out, 0 when the socket is full, or an errno */
@@ -827,6 +849,8 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	 * wait for them before anything is freed.
 	 */
 	cancel_work_sync(&conn->io_work);
+	/* only a running io_work, now done, arms it */
+	cancel_delayed_work_sync(&conn->window_work);
 	ktgt_cmds_abort(conn);
 	wait_var_event(&conn->inflight, !atomic_read(&conn->inflight));
 	cancel_work_sync(&conn->io_work);
@@ -915,6 +939,7 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 
 	tcp_sock_set_nodelay(sk);
 	INIT_DELAYED_WORK(&conn->timeout_work, ktgt_conn_timeout);
+	INIT_DELAYED_WORK(&conn->window_work, ktgt_conn_window_work);
 
 	/* at the cap, the oldest connection still logging in makes room */
 	spin_lock(&ktgt_conns_lock);

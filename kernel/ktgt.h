@@ -315,6 +315,7 @@ enum {
 	KTGT_CONN_WANT_PING,		/* timeout_work asks io_work for a NOP-In */
 	KTGT_CONN_WANT_ASYNC_LOGOUT,	/* the target is going: ask to log out */
 	KTGT_CONN_WANT_PR_ABORT,	/* PREEMPT AND ABORT: abort the LUNs in pr_abort */
+	KTGT_CONN_TX_NUDGE,		/* window_work: Data-In may use the window's margin */
 };
 
 struct ktgt_login;
@@ -376,6 +377,8 @@ struct ktgt_conn {
 
 	/* login timeout, then NOP-In pings of an idle initiator */
 	struct delayed_work timeout_work;
+	/* Data-In waited for an ACK that may not come soon (tx_window.h) */
+	struct delayed_work window_work;
 	unsigned long last_rx;		/* jiffies */
 	unsigned long ping_sent;	/* jiffies; 0: no ping outstanding */
 	u32 ping_ttt;
