@@ -20,7 +20,7 @@
 #include "ktgt.h"
 #include "tx_window.h"
 
-#define KTGT_IO_BUDGET		64	/* PDU parts per io_work run */
+#define KTGT_IO_BUDGET		64	/* rounds per io_work run; PDUs each way per round */
 #define KTGT_SCRATCH		PAGE_SIZE
 
 static LIST_HEAD(ktgt_conns);			/* oldest first */
@@ -392,7 +392,13 @@ static int rx_part(struct ktgt_conn *conn, void *buf, u32 len)
 	return ret;
 }
 
-/* Return: number of PDU parts completed, or a negative errno */
+/*
+ * The budget counts PDUs (their headers), not parts: a write with its
+ * immediate data costs what a read costs, and a QD32 burst of writes is
+ * not cut in two before its responses go out.
+ *
+ * Return: number of PDU headers received, or a negative errno.
+ */
 static int ktgt_rx(struct ktgt_conn *conn, int budget)
 {
 	int done = 0, ret;
@@ -445,7 +451,6 @@ static int ktgt_rx(struct ktgt_conn *conn, int budget)
 			if (conn->rx_off < conn->rx_dlen + iscsi_pad4(conn->rx_dlen))
 				continue;
 			conn->rx_off = 0;
-			done++;
 			if (conn->ddigest) {
 				conn->rx_state = KTGT_RX_DDIGEST;
 				continue;
