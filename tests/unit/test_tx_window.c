@@ -12,9 +12,6 @@
 #define PIECE	4096
 
 FIXTURE(window) {
-	s32 room;
-	bool idle;
-	u32 want;
 };
 
 FIXTURE_VARIANT(window) {
@@ -48,9 +45,6 @@ FIXTURE_VARIANT_ADD(window, idle_shrunk) { -100, true, 262144, 262144 };
 
 FIXTURE_SETUP(window)
 {
-	self->room = variant->room;
-	self->idle = variant->idle;
-	self->want = variant->want;
 }
 
 FIXTURE_TEARDOWN(window)
@@ -59,13 +53,13 @@ FIXTURE_TEARDOWN(window)
 
 TEST_F(window, fit)
 {
-	u32 n = ktgt_window_fit(self->room, self->idle, self->want, PIECE);
+	u32 n = ktgt_window_fit(variant->room, variant->idle, variant->want, PIECE);
 
 	EXPECT_EQ(variant->expect, n);
-	EXPECT_LE(n, self->want);
+	EXPECT_LE(n, variant->want);
 	/* while data is in flight, a piece never takes the margin */
-	if (!self->idle && n && n < self->want)
-		EXPECT_LE((s32)n, self->room - PIECE);
+	if (!variant->idle && n && n < variant->want)
+		EXPECT_LE((s32)n, variant->room - PIECE);
 }
 
 /* sending what it says, piece after piece, never overruns the window */
