@@ -12,6 +12,8 @@
 #   KTGT_BENCH_TARGETS   "local ktgt lio tgt"
 #   KTGT_BENCH_BACKENDS  "null_blk brd"
 #   KTGT_BENCH_ROWS      row ids (default: all; see scripts/bench.d/lib.sh)
+#   KTGT_BENCH_REPEAT    passes over every backend and target (1); report.py
+#                        takes each row's median
 #   KTGT_BENCH_NT, KTGT_BENCH_NL   targets and LUNs per target for agg rows (4, 4)
 #   KTGT_BENCH_KO, KTGT_BENCH_CTL  ktgt.ko and ktgtctl (default: under build/)
 #   KTGT_BENCH_RMEM_MAX  net.core.rmem_max/wmem_max for the run (4194304; 0: as booted)
@@ -29,6 +31,7 @@ BENCH_RUNTIME=${KTGT_BENCH_RUNTIME:-5}
 BENCH_NT=${KTGT_BENCH_NT:-4}
 BENCH_NL=${KTGT_BENCH_NL:-4}
 BENCH_RAW=$LOGDIR/raw
+BENCH_REPEAT=${KTGT_BENCH_REPEAT:-1}
 # shellcheck source=scripts/bench.d/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bench.d/lib.sh"
 
@@ -50,6 +53,7 @@ mkdir -p "$BENCH_RAW"
 	echo "open-iscsi $(iscsiadm --version)"
 	echo "tgt $(dpkg-query -W -f='${Version}' tgt 2>/dev/null)"
 	echo "runtime $BENCH_RUNTIME"
+	echo "repeat $BENCH_REPEAT"
 	echo "targets $TARGETS"
 	echo "backends $BACKENDS"
 	echo "agg ${BENCH_NT}x$BENCH_NL"
@@ -77,19 +81,24 @@ if ! load_initiator_modules || ! start_iscsid; then
 	exit 1
 fi
 
-for be in $BACKENDS; do
-	if ! bench_backend_load "$be" >>"$LOGDIR/bench-backend.log" 2>&1; then
-		bench_say "$be would not load"
-		for kind in $TARGETS; do bench_fail "$be" "$kind" "${ROWS[@]}"; done
-		failed=1
-		continue
-	fi
-	for kind in $TARGETS; do
-		start=$SECONDS
-		bench_phase "$be" "$kind" "${ROWS[@]}" || failed=1
-		bench_say "$be $kind done in $((SECONDS - start))s"
+# Pass after pass over everything, rather than each row N times in a row:
+# a slow spell of the host then hits every target alike.
+for ((BENCH_PASS = 1; BENCH_PASS <= BENCH_REPEAT; BENCH_PASS++)); do
+	[ "$BENCH_REPEAT" = 1 ] || bench_say "pass $BENCH_PASS of $BENCH_REPEAT"
+	for be in $BACKENDS; do
+		if ! bench_backend_load "$be" >>"$LOGDIR/bench-backend.log" 2>&1; then
+			bench_say "$be would not load"
+			for kind in $TARGETS; do bench_fail "$be" "$kind" "${ROWS[@]}"; done
+			failed=1
+			continue
+		fi
+		for kind in $TARGETS; do
+			start=$SECONDS
+			bench_phase "$be" "$kind" "${ROWS[@]}" || failed=1
+			bench_say "$be $kind done in $((SECONDS - start))s"
+		done
+		bench_backend_unload "$be" >>"$LOGDIR/bench-backend.log" 2>&1
 	done
-	bench_backend_unload "$be" >>"$LOGDIR/bench-backend.log" 2>&1
 done
 stop_iscsid
 bench_say "guest done, failed=$failed"

@@ -13,9 +13,9 @@
 # the aggregate rows, then everything is torn down (logout, delete, unload)
 # so that the next kind can take port 3260.
 #
-# Each fio run leaves, in $BENCH_RAW: <backend>-<kind>-<row>.json (fio's
-# JSON) and a line in $BENCH_RAW/manifest.tsv:
-#   backend kind row status cpu-before cpu-after clk_tck jobs max_sectors_kb label
+# Each fio run leaves, in $BENCH_RAW: fio's JSON (bench_json names it) and
+# a line in $BENCH_RAW/manifest.tsv:
+#   backend kind row status cpu-before cpu-after clk_tck jobs max_sectors_kb label pass
 # where cpu-* are the /proc/stat "cpu" lines' numbers (comma-separated) and
 # status is fio's exit status (124/137: killed by the timeout; -1: the
 # target could not be set up). scripts/bench.d/report.py turns these into
@@ -30,6 +30,7 @@ BENCH_RUNTIME=${BENCH_RUNTIME:-5}	# seconds per row
 BENCH_NT=${BENCH_NT:-4}			# targets (sessions) for the aggregate rows
 BENCH_NL=${BENCH_NL:-4}			# LUNs per target
 BENCH_VERIFY=${BENCH_VERIFY:-0}		# 1: --verify=crc32c on the write rows
+BENCH_PASS=${BENCH_PASS:-1}		# which pass of a repeated run (scripts/bench --repeat)
 BENCH_RAW=${BENCH_RAW:-$LOGDIR/raw}
 BENCH_IQN=iqn.2026-11.org.ktgt:bench
 BRD_MB=${BRD_MB:-256}			# per brd disk; only ram0 is prefilled
@@ -52,6 +53,14 @@ BENCH_ROWS_ALL=(
 )
 
 bench_say() { echo "# bench: $*"; }
+
+# bench_json BACKEND KIND ROW: fio's JSON for this pass; report.py reads
+# the same names.
+bench_json() {
+	local sfx=
+	[ "$BENCH_PASS" = 1 ] || sfx=.p$BENCH_PASS
+	echo "$BENCH_RAW/$1-$2-$3$sfx.json"
+}
 
 # bench_rows [ID...]: the row specs for those ids (all when none).
 bench_rows() {
@@ -250,7 +259,7 @@ bench_fio() {
 	shift 3
 	id=${spec%%|*}
 	args=${spec##*|}
-	out=$BENCH_RAW/$be-$kind-$id.json
+	out=$(bench_json "$be" "$kind" "$id")
 	for d in "$@"; do
 		jobs+=(--name="j$n" --filename="$d")
 		n=$((n + 1))
@@ -272,8 +281,8 @@ bench_fio() {
 	local msk label
 	msk=$(cat "/sys/block/$(basename "$1")/queue/max_sectors_kb" 2>/dev/null || echo -)
 	label=${spec#*|}
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$be" "$kind" "$id" "$rc" "$before" "$after" \
-		"$(getconf CLK_TCK)" "$n" "$msk" "${label%%|*}" >>"$BENCH_RAW/manifest.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$be" "$kind" "$id" "$rc" "$before" "$after" \
+		"$(getconf CLK_TCK)" "$n" "$msk" "${label%%|*}" "$BENCH_PASS" >>"$BENCH_RAW/manifest.tsv"
 	[ $rc -eq 0 ] || { tail -n 5 "$out.log" "$out" 2>/dev/null; }
 	return $rc
 }
@@ -284,8 +293,8 @@ bench_fail() {
 	shift 2
 	for spec in "$@"; do
 		label=${spec#*|}
-		printf '%s\t%s\t%s\t-1\t\t\t\t0\t-\t%s\n' "$be" "$kind" "${spec%%|*}" "${label%%|*}" \
-			>>"$BENCH_RAW/manifest.tsv"
+		printf '%s\t%s\t%s\t-1\t\t\t\t0\t-\t%s\t%s\n' "$be" "$kind" "${spec%%|*}" "${label%%|*}" \
+			"$BENCH_PASS" >>"$BENCH_RAW/manifest.tsv"
 	done
 }
 

@@ -7,7 +7,9 @@
       Reads RAWDIR/manifest.tsv (written by scripts/bench.d/lib.sh) and the
       fio JSON files next to it; prints one set of tables per backend, with
       the targets side by side and the ratios ktgt/LIO and ktgt/tgt; writes
-      the raw numbers and the ratios to OUT.
+      the raw numbers and the ratios to OUT. With several passes (scripts/bench
+      --repeat), each cell is the pass with the median throughput, and a
+      further table shows every row's spread.
   report.py check FIO_JSON
       Exit 0 if fio finished the job without error and moved data (the
       smoke test's assertion); prints MiB/s and IOPS.
@@ -86,13 +88,15 @@ def read_manifest(rawdir):
             if not line:
                 continue
             p = line.split("\t")
-            p += [""] * (10 - len(p))
-            be, kind, row, status, before, after, hz, jobs, msk, label = p[:10]
+            p += [""] * (11 - len(p))
+            be, kind, row, status, before, after, hz, jobs, msk, label, npass = p[:11]
+            npass = int(npass or 1)
+            sfx = "" if npass == 1 else f".p{npass}"  # lib.sh's bench_json
             run = {
                 "backend": be, "kind": kind, "row": row, "label": label or row,
-                "status": int(status), "jobs": int(jobs or 0),
+                "pass": npass, "status": int(status), "jobs": int(jobs or 0),
                 "max_sectors_kb": None if msk in ("", "-") else int(msk),
-                "fio_json": f"{be}-{kind}-{row}.json",
+                "fio_json": f"{be}-{kind}-{row}{sfx}.json",
             }
             run["ok"] = False
             if run["status"] == 0:
@@ -119,13 +123,32 @@ def ratio(a, b):
     return a / b
 
 
+PASS_KEYS = ("pass", "ok", "mib_s", "iops", "p50_us", "p99_us", "cpu_s_per_gib")
+
+
+def median_run(runs):
+    """The pass with the median throughput (the lower one of an even count),
+    so that its latency and CPU figures belong to the same measurement; or a
+    failed pass when none succeeded. The passes' figures go into "passes"."""
+    ok = sorted((r for r in runs if r["ok"]), key=lambda r: r["mib_s"])
+    if not ok:
+        return dict(runs[0])
+    pick = dict(ok[(len(ok) - 1) // 2])
+    pick["passes"] = [{m: r.get(m) for m in PASS_KEYS} for r in sorted(runs, key=lambda r: r["pass"])]
+    pick["failed_passes"] = len(runs) - len(ok)
+    return pick
+
+
 def build(runs):
     """{backend: {row: {"label", "targets": {kind: run}, "ratios": {...}}}}"""
-    out = {}
+    grouped = {}
     for r in runs:
-        row = out.setdefault(r["backend"], {}).setdefault(
-            r["row"], {"label": r["label"], "targets": {}, "ratios": {}})
-        row["targets"][r["kind"]] = r
+        grouped.setdefault((r["backend"], r["row"], r["kind"]), []).append(r)
+    out = {}
+    for (be, row_id, kind), rs in grouped.items():
+        row = out.setdefault(be, {}).setdefault(
+            row_id, {"label": rs[0]["label"], "targets": {}, "ratios": {}})
+        row["targets"][kind] = median_run(rs)
     for rows in out.values():
         for row in rows.values():
             k = row["targets"].get("ktgt")
@@ -168,6 +191,23 @@ def fmt_ratio(x):
     return "-" if x is None else f"{x:.2f}x"
 
 
+def fmt_spread(r):
+    """min-max MiB/s over the passes that ran, and how many failed"""
+    vals = [p["mib_s"] for p in r.get("passes", []) if p["ok"]]
+    cell = f"{fmt_num(min(vals))}-{fmt_num(max(vals))}" if vals else "-"
+    return cell + (f" ({r['failed_passes']} failed)" if r.get("failed_passes") else "")
+
+
+def spread_ratio(row, peer):
+    """ktgt's slowest pass over the peer's fastest: the ratio's worst case"""
+    k, p = row["targets"].get("ktgt"), row["targets"].get(peer)
+    if not (k and p and k["ok"] and p["ok"]):
+        return None
+    kv = [x["mib_s"] for x in k.get("passes", []) if x["ok"]]
+    pv = [x["mib_s"] for x in p.get("passes", []) if x["ok"]]
+    return ratio(min(kv), max(pv)) if kv and pv else None
+
+
 TABLES = [
     ("throughput: MiB/s (IOPS)", "mib_s", lambda r: f"{fmt_num(r['mib_s'])} ({fmt_num(r['iops'])})"),
     ("latency: completion latency p50/p99, ms (ratios: p99)", "p99_us",
@@ -178,12 +218,16 @@ TABLES = [
 ]
 
 
-def print_tables(data, kinds, file=sys.stdout):
+def print_tables(data, kinds, npasses=1, file=sys.stdout):
+    tables = list(TABLES)
+    if npasses > 1:
+        tables.append((f"spread over {npasses} passes: slowest-fastest MiB/s "
+                       "(ratios: ktgt's slowest over the peer's fastest)", None, fmt_spread))
     for be, rows in data.items():
         present = [k for k in kinds if any(k in r["targets"] for r in rows.values())]
         ratio_cols = [f"ktgt/{p}" for p in PEERS
                       if "ktgt" in present and p in present]
-        for title, metric, cell in TABLES:
+        for title, metric, cell in tables:
             head = ["row"] + [NAMES[k] for k in present] + \
                 [c.replace("lio", "LIO") for c in ratio_cols]
             lines = [head]
@@ -198,7 +242,10 @@ def print_tables(data, kinds, file=sys.stdout):
                     else:
                         line.append(cell(r))
                 for c in ratio_cols:
-                    line.append(fmt_ratio(row["ratios"].get(c, {}).get(metric)))
+                    if metric is None:
+                        line.append(fmt_ratio(spread_ratio(row, c.split("/")[1])))
+                    else:
+                        line.append(fmt_ratio(row["ratios"].get(c, {}).get(metric)))
                 lines.append(line)
             w = [max(len(l[i]) for l in lines) for i in range(len(head))]
             print(f"\n{be} -- {title}", file=file)
@@ -212,19 +259,23 @@ def print_tables(data, kinds, file=sys.stdout):
 def summarize(args):
     runs = read_manifest(args.rawdir)
     data = build(runs)
-    failed = [f"{r['backend']} {r['kind']} {r['row']} (status {r['status']})"
+    npasses = max((r["pass"] for r in runs), default=1)
+    failed = [f"{r['backend']} {r['kind']} {r['row']}"
+              + (f" pass {r['pass']}" if npasses > 1 else "") + f" (status {r['status']})"
               for r in runs if not r["ok"]]
-    print(f"kernel {args.kernel or '?'}, {args.runtime or '?'} s per row; "
+    each = f"the median of {npasses} passes" if npasses > 1 else "one pass"
+    print(f"kernel {args.kernel or '?'}, {args.runtime or '?'} s per row, {each}; "
           "ratios > 1 are ktgt ahead for throughput, behind for latency and CPU")
     for n in args.note:
         print(n)
-    print_tables(data, KINDS)
+    print_tables(data, KINDS, npasses)
     if failed:
         print("\nfailed or not run: " + "; ".join(failed))
     if args.json:
         doc = {
             "kernel": args.kernel,
             "runtime_s": args.runtime,
+            "passes": npasses,
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "notes": args.note,
             "units": {"mib_s": "MiB/s", "iops": "I/O per s", "p50_us": "clat p50, us",

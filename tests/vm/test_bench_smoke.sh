@@ -39,7 +39,7 @@ fio_verified() { # JSON
 }
 bench_on_row() { # SPEC RC DESC
 	local spec=$1 rc=$2 label json
-	json=$BENCH_RAW/brd-$TARGET_KIND-${spec%%|*}.json
+	json=$(bench_json brd "$TARGET_KIND" "${spec%%|*}")
 	label=${spec#*|}
 	label=${label%%|*}
 	local check_verify=:
