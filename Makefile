@@ -35,6 +35,7 @@ KERNEL_SRCS := $(wildcard $(SRC)/kernel/*.c $(SRC)/kernel/*.h) $(SRC)/Kbuild \
 
 UNIT_SRCS := $(wildcard $(SRC)/tests/unit/test_*.c)
 UNIT_BINS := $(patsubst $(SRC)/tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+UNIT_SCRIPTS := $(wildcard $(SRC)/tests/unit/test_*.py)	# scripts' host tests, TAP too
 
 .PHONY: all module ktgtctl nl-malformed unit unit-bins check vmcheck style install clean demo
 all: module ktgtctl nl-malformed
@@ -95,7 +96,7 @@ build/tests/unit/%: $(BUILD)/tests/unit/% ;
 $(BUILD)/tests/unit/test_ktgtctl_cli: $(BUILD)/ktgtctl
 
 unit: $(UNIT_BINS)
-	$(SRC)/tests/run-unit $(UNIT_BINS)
+	$(SRC)/tests/run-unit $(UNIT_BINS) $(UNIT_SCRIPTS)
 
 vmcheck: all
 	$(SRC)/tests/run-vm $(KVERS)

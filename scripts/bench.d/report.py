@@ -218,7 +218,8 @@ TABLES = [
 ]
 
 
-def print_tables(data, kinds, npasses=1, file=sys.stdout):
+def print_tables(data, kinds, npasses=1, file=None):
+    file = file or sys.stdout  # at call time: a default would bind it at import
     tables = list(TABLES)
     if npasses > 1:
         tables.append((f"spread over {npasses} passes: slowest-fastest MiB/s "

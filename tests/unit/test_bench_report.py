@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host tests of scripts/bench.d/report.py: manifests and fio JSON made up
+here, run through the summary that scripts/bench prints. Prints TAP."""
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts", "bench.d"))
+sys.dont_write_bytecode = True
+import report  # noqa: E402
+
+MiB = 1 << 20
+# /proc/stat "cpu" fields, before and after: 100 busy ticks of 400
+CPU_BEFORE = "0,0,0,0,0,0,0,0"
+CPU_AFTER = "50,0,50,300,0,0,0,0"
+
+
+def fio_json(mib_s, p99_us, rw="read"):
+    """fio's JSON for one group-reported job; warnings before it, as fio prints"""
+    d = {"io_bytes": int(mib_s * MiB * 5), "bw_bytes": int(mib_s * MiB),
+         "iops": mib_s * 256.0, "total_ios": int(mib_s * 256 * 5),
+         "clat_ns": {"mean": 1000.0, "percentile": {
+             "50.000000": p99_us * 500, "99.000000": p99_us * 1000,
+             "99.900000": p99_us * 1000}},
+         "lat_ns": {"mean": 1000.0}}
+    zero = {"io_bytes": 0, "bw_bytes": 0, "iops": 0.0, "total_ios": 0}
+    job = {"error": 0, "job_runtime": 5000, "usr_cpu": 1.0, "sys_cpu": 2.0,
+           "read": d if rw == "read" else zero, "write": d if rw == "write" else zero}
+    return "fio: warning: something\n" + json.dumps({"jobs": [job]})
+
+
+class Raw:
+    """a RAWDIR as scripts/bench.d/lib.sh leaves it"""
+
+    def __init__(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+        self.lines = []
+
+    def run(self, kind, row, npass, mib_s=None, p99_us=100, status=0, old_format=False,
+            backend="null_blk"):
+        sfx = "" if npass == 1 else f".p{npass}"
+        if mib_s is not None:
+            with open(os.path.join(self.dir, f"{backend}-{kind}-{row}{sfx}.json"), "w",
+                      encoding="utf-8") as f:
+                f.write(fio_json(mib_s, p99_us))
+        cols = [backend, kind, row, str(status), CPU_BEFORE, CPU_AFTER, "100", "1", "512",
+                f"label {row}"]
+        if not old_format:
+            cols.append(str(npass))
+        self.lines.append("\t".join(cols))
+
+    def summarize(self):
+        with open(os.path.join(self.dir, "manifest.tsv"), "w", encoding="utf-8") as f:
+            f.write("\n".join(self.lines) + "\n")
+        out = os.path.join(self.dir, "out.json")
+        args = type("Args", (), {"rawdir": self.dir, "kernel": "k", "runtime": 5.0,
+                                 "json": out, "note": []})
+        text = io.StringIO()
+        with contextlib.redirect_stdout(text):
+            report.summarize(args)
+        with open(out, encoding="utf-8") as f:
+            return json.load(f), text.getvalue()
+
+
+def close(a, b):
+    return abs(a - b) < 1e-6 * max(1.0, abs(b))
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def test_one_pass_old_manifest():
+    """a manifest from before --repeat (10 columns) still reads as pass 1"""
+    raw = Raw()
+    raw.run("ktgt", "seqread", 1, 300, old_format=True)
+    raw.run("lio", "seqread", 1, 100, old_format=True)
+    doc, text = raw.summarize()
+    row = doc["backends"]["null_blk"]["seqread"]
+    expect(doc["passes"] == 1, f"passes {doc['passes']}")
+    expect(close(row["targets"]["ktgt"]["mib_s"], 300), "ktgt MiB/s")
+    expect(close(row["ratios"]["ktgt/lio"]["mib_s"], 3.0), "ratio")
+    expect("one pass" in text and "spread" not in text, "one-pass header, no spread table")
+
+
+def test_median_pass_and_its_own_figures():
+    """each cell is the median pass, with that pass's p99 (not a median of p99s)"""
+    raw = Raw()
+    for npass, (k, kp99, lio) in enumerate([(500, 10, 90), (300, 70, 200), (400, 40, 100)], 1):
+        raw.run("ktgt", "seqread", npass, k, kp99)
+        raw.run("lio", "seqread", npass, lio, 5)
+    doc, text = raw.summarize()
+    row = doc["backends"]["null_blk"]["seqread"]
+    k = row["targets"]["ktgt"]
+    expect(doc["passes"] == 3, f"passes {doc['passes']}")
+    expect(close(k["mib_s"], 400) and k["pass"] == 3, f"median pass {k['pass']}")
+    expect(close(k["p99_us"], 40), f"p99 of the median pass: {k['p99_us']}")
+    expect([p["pass"] for p in k["passes"]] == [1, 2, 3], "every pass listed in order")
+    expect(close(row["ratios"]["ktgt/lio"]["mib_s"], 4.0), "ratio of the medians")
+    expect("the median of 3 passes" in text, "header names the passes")
+    line = [ln for ln in text.splitlines() if ln.startswith("label seqread")][-1]
+    expect("300-500" in line and "90.0-200" in line and "1.50x" in line,
+           f"spread row: {line!r}")
+
+
+def test_even_passes_take_the_lower_median():
+    raw = Raw()
+    for npass, v in enumerate([100, 400, 200, 300], 1):
+        raw.run("ktgt", "randread", npass, v)
+    doc, _ = raw.summarize()
+    k = doc["backends"]["null_blk"]["randread"]["targets"]["ktgt"]
+    expect(close(k["mib_s"], 200), f"lower median: {k['mib_s']}")
+
+
+def test_failed_pass_is_reported_not_counted():
+    """a failed pass is listed and left out of the median and the spread"""
+    raw = Raw()
+    raw.run("ktgt", "seqwrite", 1, 100)
+    raw.run("ktgt", "seqwrite", 2, status=124)
+    raw.run("ktgt", "seqwrite", 3, 300)
+    raw.run("lio", "seqwrite", 1, 50)
+    raw.run("lio", "seqwrite", 2, 50)
+    raw.run("lio", "seqwrite", 3, 50)
+    doc, text = raw.summarize()
+    k = doc["backends"]["null_blk"]["seqwrite"]["targets"]["ktgt"]
+    expect(k["ok"] and close(k["mib_s"], 100), f"median of the two that ran: {k['mib_s']}")
+    expect(k["failed_passes"] == 1, "one failed pass")
+    expect(doc["failed"] == ["null_blk ktgt seqwrite pass 2 (status 124)"], doc["failed"])
+    expect("100-300 (1 failed)" in text, "spread says a pass failed")
+
+
+def test_every_pass_failed():
+    """no pass ran: the cell fails and no ratio is made up"""
+    raw = Raw()
+    raw.run("ktgt", "lat", 1, status=-1)
+    raw.run("ktgt", "lat", 2, status=-1)
+    raw.run("lio", "lat", 1, 10)
+    raw.run("lio", "lat", 2, 10)
+    doc, text = raw.summarize()
+    row = doc["backends"]["null_blk"]["lat"]
+    expect(not row["targets"]["ktgt"]["ok"], "ktgt cell failed")
+    expect("ktgt/lio" not in row["ratios"], "no ratio")
+    expect("no setup" in text, "the table says so")
+
+
+TESTS = [test_one_pass_old_manifest, test_median_pass_and_its_own_figures,
+         test_even_passes_take_the_lower_median, test_failed_pass_is_reported_not_counted,
+         test_every_pass_failed]
+
+
+def main():
+    print("TAP version 13")
+    print(f"1..{len(TESTS)}")
+    failed = 0
+    for n, t in enumerate(TESTS, 1):
+        try:
+            t()
+            print(f"ok {n} {t.__name__}")
+        except Exception:  # report every failure, keep going
+            failed += 1
+            print(f"not ok {n} {t.__name__}")
+            for line in traceback.format_exc().splitlines():
+                print(f"# {line}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
