@@ -88,6 +88,7 @@ class Conn:
         self.itt = 0x1000
         self.hdigest = False
         self.ddigest = False
+        self.pieces = None    # send() in pieces of these sizes, each its own segment
 
     def close(self):
         self.s.close()
@@ -105,7 +106,22 @@ class Conn:
         if self.ddigest and data:
             d = digest(data)
             out += bytes([d[0] ^ 1]) + d[1:] if bad_ddigest else d
-        self.s.sendall(out)
+        if self.pieces:
+            self.send_in_pieces(out)
+        else:
+            self.s.sendall(out)
+
+    def send_in_pieces(self, out):
+        """Each piece leaves as its own TCP segment, so that the target
+        finds PDU parts split at every kind of boundary."""
+        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        i = 0
+        while out:
+            n = self.pieces[i % len(self.pieces)]
+            self.s.sendall(out[:n])
+            out = out[n:]
+            i += 1
+            time.sleep(0.002)
 
     def recv_exact(self, n):
         buf = b""

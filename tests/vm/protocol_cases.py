@@ -342,6 +342,23 @@ def data_digest_error_gets_reject_0x02():
     expect(c.closed(5), "no session recovery after a data digest error (ERL 0)")
 
 
+@case
+def pdus_split_into_small_segments_are_whole():
+    c = digest_login()
+    c.pieces = [1, 3, 7, 13, 48, 2, 501, 4, 1000]
+    itt = c.nop_out(b"in pieces", immediate=False)
+    p = c.wait_for(r.OP_NOOP_IN)
+    expect(p.itt == itt and p.data == b"in pieces", "%r" % p)
+    lba, data = 600, bytes(range(256)) * 16
+    c.scsi_cmd(struct.pack(">BBIBHB", 0x2A, 0, lba, 0, 8, 0), edtl=4096, write=True,
+               data=data)
+    p = c.wait_for(r.OP_SCSI_RSP)
+    expect(p.bhs[3] == 0, "write status %d" % p.bhs[3])
+    c.scsi_cmd(struct.pack(">BBIBHB", 0x28, 0, lba, 0, 8, 0), edtl=4096, read=True)
+    got = c.wait_for(r.OP_DATA_IN).data
+    expect(got == data, "read back %r..., want %r..." % (got[:8], data[:8]))
+
+
 def tmf(c, func, lun=1, rtt=r.RSVD):
     itt = c.next_itt()
     lunb = bytes([0, lun]) + b"\0" * 6
