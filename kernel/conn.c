@@ -194,31 +194,24 @@ static u32 crc_cmd_pages(u32 crc, struct ktgt_cmd *cmd, u32 off, u32 len)
 
 /* ---- receive ---- */
 
-/*
- * Copy from the skb that tcp_read_sock() handed ktgt_rx_actor(), or skip
- * the bytes when @to is NULL. Return: bytes, or -EAGAIN when the skb is
- * used up.
- */
-static int recv_iter(struct ktgt_conn *conn, struct iov_iter *to, u32 len)
+static int recv_iter(struct ktgt_conn *conn, struct msghdr *msg, int flags)
 {
-	u32 n = min(len, conn->rx_skb.len);
+	int ret = sock_recvmsg(conn->sock, msg, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
 
-	if (!n)
-		return -EAGAIN;
-	if (to && skb_copy_datagram_iter(conn->rx_skb.skb, conn->rx_skb.off, to, n))
-		return -EFAULT;
-	conn->rx_skb.off += n;
-	conn->rx_skb.len -= n;
-	return n;
+	if (ret == 0)
+		return -ECONNRESET;
+	if (ret > 0)
+		WRITE_ONCE(conn->last_rx, jiffies);
+	return ret;
 }
 
-static int recv_kvec(struct ktgt_conn *conn, void *buf, size_t len)
+static int recv_kvec(struct ktgt_conn *conn, void *buf, size_t len, int flags)
 {
+	struct msghdr msg = { };
 	struct kvec kv = { .iov_base = buf, .iov_len = len };
-	struct iov_iter to;
 
-	iov_iter_kvec(&to, ITER_DEST, &kv, 1, len);
-	return recv_iter(conn, &to, len);
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &kv, 1, len);
+	return recv_iter(conn, &msg, flags);
 }
 
 /*
@@ -230,13 +223,13 @@ static int recv_discard(struct ktgt_conn *conn, u32 len)
 	int ret;
 
 	if (!conn->ddigest)
-		return recv_iter(conn, NULL, len);
+		return recv_kvec(conn, NULL, len, MSG_TRUNC);
 	if (!conn->rx_scratch) {
 		conn->rx_scratch = kmalloc(KTGT_SCRATCH, GFP_KERNEL);
 		if (!conn->rx_scratch)
 			return -ENOMEM;
 	}
-	ret = recv_kvec(conn, conn->rx_scratch, min_t(u32, len, KTGT_SCRATCH));
+	ret = recv_kvec(conn, conn->rx_scratch, min_t(u32, len, KTGT_SCRATCH), 0);
 	if (ret > 0)
 		conn->rx_crc = crc32c(conn->rx_crc, conn->rx_scratch, ret);
 	return ret;
@@ -245,15 +238,15 @@ static int recv_discard(struct ktgt_conn *conn, u32 len)
 /* data past the command's buffer (EDTL above what the CDB moves) is dropped */
 static int recv_cmd_pages(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off, u32 len)
 {
-	struct iov_iter to;
+	struct msghdr msg = { };
 	int ret;
 
 	if (off >= cmd->buf_len)
 		return recv_discard(conn, len);
-	len = min(len, cmd->buf_len - off);
-	iov_iter_bvec(&to, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->buf_len);
-	iov_iter_advance(&to, off);
-	ret = recv_iter(conn, &to, len);
+	iov_iter_bvec(&msg.msg_iter, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->buf_len);
+	iov_iter_advance(&msg.msg_iter, off);
+	iov_iter_truncate(&msg.msg_iter, len);
+	ret = recv_iter(conn, &msg, 0);
 	if (ret <= 0)
 		return ret;
 	this_cpu_add(ktgt_dp_stats.data_out_direct, ret);
@@ -333,7 +326,7 @@ static int ktgt_rx_data(struct ktgt_conn *conn)
 	int ret;
 
 	if (conn->rx_off >= conn->rx_dlen) {
-		ret = recv_kvec(conn, pad, left);
+		ret = recv_kvec(conn, pad, left, 0);
 		if (ret > 0 && conn->ddigest)
 			conn->rx_crc = crc32c(conn->rx_crc, pad, ret);
 		return ret;
@@ -342,7 +335,7 @@ static int ktgt_rx_data(struct ktgt_conn *conn)
 	left = conn->rx_dlen - conn->rx_off;
 	switch (conn->rx_sink) {
 	case KTGT_SINK_BUF:
-		ret = recv_kvec(conn, conn->rx_buf + conn->rx_off, left);
+		ret = recv_kvec(conn, conn->rx_buf + conn->rx_off, left, 0);
 		if (ret > 0 && conn->ddigest)
 			conn->rx_crc = crc32c(conn->rx_crc, conn->rx_buf + conn->rx_off, ret);
 		return ret;
@@ -392,7 +385,7 @@ static u32 hdr_crc(struct ktgt_conn *conn)
 /* receive into a fixed-size part of the PDU; Return: bytes, or an errno */
 static int rx_part(struct ktgt_conn *conn, void *buf, u32 len)
 {
-	int ret = recv_kvec(conn, (u8 *)buf + conn->rx_off, len - conn->rx_off);
+	int ret = recv_kvec(conn, (u8 *)buf + conn->rx_off, len - conn->rx_off, 0);
 
 	if (ret > 0)
 		conn->rx_off += ret;
@@ -406,7 +399,7 @@ static int rx_part(struct ktgt_conn *conn, void *buf, u32 len)
  *
  * Return: number of PDU headers received, or a negative errno.
  */
-static int ktgt_rx_parts(struct ktgt_conn *conn, int budget)
+static int ktgt_rx(struct ktgt_conn *conn, int budget)
 {
 	int done = 0, ret;
 
@@ -495,62 +488,6 @@ static int ktgt_rx_parts(struct ktgt_conn *conn, int budget)
 	return done;
 out:
 	return ret == -EAGAIN ? done : ret;
-}
-
-/* tcp_read_sock() actor: desc->count is the budget of PDUs left */
-static int ktgt_rx_actor(read_descriptor_t *desc, struct sk_buff *skb,
-			 unsigned int off, size_t len)
-{
-	struct ktgt_conn *conn = desc->arg.data;
-	int ret;
-
-	if (!desc->count)
-		return 0;
-	conn->rx_skb.skb = skb;
-	conn->rx_skb.off = off;
-	conn->rx_skb.len = len;
-	ret = ktgt_rx_parts(conn, desc->count);
-	conn->rx_skb.skb = NULL;
-	if (ret < 0) {
-		desc->error = ret;
-		desc->count = 0;
-	} else {
-		desc->count -= ret;
-	}
-	return len - conn->rx_skb.len;
-}
-
-/*
- * What the socket holds is read under one socket lock, and TCP considers
- * an ACK once at the end (tcp_cleanup_rbuf()), where recvmsg() per PDU
- * part would take the lock and consider an ACK for each.
- *
- * Return: number of PDU headers received, or a negative errno.
- */
-static int ktgt_rx(struct ktgt_conn *conn, int budget)
-{
-	struct sock *sk = conn->sock->sk;
-	read_descriptor_t desc = { .count = budget, .arg.data = conn };
-	int ret;
-
-	lock_sock(sk);
-	ret = tcp_read_sock(sk, &desc, ktgt_rx_actor);
-	release_sock(sk);
-	if (desc.error)
-		return desc.error;
-	if (ret < 0)
-		return ret;
-	if (ret > 0) {
-		WRITE_ONCE(conn->last_rx, jiffies);
-		return budget - desc.count;
-	}
-	/* nothing to read: what recvmsg() would have said */
-	ret = sock_error(sk);
-	if (ret)
-		return ret;
-	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
-		return -ECONNRESET;
-	return 0;
 }
 
 /* ---- transmit ---- */

@@ -356,11 +356,6 @@ struct ktgt_conn {
 	char *rx_buf;
 	u32 rx_buf_size;
 	struct ktgt_cmd *rx_cmd;
-	struct {			/* what tcp_read_sock() handed us */
-		struct sk_buff *skb;
-		u32 off;
-		u32 len;
-	} rx_skb;
 
 	/* transmit side */
 	struct list_head tx_queue;	/* ktgt_pdu, in send order */
