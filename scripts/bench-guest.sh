@@ -17,6 +17,8 @@
 #   KTGT_BENCH_NT, KTGT_BENCH_NL   targets and LUNs per target for agg rows (4, 4)
 #   KTGT_BENCH_KO, KTGT_BENCH_CTL  ktgt.ko and ktgtctl (default: under build/)
 #   KTGT_BENCH_RMEM_MAX  net.core.rmem_max/wmem_max for the run (4194304; 0: as booted)
+#   KTGT_BENCH_PERF      row ids to profile with perf after the passes (none)
+#   KTGT_BENCH_PERF_SECONDS  seconds each profile samples (5)
 set -uo pipefail
 unset KTGT_TEST_TARGET # lib.sh's choice of target; the bench runs them all
 # shellcheck source=tests/vm/lib.sh
@@ -100,6 +102,24 @@ for ((BENCH_PASS = 1; BENCH_PASS <= BENCH_REPEAT; BENCH_PASS++)); do
 		bench_backend_unload "$be" >>"$LOGDIR/bench-backend.log" 2>&1
 	done
 done
+# Profiles (scripts/bench --perf): one more run of the chosen rows per
+# backend and target, under perf, after the measured passes.
+if [ -n "${KTGT_BENCH_PERF:-}" ]; then
+	# shellcheck disable=SC2086 # a list of row ids
+	rows=$(bench_rows $KTGT_BENCH_PERF)
+	mapfile -t PERF_ROWS <<<"$rows"
+	BENCH_PERF_SECONDS=${KTGT_BENCH_PERF_SECONDS:-5}
+	for be in $BACKENDS; do
+		bench_backend_load "$be" >>"$LOGDIR/bench-backend.log" 2>&1 || { failed=1; continue; }
+		for kind in $TARGETS; do
+			[ "$kind" != local ] || continue
+			start=$SECONDS
+			BENCH_ROW_FN=bench_perf bench_phase "$be" "$kind" "${PERF_ROWS[@]}" || failed=1
+			bench_say "$be $kind profiled in $((SECONDS - start))s"
+		done
+		bench_backend_unload "$be" >>"$LOGDIR/bench-backend.log" 2>&1
+	done
+fi
 stop_iscsid
 bench_say "guest done, failed=$failed"
 exit $failed

@@ -287,6 +287,51 @@ bench_fio() {
 	return $rc
 }
 
+# bench_perf BACKEND KIND ROWSPEC DEV...: a profile of one row, no figures
+# (scripts/bench --perf). fio runs the row until perf has sampled every CPU
+# for BENCH_PERF_SECONDS (perf takes 15 s or more to start under TCG);
+# perf's reports go to $BENCH_RAW/perf/BACKEND-KIND-ROW.{comm,self,children}.txt,
+# which report.py summarizes. Nothing goes into the manifest: a profiled
+# run is slower than a measured one.
+BENCH_PERF_SECONDS=${BENCH_PERF_SECONDS:-5}
+bench_perf() {
+	local be=$1 kind=$2 spec=$3 args base data=/tmp/bench-perf.data ks=/tmp/bench-kallsyms
+	local d n=0 jobs=() fpid rc=0
+	shift 3
+	args=${spec##*|}
+	mkdir -p "$BENCH_RAW/perf"
+	base=$BENCH_RAW/perf/$be-$kind-${spec%%|*}
+	for d in "$@"; do
+		jobs+=(--name="j$n" --filename="$d")
+		n=$((n + 1))
+	done
+	# shellcheck disable=SC2086 # $args is a list of options
+	timeout -k 5 900 fio --thread --ioengine=libaio --direct=1 --time_based --runtime=800 \
+		--group_reporting --randrepeat=0 --eta=never --output-format=json \
+		--output="$base.fio.json" $args "${jobs[@]}" >"$base.fio.log" 2>&1 &
+	fpid=$!
+	sleep 2
+	# Debian 12's perf (6.1) resolved no core kernel symbol of 6.12 from
+	# /proc/kallsyms itself; from a copy it does.
+	cat /proc/kallsyms >"$ks"
+	timeout 600 perf record -q -e cpu-clock -F 999 -a -g -o "$data" \
+		-- sleep "$BENCH_PERF_SECONDS" >"$base.record.log" 2>&1 || rc=$?
+	# fio must have run through the whole profile
+	kill -0 "$fpid" 2>/dev/null || { echo "fio ended before perf did"; rc=1; }
+	kill -INT "$fpid" 2>/dev/null
+	wait "$fpid"
+	if [ $rc -eq 0 ]; then
+		perf report -i "$data" --kallsyms="$ks" --stdio -g none --no-children --sort comm \
+			>"$base.comm.txt" 2>>"$base.record.log" &&
+		perf report -i "$data" --kallsyms="$ks" --stdio -g none --no-children --sort sym \
+			--percent-limit 0.3 >"$base.self.txt" 2>>"$base.record.log" &&
+		perf report -i "$data" --kallsyms="$ks" --stdio -g none --children --sort sym \
+			--percent-limit 0.3 >"$base.children.txt" 2>>"$base.record.log" || rc=$?
+	fi
+	rm -f "$data" "$data.old"
+	return $rc
+}
+
 # bench_fail BACKEND KIND ROWSPEC...: rows that could not run (setup failed).
 bench_fail() {
 	local be=$1 kind=$2 spec label
@@ -298,7 +343,8 @@ bench_fail() {
 	done
 }
 
-# bench_phase BACKEND KIND ROWSPEC...: set up, every row, tear down. Calls
+# bench_phase BACKEND KIND ROWSPEC...: set up, every row, tear down. Each
+# row is run by $BENCH_ROW_FN (bench_fio; bench_perf to profile it). Calls
 # bench_on_row ROWSPEC RC DESC after each row, and bench_on_step RC DESC
 # after setup and teardown steps, if the caller defines them (the smoke test
 # turns them into TAP lines). Returns non-zero if anything failed.
@@ -318,7 +364,7 @@ bench_phase() {
 		local s=$1 r=0 label t0=$SECONDS
 		shift
 		label=${s#*|}
-		bench_fio "$be" "$kind" "$s" "$@" >>"$log" 2>&1 || r=$?
+		"${BENCH_ROW_FN:-bench_fio}" "$be" "$kind" "$s" "$@" >>"$log" 2>&1 || r=$?
 		bench_say "$be $kind: ${label%%|*}: fio exit $r after $((SECONDS - t0))s"
 		declare -F bench_on_row >/dev/null && bench_on_row "$s" $r "$be $kind"
 		[ $r -eq 0 ] || { failed=1; tail -n 5 "$log" | sed 's/^/#   /'; }

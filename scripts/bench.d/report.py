@@ -9,7 +9,8 @@
       the targets side by side and the ratios ktgt/LIO and ktgt/tgt; writes
       the raw numbers and the ratios to OUT. With several passes (scripts/bench
       --repeat), each cell is the pass with the median throughput, and a
-      further table shows every row's spread.
+      further table shows every row's spread. Profiles under RAWDIR/perf
+      (scripts/bench --perf) add a table of where the time goes.
   report.py check FIO_JSON
       Exit 0 if fio finished the job without error and moved data (the
       smoke test's assertion); prints MiB/s and IOPS.
@@ -257,6 +258,134 @@ def print_tables(data, kinds, npasses=1, file=None):
                     print("  ".join("-" * x for x in w), file=file)
 
 
+# Profiles (scripts/bench --perf): perf report --stdio -g none output, read
+# back. Shares are of the busy (not idle) samples: under TCG perf's
+# cpu-clock counts idle time far above what /proc/stat says, so a share of
+# all samples would mislead; among busy samples the spread is what matters.
+IDLE_COMM = "swapper"
+IDLE_SYM = ("safe_halt", "default_idle", "cpuidle", "mwait", "poll_idle", "intel_idle",
+            "do_idle", "cpu_startup_entry")
+# Each target's own work, inclusive of what it calls (so, over loopback,
+# also the initiator's receive that runs in softirq on the target's stack).
+TARGET_ENTRIES = {
+    "ktgt": ("ktgt_io_work", "ktgt_conn_window_work", "ktgt_file_work"),
+    "lio": ("iscsi_target_rx_thread", "iscsi_target_tx_thread", "target_complete_ok_work",
+            "target_queued_submit_work"),
+}
+TARGET_COMMS = {"tgt": ("tgtd",)}
+INITIATOR_ENTRIES = ("iscsi_xmitworker",)
+
+
+def perf_lines(path):
+    """[(percentages..., name)] from a perf report --stdio table"""
+    out = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith("#") or "%" not in line:
+                continue
+            parts = line.split()
+            pcts = []
+            while parts and parts[0].endswith("%"):
+                try:
+                    pcts.append(float(parts.pop(0)[:-1]))
+                except ValueError:
+                    break
+            if pcts and parts:
+                if parts[0] in ("[k]", "[.]", "[g]", "[u]"):
+                    parts.pop(0)
+                out.append((pcts, " ".join(parts)))
+    return out
+
+
+def perf_profile(base, kind):
+    """one profile's summary; None when its reports are missing"""
+    try:
+        comm = perf_lines(base + ".comm.txt")
+        self_ = perf_lines(base + ".self.txt")
+        children = perf_lines(base + ".children.txt")
+    except OSError:
+        return None
+    if not comm:
+        return None
+    idle = sum(p[0] for p, n in comm if n.startswith(IDLE_COMM))
+    busy = 100.0 - idle
+    if busy <= 0:
+        return None
+
+    def share(x):
+        return 100.0 * x / busy
+
+    incl = {n: p[0] for p, n in children}
+    comms = {}
+    for p, n in comm:
+        comms[n] = comms.get(n, 0.0) + p[0]
+    if kind in TARGET_COMMS:
+        target = sum(v for n, v in comms.items() if n.startswith(TARGET_COMMS[kind]))
+    else:
+        target = sum(incl.get(e, 0.0) for e in TARGET_ENTRIES.get(kind, ()))
+    top = [(n, share(p[0])) for p, n in self_
+           if not any(i in n for i in IDLE_SYM)][:5]
+    return {
+        "busy_pct_of_samples": busy,
+        "target_pct": share(target),
+        "initiator_tx_pct": share(sum(incl.get(e, 0.0) for e in INITIATOR_ENTRIES)),
+        "fio_pct": share(comms.get("fio", 0.0)),
+        "top_self": top,
+    }
+
+
+def read_perf(rawdir, data):
+    """{backend: {row: {kind: profile}}} for the profiles under RAWDIR/perf"""
+    pdir = os.path.join(rawdir, "perf")
+    out = {}
+    if not os.path.isdir(pdir):
+        return out
+    for name in sorted(os.listdir(pdir)):
+        if not name.endswith(".comm.txt"):
+            continue
+        base = name[:-len(".comm.txt")]
+        be, kind, row = None, None, None
+        for k in KINDS:
+            mid = f"-{k}-"
+            if mid in base:
+                be, rest = base.split(mid, 1)
+                kind, row = k, rest
+                break
+        if kind is None:
+            continue
+        prof = perf_profile(os.path.join(pdir, base), kind)
+        if prof:
+            label = data.get(be, {}).get(row, {}).get("label", row)
+            out.setdefault(be, {}).setdefault(row, {"label": label, "targets": {}})
+            out[be][row]["targets"][kind] = prof
+    return out
+
+
+def print_perf(perf, file=None):
+    file = file or sys.stdout
+    for be, rows in perf.items():
+        print(f"\n{be} -- where the time goes: perf, % of busy samples on both vCPUs "
+              "(target and initiator: their work and all it calls)", file=file)
+        head = ["row / target", "target", "initiator tx", "fio", "top kernel and user functions (self)"]
+        lines = [head]
+        for row in rows.values():
+            lines.append([row["label"], "", "", "", ""])
+            for k in KINDS:
+                p = row["targets"].get(k)
+                if not p:
+                    continue
+                lines.append([
+                    "  " + NAMES[k], f"{p['target_pct']:.0f}%", f"{p['initiator_tx_pct']:.0f}%",
+                    f"{p['fio_pct']:.0f}%",
+                    ", ".join(f"{n} {v:.1f}" for n, v in p["top_self"][:3])])
+        w = [max(len(l[i]) for l in lines) for i in range(len(head))]
+        for n, l in enumerate(lines):
+            cells = [l[0].ljust(w[0])] + [c.rjust(w[i + 1]) for i, c in enumerate(l[1:4])] + [l[4]]
+            print("  ".join(cells).rstrip(), file=file)
+            if n == 0:
+                print("  ".join("-" * x for x in w[:4]) + "  " + "-" * len(head[4]), file=file)
+
+
 def summarize(args):
     runs = read_manifest(args.rawdir)
     data = build(runs)
@@ -270,6 +399,8 @@ def summarize(args):
     for n in args.note:
         print(n)
     print_tables(data, KINDS, npasses)
+    perf = read_perf(args.rawdir, data)
+    print_perf(perf)
     if failed:
         print("\nfailed or not run: " + "; ".join(failed))
     if args.json:
@@ -283,6 +414,7 @@ def summarize(args):
                       "p99_us": "clat p99, us",
                       "cpu_s_per_gib": "guest CPU s (user+nice+system+irq+softirq) per GiB"},
             "backends": data,
+            "perf": perf,
             "failed": failed,
         }
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)

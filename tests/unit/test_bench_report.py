@@ -151,9 +151,77 @@ def test_every_pass_failed():
     expect("no setup" in text, "the table says so")
 
 
+PERF_HEAD = """# To display the perf.data header info, please use --header/--header-only options.
+#
+# Samples: 9K of event 'cpu-clock'
+#
+# Children      Self  Symbol
+# ........  ........  ......
+#
+"""
+
+
+def write_perf(raw, backend, kind, row, comm, self_, children):
+    """perf report --stdio -g none tables, as bench_perf leaves them"""
+    pdir = os.path.join(raw.dir, "perf")
+    os.makedirs(pdir, exist_ok=True)
+    base = os.path.join(pdir, f"{backend}-{kind}-{row}")
+    for sfx, lines in (("comm", comm), ("self", self_), ("children", children)):
+        with open(f"{base}.{sfx}.txt", "w", encoding="utf-8") as f:
+            f.write(PERF_HEAD + "".join(f"    {line}\n" for line in lines) + "\n#\n# (footer)\n")
+
+
+def test_perf_profiles():
+    """shares of the busy samples: each target's own entry points (LIO's two
+    threads and its completion work summed; tgt by its process), the
+    initiator's transmit work, fio; idle functions left out of the top list"""
+    raw = Raw()
+    raw.run("ktgt", "randwrite", 1, 40)
+    raw.run("lio", "randwrite", 1, 30)
+    raw.run("tgt", "randwrite", 1, 10)
+    write_perf(raw, "null_blk", "ktgt", "randwrite",
+               ["50.00%  swapper", "20.00%  kworker/1:2-ktg", "20.00%  kworker/u8:5+is",
+                "10.00%  fio"],
+               ["45.00%  [k] pv_native_safe_halt", "5.00%  [k] memcpy_orig",
+                "4.00%  [.] get_io_u", "1.00%  [k] ktgt_cmd_new"],
+               ["55.00%     0.00%  [k] kthread", "15.00%     0.10%  [k] ktgt_io_work",
+                "12.50%     0.20%  [k] iscsi_xmitworker",
+                "1.00%     1.00%  [k] ktgt_cmd_new"])
+    write_perf(raw, "null_blk", "lio", "randwrite",
+               ["20.00%  swapper", "30.00%  iscsi_trx", "30.00%  iscsi_ttx", "20.00%  fio"],
+               ["10.00%  [k] memcpy_orig"],
+               ["24.00%     0.00%  [k] iscsi_target_rx_thread",
+                "16.00%     0.00%  [k] iscsi_target_tx_thread",
+                "8.00%     0.00%  [k] target_complete_ok_work",
+                "16.00%     0.00%  [k] iscsi_xmitworker"])
+    write_perf(raw, "null_blk", "tgt", "randwrite",
+               ["60.00%  swapper", "30.00%  tgtd", "10.00%  fio"],
+               ["20.00%  [k] _raw_spin_unlock_irqrestore"], ["4.00%     0.00%  [k] iscsi_xmitworker"])
+    doc, text = raw.summarize()
+    prof = doc["perf"]["null_blk"]["randwrite"]["targets"]
+    k, lio, tgt = prof["ktgt"], prof["lio"], prof["tgt"]
+    expect(close(k["target_pct"], 30) and close(k["initiator_tx_pct"], 25)
+           and close(k["fio_pct"], 20), f"ktgt shares of busy: {k}")
+    expect([n for n, _ in k["top_self"]] == ["memcpy_orig", "get_io_u", "ktgt_cmd_new"]
+           and close(k["top_self"][0][1], 10), f"top self, no idle: {k['top_self']}")
+    expect(close(lio["target_pct"], 60) and close(lio["initiator_tx_pct"], 20),
+           f"LIO: threads and completion work summed: {lio}")
+    expect(close(tgt["target_pct"], 75) and close(tgt["initiator_tx_pct"], 10),
+           f"tgt: its process: {tgt}")
+    expect("where the time goes" in text and "memcpy_orig 10.0" in text,
+           "the table is printed")
+
+
+def test_no_perf_no_table():
+    raw = Raw()
+    raw.run("ktgt", "seqread", 1, 300)
+    doc, text = raw.summarize()
+    expect(doc["perf"] == {} and "where the time goes" not in text, "no profiles, no table")
+
+
 TESTS = [test_one_pass_old_manifest, test_median_pass_and_its_own_figures,
          test_even_passes_take_the_lower_median, test_failed_pass_is_reported_not_counted,
-         test_every_pass_failed]
+         test_every_pass_failed, test_perf_profiles, test_no_perf_no_table]
 
 
 def main():

@@ -6,7 +6,9 @@
 # (KTGT_SMOKE_RUNTIME), with fio --verify=crc32c (verify_backlog) on the
 # write rows, and the aggregate rows on 2 targets x 2 LUNs. It asserts only
 # that each row completes (and verifies) and that dmesg stays clean; it
-# times nothing. The code is scripts/bench.d/lib.sh, the benchmark's own.
+# times nothing. Then one row once more under perf (scripts/bench --perf),
+# whose reports must show the target's own work; KTGT_SMOKE_NO_PERF=1
+# leaves that out. The code is scripts/bench.d/lib.sh, the benchmark's own.
 # KTGT_TEST_TARGET=lio runs the same against LIO.
 set -uo pipefail
 # shellcheck source=tests/vm/lib.sh
@@ -42,6 +44,10 @@ bench_on_row() { # SPEC RC DESC
 	json=$(bench_json brd "$TARGET_KIND" "${spec%%|*}")
 	label=${spec#*|}
 	label=${label%%|*}
+	if [ "${BENCH_ROW_FN:-}" = bench_perf ]; then
+		result "$rc" "$3: $label, under perf"
+		return
+	fi
 	local check_verify=:
 	if [[ $spec == *--rw=write* || $spec == *--rw=randwrite* ]]; then
 		label="$label, verify"
@@ -83,6 +89,24 @@ window_cuts() {
 }
 if [ "$TARGET_KIND" = ktgt ]; then
 	check "Data-In cut to the initiator's window" window_cuts
+fi
+
+# scripts/bench --perf: one row profiled (bench_perf), its reports written,
+# and the target's own work found in them.
+perf_found() { # KIND
+	local f=$BENCH_RAW/perf/brd-$1-randread.children.txt entry=ktgt_io_work
+	[ "$1" = lio ] && entry=iscsi_target_rx_thread
+	grep -E "^ +[0-9.]+% +[0-9.]+% +\[k\] $entry\$" "$f" | grep -vq "^ *0.00%" || {
+		echo "no $entry in $f:"
+		head -n 30 "$f" 2>/dev/null
+		return 1
+	}
+}
+if [ -z "${KTGT_SMOKE_NO_PERF:-}" ]; then
+	BENCH_PERF_SECONDS=2
+	rows=$(bench_rows randread)
+	BENCH_ROW_FN=bench_perf bench_phase brd "$TARGET_KIND" "$rows"
+	check "perf: $TARGET_KIND's own work in the profile" perf_found "$TARGET_KIND"
 fi
 
 stop_iscsid
