@@ -415,7 +415,6 @@ struct ktgt_cmd {
 	struct ktgt_cdb cdb;
 
 	struct bio_vec *bvec;		/* data buffer, page by page */
-	struct bio_vec inline_bvec[KTGT_INLINE_BVECS];
 	u32 nr_pages;
 	u32 buf_len;			/* bytes in bvec */
 	u32 data_len;			/* bytes moved on the wire */
@@ -451,6 +450,8 @@ struct ktgt_cmd {
 	u32 miscompare_off;
 	struct ktgt_range range;	/* blocks held for the backend */
 	u64 start_ns;			/* when the command arrived, for latency */
+	/* last: ktgt_cmd_zalloc() zeroes what comes before it */
+	struct bio_vec inline_bvec[KTGT_INLINE_BVECS];
 };
 
 /* a PDU on the transmit queue */
