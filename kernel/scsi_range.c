@@ -94,6 +94,7 @@ bool ktgt_range_lock(struct ktgt_cmd *cmd)
 	struct ktgt_lun *lun = cmd->lun;
 	struct ktgt_range *r = &cmd->range;
 	unsigned long flags;
+	bool granted;
 
 	if (!cmd_range(cmd, r))
 		return true;
@@ -101,11 +102,17 @@ bool ktgt_range_lock(struct ktgt_cmd *cmd)
 	list_add_tail(&r->node, &lun->ranges);
 	if (r->excl)
 		lun->nr_excl++;
-	r->granted = (!r->excl && !lun->nr_excl) || range_free(lun, r);
-	if (!r->granted)
+	granted = (!r->excl && !lun->nr_excl) || range_free(lun, r);
+	r->granted = granted;
+	if (!granted)
 		lun->nr_waiting++;
 	spin_unlock_irqrestore(&lun->range_lock, flags);
-	return r->granted;
+	/*
+	 * Not r->granted: once the lock is dropped, ktgt_range_unlock() may
+	 * grant a waiting @cmd and queue its submission, which must then be
+	 * the only one.
+	 */
+	return granted;
 }
 
 static void range_granted_work(struct work_struct *w)
