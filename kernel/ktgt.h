@@ -450,7 +450,7 @@ struct ktgt_cmd {
 	u32 miscompare_off;
 	struct ktgt_range range;	/* blocks held for the backend */
 	u64 start_ns;			/* when the command arrived, for latency */
-	/* last: ktgt_cmd_zalloc() zeroes what comes before it */
+	/* last: ktgt_cmd_alloc() zeroes what comes before it */
 	struct bio_vec inline_bvec[KTGT_INLINE_BVECS];
 };
 
@@ -489,7 +489,7 @@ void ktgt_tsih_free(int tsih);
 /* pool.c */
 int ktgt_pool_init(struct dentry *debugfs);
 void ktgt_pool_exit(void);
-struct ktgt_cmd *ktgt_cmd_zalloc(void);
+struct ktgt_cmd *ktgt_cmd_alloc(void);
 void ktgt_cmd_release(struct ktgt_cmd *cmd);
 struct ktgt_pdu *ktgt_pdu_zalloc(gfp_t gfp);
 void ktgt_pdu_release(struct ktgt_pdu *pdu);

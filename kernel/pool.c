@@ -34,12 +34,12 @@ static void ktgt_cmd_ctor(void *obj)
 }
 
 /**
- * ktgt_cmd_zalloc() - a command from the command cache, zeroed but for its
+ * ktgt_cmd_alloc() - a command from the command cache, zeroed but for its
  *	inline bio_vec array
  *
  * Return: the command, or NULL.
  */
-struct ktgt_cmd *ktgt_cmd_zalloc(void)
+struct ktgt_cmd *ktgt_cmd_alloc(void)
 {
 	struct ktgt_cmd *cmd = kmem_cache_alloc(ktgt_cmd_cache, GFP_KERNEL);
 
@@ -50,7 +50,7 @@ struct ktgt_cmd *ktgt_cmd_zalloc(void)
 
 /**
  * ktgt_cmd_release() - give a command's memory back to the cache
- * @cmd: command from ktgt_cmd_zalloc(), its pages already returned
+ * @cmd: command from ktgt_cmd_alloc(), its pages already returned
  */
 void ktgt_cmd_release(struct ktgt_cmd *cmd)
 {

@@ -570,7 +570,7 @@ int ktgt_cmd_new(struct ktgt_conn *conn)
 	if (sn == KTGT_CMDSN_IGNORE)
 		return 0;
 
-	cmd = ktgt_cmd_zalloc();
+	cmd = ktgt_cmd_alloc();
 	if (!cmd)
 		return -ENOMEM;
 	atomic_inc(&ktgt_live.cmds);

@@ -268,7 +268,7 @@ IDLE_SYM = ("safe_halt", "default_idle", "cpuidle", "mwait", "poll_idle", "intel
 # Each target's own work, inclusive of what it calls (so, over loopback,
 # also the initiator's receive that runs in softirq on the target's stack).
 TARGET_ENTRIES = {
-    "ktgt": ("ktgt_io_work", "ktgt_conn_window_work", "ktgt_file_work"),
+    "ktgt": ("ktgt_io_work", "ktgt_conn_window_work"),
     "lio": ("iscsi_target_rx_thread", "iscsi_target_tx_thread", "target_complete_ok_work",
             "target_queued_submit_work"),
 }
