@@ -22,6 +22,10 @@
 
 #define KTGT_IO_BUDGET		64	/* rounds per io_work run; PDUs each way per round */
 #define KTGT_SCRATCH		PAGE_SIZE
+/* read ahead past data segments of up to this many page pieces */
+#define KTGT_RX_AHEAD_SEGS	4
+#define KTGT_RX_AHEAD_PAD	4	/* room for the padding before the header */
+#define KTGT_RX_AHEAD		64	/* padding and header, one kmalloc() */
 
 static LIST_HEAD(ktgt_conns);			/* oldest first */
 static DEFINE_SPINLOCK(ktgt_conns_lock);	/* protects ktgt_conns, ktgt_nr_logins */
@@ -235,21 +239,58 @@ static int recv_discard(struct ktgt_conn *conn, u32 len)
 	return ret;
 }
 
-/* data past the command's buffer (EDTL above what the CDB moves) is dropped */
-static int recv_cmd_pages(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off, u32 len)
+/*
+ * The rest of a small data segment, its padding and the next PDU's header,
+ * in one recvmsg(): a 4k write then takes the socket lock once, not twice.
+ * Return: 0 when the segment is not small enough, else as recv_iter().
+ */
+static int recv_cmd_pages_ahead(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off,
+				u32 len, u32 pad)
+{
+	struct bio_vec bv[KTGT_RX_AHEAD_SEGS + 1];
+	u8 *ahead = conn->rx_ahead + KTGT_RX_AHEAD_PAD - pad;
+	struct msghdr msg = { };
+	u32 n = 0, left = len;
+
+	while (left) {
+		u32 poff = offset_in_page(off), c = min_t(u32, left, PAGE_SIZE - poff);
+
+		if (n == KTGT_RX_AHEAD_SEGS)
+			return 0;
+		bvec_set_page(&bv[n++], cmd->bvec[off >> PAGE_SHIFT].bv_page, c, poff);
+		off += c;
+		left -= c;
+	}
+	bvec_set_page(&bv[n++], virt_to_page(ahead), pad + ISCSI_BHS_LEN, offset_in_page(ahead));
+	iov_iter_bvec(&msg.msg_iter, ITER_DEST, bv, n, len + pad + ISCSI_BHS_LEN);
+	return recv_iter(conn, &msg, 0);
+}
+
+/*
+ * Data past the command's buffer (EDTL above what the CDB moves) is dropped.
+ * Return: bytes received, which may run into @pad and the next header (see
+ * ktgt_rx_ahead()), or an errno.
+ */
+static int recv_cmd_pages(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off, u32 len,
+			  u32 pad)
 {
 	struct msghdr msg = { };
 	int ret;
 
 	if (off >= cmd->buf_len)
 		return recv_discard(conn, len);
-	iov_iter_bvec(&msg.msg_iter, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->buf_len);
-	iov_iter_advance(&msg.msg_iter, off);
-	iov_iter_truncate(&msg.msg_iter, len);
-	ret = recv_iter(conn, &msg, 0);
+	ret = 0;
+	if (!conn->ddigest && len <= cmd->buf_len - off)
+		ret = recv_cmd_pages_ahead(conn, cmd, off, len, pad);
+	if (!ret) {
+		iov_iter_bvec(&msg.msg_iter, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->buf_len);
+		iov_iter_advance(&msg.msg_iter, off);
+		iov_iter_truncate(&msg.msg_iter, len);
+		ret = recv_iter(conn, &msg, 0);
+	}
 	if (ret <= 0)
 		return ret;
-	this_cpu_add(ktgt_dp_stats.data_out_direct, ret);
+	this_cpu_add(ktgt_dp_stats.data_out_direct, min_t(u32, ret, len));
 	if (conn->ddigest)
 		conn->rx_crc = crc_cmd_pages(conn->rx_crc, cmd, off, ret);
 	return ret;
@@ -340,7 +381,8 @@ static int ktgt_rx_data(struct ktgt_conn *conn)
 			conn->rx_crc = crc32c(conn->rx_crc, conn->rx_buf + conn->rx_off, ret);
 		return ret;
 	case KTGT_SINK_CMD:
-		return recv_cmd_pages(conn, conn->rx_cmd, conn->rx_data_off + conn->rx_off, left);
+		return recv_cmd_pages(conn, conn->rx_cmd, conn->rx_data_off + conn->rx_off, left,
+				      total - conn->rx_dlen);
 	default:
 		return recv_discard(conn, left);
 	}
@@ -382,10 +424,28 @@ static u32 hdr_crc(struct ktgt_conn *conn)
 	return crc32c(crc32c(~0, &conn->rx_bhs, ISCSI_BHS_LEN), conn->rx_ahs, conn->rx_ahs_len);
 }
 
-/* receive into a fixed-size part of the PDU; Return: bytes, or an errno */
+/*
+ * The data segment's receive ran @ahead bytes into the next PDU's header
+ * (recv_cmd_pages_ahead()); now that the PDU is handled, they are its start.
+ */
+static void ktgt_rx_ahead(struct ktgt_conn *conn, u32 ahead)
+{
+	this_cpu_inc(ktgt_dp_stats.data_out_ahead);
+	memcpy(&conn->rx_bhs, conn->rx_ahead + KTGT_RX_AHEAD_PAD, ahead);
+	conn->rx_off = ahead;
+}
+
+/*
+ * Receive into a fixed-size part of the PDU, unless it is already in.
+ * Return: bytes, or an errno.
+ */
 static int rx_part(struct ktgt_conn *conn, void *buf, u32 len)
 {
-	int ret = recv_kvec(conn, (u8 *)buf + conn->rx_off, len - conn->rx_off, 0);
+	int ret;
+
+	if (conn->rx_off >= len)
+		return 0;
+	ret = recv_kvec(conn, (u8 *)buf + conn->rx_off, len - conn->rx_off, 0);
 
 	if (ret > 0)
 		conn->rx_off += ret;
@@ -402,6 +462,7 @@ static int rx_part(struct ktgt_conn *conn, void *buf, u32 len)
 static int ktgt_rx(struct ktgt_conn *conn, int budget)
 {
 	int done = 0, ret;
+	u32 total;
 
 	while (done < budget && !test_bit(KTGT_CONN_DYING, &conn->flags)) {
 		switch (conn->rx_state) {
@@ -448,8 +509,10 @@ static int ktgt_rx(struct ktgt_conn *conn, int budget)
 			if (ret < 0)
 				goto out;
 			conn->rx_off += ret;
-			if (conn->rx_off < conn->rx_dlen + iscsi_pad4(conn->rx_dlen))
+			total = conn->rx_dlen + iscsi_pad4(conn->rx_dlen);
+			if (conn->rx_off < total)
 				continue;
+			total = conn->rx_off - total;	/* now: bytes of the next header */
 			conn->rx_off = 0;
 			if (conn->ddigest) {
 				conn->rx_state = KTGT_RX_DDIGEST;
@@ -459,6 +522,8 @@ static int ktgt_rx(struct ktgt_conn *conn, int budget)
 			ret = ktgt_rx_done(conn);
 			if (ret)
 				return ret;
+			if (total)
+				ktgt_rx_ahead(conn, total);
 			continue;
 		case KTGT_RX_DDIGEST:
 			ret = rx_part(conn, &conn->rx_digest, sizeof(conn->rx_digest));
@@ -879,6 +944,7 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	sock_release(conn->sock);
 	ktgt_portal_put(conn->portal);
 	kvfree(conn->rx_buf);
+	kfree(conn->rx_ahead);
 	kfree(conn->rx_scratch);
 	kfree(conn->text_out);
 	ktgt_page_pool_destroy(&conn->pool);
@@ -929,11 +995,17 @@ int ktgt_conn_create(struct ktgt_portal *portal, struct socket *sock)
 		goto out_put_portal;
 	}
 
+	/* kmalloc() aligns it to its size, so it never straddles a page */
+	conn->rx_ahead = kmalloc(KTGT_RX_AHEAD, GFP_KERNEL);
+	if (!conn->rx_ahead) {
+		ret = -ENOMEM;
+		goto out_put_portal;
+	}
 	conn->rx_buf_size = KTGT_LOGIN_BUF;
 	conn->rx_buf = kvmalloc(conn->rx_buf_size, GFP_KERNEL);
 	if (!conn->rx_buf) {
 		ret = -ENOMEM;
-		goto out_put_portal;
+		goto out_free_ahead;
 	}
 	ret = ktgt_page_pool_init(&conn->pool);
 	if (ret)
@@ -987,6 +1059,8 @@ out_destroy_pool:
 	ktgt_page_pool_destroy(&conn->pool);
 out_free_buf:
 	kvfree(conn->rx_buf);
+out_free_ahead:
+	kfree(conn->rx_ahead);
 out_put_portal:
 	ktgt_portal_put(portal);
 out_free_conn:

@@ -68,6 +68,7 @@ struct ktgt_dp_stats {
 	u64 data_in_window_cuts;	/* pieces cut to the peer's window */
 	u64 data_in_window_waits;	/* Data-In waited for an ACK */
 	u64 data_out_direct;		/* received into the command's pages */
+	u64 data_out_ahead;		/* ... with (part of) the next header */
 	u64 pool_hits;
 	u64 pool_misses;
 	u64 io_work_runs;		/* per CPU: where connections ran */
@@ -351,6 +352,7 @@ struct ktgt_conn {
 	__le32 rx_digest;
 	u32 rx_crc;			/* data digest so far */
 	u8 *rx_scratch;			/* dropped data, when it must be digested */
+	u8 *rx_ahead;			/* padding and the next header, read ahead */
 	bool hdigest;			/* CRC32C digests, once logged in */
 	bool ddigest;
 	char *rx_buf;

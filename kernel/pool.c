@@ -218,6 +218,7 @@ static int datapath_show(struct seq_file *m, void *v)
 		sum.data_in_window_cuts += s->data_in_window_cuts;
 		sum.data_in_window_waits += s->data_in_window_waits;
 		sum.data_out_direct += s->data_out_direct;
+		sum.data_out_ahead += s->data_out_ahead;
 		sum.pool_hits += s->pool_hits;
 		sum.pool_misses += s->pool_misses;
 	}
@@ -226,6 +227,7 @@ static int datapath_show(struct seq_file *m, void *v)
 	seq_printf(m, "data_in_window_cuts %llu\n", sum.data_in_window_cuts);
 	seq_printf(m, "data_in_window_waits %llu\n", sum.data_in_window_waits);
 	seq_printf(m, "data_out_direct_bytes %llu\n", sum.data_out_direct);
+	seq_printf(m, "data_out_headers_ahead %llu\n", sum.data_out_ahead);
 	seq_printf(m, "page_pool_hits %llu\n", sum.pool_hits);
 	seq_printf(m, "page_pool_misses %llu\n", sum.pool_misses);
 	for_each_online_cpu(cpu)

@@ -96,7 +96,8 @@ class Conn:
     def send_raw(self, data):
         self.s.sendall(data)
 
-    def send(self, hdr, data=b"", bad_hdigest=False, bad_ddigest=False):
+    def frame(self, hdr, data=b"", bad_hdigest=False, bad_ddigest=False):
+        """a PDU as it goes on the wire: padding and the digests in use"""
         data = data + b"\0" * ((4 - len(data) % 4) % 4)
         out = hdr
         if self.hdigest:
@@ -106,6 +107,10 @@ class Conn:
         if self.ddigest and data:
             d = digest(data)
             out += bytes([d[0] ^ 1]) + d[1:] if bad_ddigest else d
+        return out
+
+    def send(self, hdr, data=b"", bad_hdigest=False, bad_ddigest=False):
+        out = self.frame(hdr, data, bad_hdigest, bad_ddigest)
         if self.pieces:
             self.send_in_pieces(out)
         else:

@@ -359,6 +359,60 @@ def pdus_split_into_small_segments_are_whole():
     expect(got == data, "read back %r..., want %r..." % (got[:8], data[:8]))
 
 
+@case
+def pdus_back_to_back_in_one_send_are_whole():
+    """Small data segments, their padding and the next PDU's header arrive
+    together; the target reads a segment and the next header in one go
+    (recv_cmd_pages_ahead()). Eight one-block writes with immediate data,
+    then a write whose Data-Out comes as 509 and 3 bytes (3 and 1 bytes of
+    padding) followed by a NOP-Out, each batch in one send."""
+    c = logged_in()
+    ready(c)
+    lba, lunb = 800, bytes([0, 1]) + bytes(6)
+    blocks = [bytes([i]) * 7 + bytes((j * 13 + i) & 0xFF for j in range(505)) for i in range(9)]
+    out, itts = b"", []
+    for i in range(8):
+        itts.append(c.next_itt())
+        cdb = struct.pack(">BBIBHB", 0x2A, 0, lba + i, 0, 1, 0).ljust(16, b"\0")
+        out += c.frame(r.bhs(r.OP_SCSI_CMD, 0xA0, dlen=512, lun=lunb, itt=itts[-1], w5=512,
+                             w6=c.cmdsn, w7=c.exp_statsn, rest=cdb), blocks[i])
+        c.cmdsn += 1
+    c.send_raw(out)
+    got = sorted((p.itt, p.bhs[3]) for p in (c.wait_for(r.OP_SCSI_RSP) for _ in itts))
+    expect(got == sorted((itt, 0) for itt in itts), "write responses %r" % got)
+
+    itt = c.scsi_cmd(struct.pack(">BBIBHB", 0x2A, 0, lba + 8, 0, 1, 0), edtl=512, write=True)
+    q = c.wait_for(r.OP_R2T)
+    expect(q.itt == itt and q.w10 == 0 and q.w11 == 512, "R2T %r" % q)
+    out = b""
+    for sn, (off, n) in enumerate(((0, 509), (509, 3))):
+        out += c.frame(r.bhs(r.OP_DATA_OUT, 0x80 if sn else 0, dlen=n, lun=lunb, itt=itt,
+                             w5=q.ttt, w7=c.exp_statsn,
+                             rest=bytes(4) + struct.pack(">III", sn, off, 0)),
+                       blocks[8][off:off + n])
+    nop = c.next_itt()
+    out += c.frame(r.bhs(r.OP_NOOP_OUT | r.IMMEDIATE, 0x80, dlen=5, itt=nop, w5=r.RSVD,
+                         w6=c.cmdsn, w7=c.exp_statsn), b"after")
+    c.send_raw(out)
+    # the NOP-In may come first: the write's response waits for its I/O
+    got = {}
+    while len(got) < 2:
+        p = c.recv()
+        if p.itt != r.RSVD:         # not a ping of the target's own
+            got[p.opcode] = p
+    p = got.get(r.OP_SCSI_RSP)
+    expect(p and p.itt == itt and p.bhs[3] == 0, "write response %r" % got)
+    p = got.get(r.OP_NOOP_IN)
+    expect(p and p.itt == nop and p.data == b"after", "NOP-In %r" % got)
+
+    c.scsi_cmd(struct.pack(">BBIBHB", 0x28, 0, lba, 0, 9, 0), edtl=9 * 512, read=True)
+    data = b""
+    while len(data) < 9 * 512:
+        data += c.wait_for(r.OP_DATA_IN).data
+    for i in range(9):
+        expect(data[i * 512:(i + 1) * 512] == blocks[i], "block %d read back differs" % i)
+
+
 def tmf(c, func, lun=1, rtt=r.RSVD):
     itt = c.next_itt()
     lunb = bytes([0, lun]) + b"\0" * 6

@@ -2,6 +2,7 @@
 """TAP for the Python case files: @case registers and runs a test, expect()
 checks, report() prints the plan and the results and exits."""
 import sys
+import traceback
 
 _results = []
 
@@ -11,7 +12,9 @@ def case(fn):
         fn()
         _results.append((True, fn.__name__.replace("_", " "), ""))
     except Exception as e:  # a failed check or a protocol surprise
-        _results.append((False, fn.__name__.replace("_", " "), "%s: %s" % (type(e).__name__, e)))
+        line = traceback.extract_tb(e.__traceback__)[1].lineno
+        _results.append((False, fn.__name__.replace("_", " "),
+                         "%s: %s (line %d)" % (type(e).__name__, e, line)))
     return fn
 
 

@@ -59,6 +59,11 @@ bench_on_row() { # SPEC RC DESC
 		WINDOW_CUTS=$(awk '$1 == "data_in_window_cuts" { print $2 }' \
 			/sys/kernel/debug/ktgt/datapath)
 	fi
+	if [ "$TARGET_KIND" = ktgt ] && [ "${spec%%|*}" = randwrite ]; then
+		mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+		HEADERS_AHEAD=$(awk '$1 == "data_out_headers_ahead" { print $2 }' \
+			/sys/kernel/debug/ktgt/datapath)
+	fi
 	if [ "$rc" -eq 0 ] && fio_done "$json" && $check_verify "$json"; then
 		ok "$3: $label"
 	else
@@ -68,6 +73,7 @@ bench_on_row() { # SPEC RC DESC
 }
 
 WINDOW_CUTS=
+HEADERS_AHEAD=
 rm -rf "$BENCH_RAW"
 mkdir -p "$BENCH_RAW"
 dmesg_start=$(dmesg | wc -l)
@@ -87,8 +93,15 @@ window_cuts() {
 	echo "data_in_window_cuts after the 1M read row: ${WINDOW_CUTS:-none}"
 	[ "${WINDOW_CUTS:-0}" -gt 0 ]
 }
+# A 4k write's data and the next PDU's header in one recvmsg()
+# (recv_cmd_pages_ahead()): the 4k write row, verified, took that path.
+headers_ahead() {
+	echo "data_out_headers_ahead after the 4k write row: ${HEADERS_AHEAD:-none}"
+	[ "${HEADERS_AHEAD:-0}" -gt 0 ]
+}
 if [ "$TARGET_KIND" = ktgt ]; then
 	check "Data-In cut to the initiator's window" window_cuts
+	check "Data-Out received with the next header" headers_ahead
 fi
 
 # scripts/bench --perf: one row profiled (bench_perf), its reports written,
