@@ -240,9 +240,9 @@ static int recv_discard(struct ktgt_conn *conn, u32 len)
 }
 
 /*
- * The rest of a small data segment, its padding and the next PDU's header,
- * in one recvmsg(): a 4k write then takes the socket lock once, not twice.
- * Return: 0 when the segment is not small enough, else as recv_iter().
+ * The rest of a small data segment (at most KTGT_RX_AHEAD_SEGS page pieces),
+ * its padding and the next PDU's header, in one recvmsg(): a 4k write then
+ * takes the socket lock once, not twice. Return: as recv_iter().
  */
 static int recv_cmd_pages_ahead(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off,
 				u32 len, u32 pad)
@@ -255,8 +255,6 @@ static int recv_cmd_pages_ahead(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u3
 	while (left) {
 		u32 poff = offset_in_page(off), c = min_t(u32, left, PAGE_SIZE - poff);
 
-		if (n == KTGT_RX_AHEAD_SEGS)
-			return 0;
 		bvec_set_page(&bv[n++], cmd->bvec[off >> PAGE_SHIFT].bv_page, c, poff);
 		off += c;
 		left -= c;
@@ -279,10 +277,10 @@ static int recv_cmd_pages(struct ktgt_conn *conn, struct ktgt_cmd *cmd, u32 off,
 
 	if (off >= cmd->buf_len)
 		return recv_discard(conn, len);
-	ret = 0;
-	if (!conn->ddigest && len <= cmd->buf_len - off)
+	if (!conn->ddigest && len <= cmd->buf_len - off &&
+	    offset_in_page(off) + len <= KTGT_RX_AHEAD_SEGS * PAGE_SIZE) {
 		ret = recv_cmd_pages_ahead(conn, cmd, off, len, pad);
-	if (!ret) {
+	} else {
 		iov_iter_bvec(&msg.msg_iter, ITER_DEST, cmd->bvec, cmd->nr_pages, cmd->buf_len);
 		iov_iter_advance(&msg.msg_iter, off);
 		iov_iter_truncate(&msg.msg_iter, len);
@@ -462,7 +460,7 @@ static int rx_part(struct ktgt_conn *conn, void *buf, u32 len)
 static int ktgt_rx(struct ktgt_conn *conn, int budget)
 {
 	int done = 0, ret;
-	u32 total;
+	u32 total, ahead;
 
 	while (done < budget && !test_bit(KTGT_CONN_DYING, &conn->flags)) {
 		switch (conn->rx_state) {
@@ -512,7 +510,7 @@ static int ktgt_rx(struct ktgt_conn *conn, int budget)
 			total = conn->rx_dlen + iscsi_pad4(conn->rx_dlen);
 			if (conn->rx_off < total)
 				continue;
-			total = conn->rx_off - total;	/* now: bytes of the next header */
+			ahead = conn->rx_off - total;	/* bytes of the next header */
 			conn->rx_off = 0;
 			if (conn->ddigest) {
 				conn->rx_state = KTGT_RX_DDIGEST;
@@ -522,8 +520,8 @@ static int ktgt_rx(struct ktgt_conn *conn, int budget)
 			ret = ktgt_rx_done(conn);
 			if (ret)
 				return ret;
-			if (total)
-				ktgt_rx_ahead(conn, total);
+			if (ahead)
+				ktgt_rx_ahead(conn, ahead);
 			continue;
 		case KTGT_RX_DDIGEST:
 			ret = rx_part(conn, &conn->rx_digest, sizeof(conn->rx_digest));

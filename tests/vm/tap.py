@@ -12,7 +12,8 @@ def case(fn):
         fn()
         _results.append((True, fn.__name__.replace("_", " "), ""))
     except Exception as e:  # a failed check or a protocol surprise
-        line = traceback.extract_tb(e.__traceback__)[1].lineno
+        tb = traceback.extract_tb(e.__traceback__)
+        line = next((f.lineno for f in tb if f.name == fn.__name__), tb[-1].lineno)
         _results.append((False, fn.__name__.replace("_", " "),
                          "%s: %s (line %d)" % (type(e).__name__, e, line)))
     return fn

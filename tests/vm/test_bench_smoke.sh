@@ -39,6 +39,10 @@ fio_done() { # JSON
 fio_verified() { # JSON
 	grep -A1 '"read" : {' "$1" | grep -Eq '"io_bytes" : [1-9]'
 }
+datapath_counter() { # NAME: its value in debugfs ktgt/datapath
+	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+	awk -v n="$1" '$1 == n { print $2 }' /sys/kernel/debug/ktgt/datapath
+}
 bench_on_row() { # SPEC RC DESC
 	local spec=$1 rc=$2 label json
 	json=$(bench_json brd "$TARGET_KIND" "${spec%%|*}")
@@ -54,15 +58,11 @@ bench_on_row() { # SPEC RC DESC
 		check_verify=fio_verified
 	fi
 	# ktgt unloads with the phase: read its counters while it runs
-	if [ "$TARGET_KIND" = ktgt ] && [ "${spec%%|*}" = seqread ]; then
-		mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
-		WINDOW_CUTS=$(awk '$1 == "data_in_window_cuts" { print $2 }' \
-			/sys/kernel/debug/ktgt/datapath)
-	fi
-	if [ "$TARGET_KIND" = ktgt ] && [ "${spec%%|*}" = randwrite ]; then
-		mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
-		HEADERS_AHEAD=$(awk '$1 == "data_out_headers_ahead" { print $2 }' \
-			/sys/kernel/debug/ktgt/datapath)
+	if [ "$TARGET_KIND" = ktgt ]; then
+		case ${spec%%|*} in
+		seqread) WINDOW_CUTS=$(datapath_counter data_in_window_cuts) ;;
+		randwrite) HEADERS_AHEAD=$(datapath_counter data_out_headers_ahead) ;;
+		esac
 	fi
 	if [ "$rc" -eq 0 ] && fio_done "$json" && $check_verify "$json"; then
 		ok "$3: $label"
