@@ -209,6 +209,115 @@ def spread_ratio(row, peer):
     return ratio(min(kv), max(pv)) if kv and pv else None
 
 
+# The speed goals (issue 6): throughput ratios of one row against the peers,
+# and two that every row must meet.
+GOALS = [
+    # id, text, row, peers (ktgt over the best of them), at least
+    ("randread", "4k rand read >= 1.5x LIO", "randread", ("lio",), 1.5),
+    ("randwrite", "4k rand write >= 1.5x LIO", "randwrite", ("lio",), 1.5),
+    ("seqread", "1M seq read >= 2x the better peer", "seqread", ("lio", "tgt"), 2.0),
+    ("seqwrite", "1M seq write >= 1.2x LIO", "seqwrite", ("lio",), 1.2),
+]
+GOAL_NOT_BELOW = "no row below either peer"
+GOAL_CPU = "CPU/GiB below LIO's on every row"
+
+
+def pass_figures(run):
+    """{pass: figures} of a target's passes that ran; {} for none"""
+    if not run:
+        return {}
+    passes = run.get("passes") or ([run] if run.get("ok") else [])
+    return {p["pass"]: p for p in passes if p.get("ok")}
+
+
+def ktgt_over_peers(row, peers, which):
+    """ktgt's MiB/s over the best of @peers, and that peer, for the medians
+    (@which None) or pass @which; None when a peer did not run. A row ktgt
+    failed and the peers ran counts as 0."""
+    best, best_peer = None, None
+    for peer in peers:
+        if which is None:
+            p = row["targets"].get(peer)
+            v = p["mib_s"] if p and p["ok"] else None
+        else:
+            v = pass_figures(row["targets"].get(peer)).get(which, {}).get("mib_s")
+        if not v:
+            return None, None
+        if best is None or v > best:
+            best, best_peer = v, peer
+    k = row["targets"].get("ktgt")
+    if which is None:
+        kv = k["mib_s"] if k and k["ok"] else 0.0
+    else:
+        kv = pass_figures(k).get(which, {}).get("mib_s", 0.0)
+    return kv / best, best_peer
+
+
+def worst_row(rows, which, cpu):
+    """(ratio, row label, peer, rows compared) of the row furthest from the
+    goal: the lowest ktgt/peer MiB/s, or with @cpu the highest ktgt/LIO CPU
+    per GiB; None when no row has both"""
+    worst, compared = None, set()
+    for row_id, row in rows.items():
+        for peer in ("lio",) if cpu else PEERS:
+            if cpu:
+                if which is None:
+                    k, p = row["targets"].get("ktgt"), row["targets"].get(peer)
+                    kv = k.get("cpu_s_per_gib") if k and k["ok"] else None
+                    pv = p.get("cpu_s_per_gib") if p and p["ok"] else None
+                else:
+                    kv = pass_figures(row["targets"].get("ktgt")).get(which, {}).get("cpu_s_per_gib")
+                    pv = pass_figures(row["targets"].get(peer)).get(which, {}).get("cpu_s_per_gib")
+                r = ratio(kv, pv)
+                worse = r is not None and (worst is None or r > worst[0])
+            else:
+                r, _ = ktgt_over_peers(row, (peer,), which)
+                worse = r is not None and (worst is None or r < worst[0])
+            if r is not None:
+                compared.add(row_id)
+            if worse:
+                worst = (r, row["label"], peer)
+    return worst + (len(compared),) if worst else None
+
+
+def goals(rows, npasses):
+    """The goals for one backend's rows: each with its ratio from the medians
+    (None: not measured), whether that meets it, and in how many of the
+    passes it held when each pass is taken on its own."""
+    out = []
+
+    def add(gid, text, op, bound, median, per_pass, note):
+        def met(r):
+            return r >= bound if op == ">=" else r < bound
+        held = [met(r) for r in per_pass if r is not None]
+        out.append({"id": gid, "goal": text, "ratio": median, "op": op, "bound": bound,
+                    "met": None if median is None else met(median),
+                    "passes_met": sum(held), "passes": len(held), "note": note})
+
+    passes = range(1, npasses + 1)
+    for gid, text, row_id, peers, at_least in GOALS:
+        row = rows.get(row_id)
+        if row is None:
+            add(gid, text, ">=", at_least, None, [], "row not run")
+            continue
+        median, peer = ktgt_over_peers(row, peers, None)
+        if median is None:
+            note = "a peer did not run"
+        else:
+            note = f"vs {NAMES[peer]}" if len(peers) > 1 else ""
+        add(gid, text, ">=", at_least, median,
+            [ktgt_over_peers(row, peers, n)[0] for n in passes], note)
+    for gid, text, cpu in (("not_below", GOAL_NOT_BELOW, False), ("cpu", GOAL_CPU, True)):
+        w = worst_row(rows, None, cpu)
+        if w is None:
+            add(gid, text, ">=", 1.0, None, [], "no row with a peer")
+            continue
+        per_pass = [(worst_row(rows, n, cpu) or (None,))[0] for n in passes]
+        add(gid, text, "<" if cpu else ">=", 1.0, w[0], per_pass,
+            f"worst of {w[3]} rows: {w[1]} vs {NAMES[w[2]]}")
+    return out
+
+
 TABLES = [
     ("throughput: MiB/s (IOPS)", "mib_s", lambda r: f"{fmt_num(r['mib_s'])} ({fmt_num(r['iops'])})"),
     ("latency: completion latency p50/p99, ms (ratios: p99)", "p99_us",
@@ -256,6 +365,35 @@ def print_tables(data, kinds, npasses=1, file=None):
                       file=file)
                 if n == 0:
                     print("  ".join("-" * x for x in w), file=file)
+
+
+def fmt_goal_ratio(g):
+    """two decimals, three where two would round across the bound"""
+    x = g["ratio"]
+    if x is None:
+        return "-"
+    two = float(f"{x:.2f}")
+    crossed = (two >= g["bound"]) != (x >= g["bound"])
+    return f"{x:.3f}x" if crossed else f"{x:.2f}x"
+
+
+def print_goals(allgoals, npasses, file=None):
+    file = file or sys.stdout
+    for be, gs in allgoals.items():
+        print(f"\n{be} -- goals: ktgt's ratio from the medians; "
+              f"the passes of {npasses} that met it, each pass on its own", file=file)
+        head = ["goal", "ratio", "met", "passes", ""]
+        lines = [head]
+        for g in gs:
+            met = "-" if g["met"] is None else ("yes" if g["met"] else "NO")
+            lines.append([g["goal"], fmt_goal_ratio(g), met,
+                          f"{g['passes_met']}/{g['passes']}" if g["passes"] else "-", g["note"]])
+        w = [max(len(l[i]) for l in lines) for i in range(len(head))]
+        for n, l in enumerate(lines):
+            cells = [l[0].ljust(w[0])] + [c.rjust(w[i + 1]) for i, c in enumerate(l[1:4])] + [l[4]]
+            print("  ".join(cells).rstrip(), file=file)
+            if n == 0:
+                print("  ".join("-" * x for x in w[:4]), file=file)
 
 
 # Profiles (scripts/bench --perf): perf report --stdio -g none output, read
@@ -399,6 +537,8 @@ def summarize(args):
     for n in args.note:
         print(n)
     print_tables(data, KINDS, npasses)
+    allgoals = {be: goals(rows, npasses) for be, rows in data.items()}
+    print_goals(allgoals, npasses)
     perf = read_perf(args.rawdir, data)
     print_perf(perf)
     if failed:
@@ -414,6 +554,7 @@ def summarize(args):
                       "p99_us": "clat p99, us",
                       "cpu_s_per_gib": "guest CPU s (user+nice+system+irq+softirq) per GiB"},
             "backends": data,
+            "goals": allgoals,
             "perf": perf,
             "failed": failed,
         }

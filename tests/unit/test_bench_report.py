@@ -44,13 +44,14 @@ class Raw:
         self.lines = []
 
     def run(self, kind, row, npass, mib_s=None, p99_us=100, status=0, old_format=False,
-            backend="null_blk"):
+            backend="null_blk", busy=100):
         sfx = "" if npass == 1 else f".p{npass}"
         if mib_s is not None:
             with open(os.path.join(self.dir, f"{backend}-{kind}-{row}{sfx}.json"), "w",
                       encoding="utf-8") as f:
                 f.write(fio_json(mib_s, p99_us))
-        cols = [backend, kind, row, str(status), CPU_BEFORE, CPU_AFTER, "100", "1", "512",
+        after = CPU_AFTER if busy == 100 else f"{busy // 2},0,{busy - busy // 2},{400 - busy},0,0,0,0"
+        cols = [backend, kind, row, str(status), CPU_BEFORE, after, "100", "1", "512",
                 f"label {row}"]
         if not old_format:
             cols.append(str(npass))
@@ -151,6 +152,65 @@ def test_every_pass_failed():
     expect("no setup" in text, "the table says so")
 
 
+def goal(doc, gid, backend="null_blk"):
+    return {g["id"]: g for g in doc["goals"][backend]}[gid]
+
+
+def test_goals_from_medians_and_each_pass():
+    """each goal from the median cells, and pass by pass how often it held;
+    the 1M read against the faster peer, whichever that is"""
+    raw = Raw()
+    for npass, (k, lio) in enumerate([(160, 100), (140, 100), (170, 100)], 1):
+        raw.run("ktgt", "randread", npass, k)
+        raw.run("lio", "randread", npass, lio)
+    for npass, (k, lio, tgt) in enumerate([(445, 150, 220), (500, 300, 120), (450, 200, 210)], 1):
+        raw.run("ktgt", "seqread", npass, k)
+        raw.run("lio", "seqread", npass, lio)
+        raw.run("tgt", "seqread", npass, tgt)
+    doc, text = raw.summarize()
+    rr, sr = goal(doc, "randread"), goal(doc, "seqread")
+    expect(close(rr["ratio"], 1.6) and rr["met"] and (rr["passes_met"], rr["passes"]) == (2, 3),
+           f"4k read: {rr}")
+    # medians: ktgt 450, LIO 200, tgt 210: 450/210; pass 2 misses (500/300)
+    expect(close(sr["ratio"], 450 / 210) and sr["met"] and sr["note"] == "vs tgt"
+           and (sr["passes_met"], sr["passes"]) == (2, 3), f"1M read: {sr}")
+    nb = goal(doc, "not_below")
+    expect(close(nb["ratio"], 1.6) and nb["met"] and nb["note"].startswith("worst of 2 rows: "
+                                                                          "label randread vs LIO"),
+           f"worst row: {nb}")
+    expect(goal(doc, "randwrite")["ratio"] is None and goal(doc, "randwrite")["met"] is None
+           and goal(doc, "randwrite")["note"] == "row not run", "a row not run is not a miss")
+    line = [ln for ln in text.splitlines() if ln.startswith("1M seq read >= 2x")][-1]
+    expect("2.14x" in line and "yes" in line and "2/3" in line, f"printed: {line!r}")
+
+
+def test_goal_misses():
+    """a row ktgt failed counts as below the peer; more CPU than LIO misses;
+    a ratio that two decimals would round up to the bound gets three"""
+    raw = Raw()
+    raw.run("ktgt", "randwrite", 1, 149.7)
+    raw.run("lio", "randwrite", 1, 100)
+    raw.run("ktgt", "lat", 1, 10, busy=200)  # twice LIO's CPU per GiB
+    raw.run("lio", "lat", 1, 10)
+    raw.run("ktgt", "mixed", 1, status=124)
+    raw.run("tgt", "mixed", 1, 50)
+    raw.run("ktgt", "seqread", 1, 500)
+    raw.run("lio", "seqread", 1, 100)
+    doc, text = raw.summarize()
+    rw = goal(doc, "randwrite")
+    expect(rw["met"] is False and close(rw["ratio"], 1.497), f"4k write: {rw}")
+    line = [ln for ln in text.splitlines() if ln.startswith("4k rand write >= 1.5x")][-1]
+    expect("1.497x" in line and "NO" in line, f"three decimals: {line!r}")
+    nb, cpu = goal(doc, "not_below"), goal(doc, "cpu")
+    expect(nb["met"] is False and nb["ratio"] == 0 and "label mixed vs tgt" in nb["note"],
+           f"failed row: {nb}")
+    expect(cpu["met"] is False and close(cpu["ratio"], 2.0) and "label lat vs LIO" in cpu["note"],
+           f"CPU: {cpu}")
+    sr = goal(doc, "seqread")
+    expect(sr["ratio"] is None and sr["note"] == "a peer did not run",
+           f"1M read without tgt: {sr}")
+
+
 PERF_HEAD = """# To display the perf.data header info, please use --header/--header-only options.
 #
 # Samples: 9K of event 'cpu-clock'
@@ -221,7 +281,8 @@ def test_no_perf_no_table():
 
 TESTS = [test_one_pass_old_manifest, test_median_pass_and_its_own_figures,
          test_even_passes_take_the_lower_median, test_failed_pass_is_reported_not_counted,
-         test_every_pass_failed, test_perf_profiles, test_no_perf_no_table]
+         test_every_pass_failed, test_goals_from_medians_and_each_pass, test_goal_misses,
+         test_perf_profiles, test_no_perf_no_table]
 
 
 def main():
