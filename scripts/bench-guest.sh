@@ -19,6 +19,8 @@
 #   KTGT_BENCH_RMEM_MAX  net.core.rmem_max/wmem_max for the run (4194304; 0: as booted)
 #   KTGT_BENCH_PERF      row ids to profile with perf after the passes (none)
 #   KTGT_BENCH_PERF_SECONDS  seconds each profile samples (5)
+#   KTGT_BENCH_DIGESTS   header and data digest for every session (CRC32C;
+#                        default: none)
 set -uo pipefail
 unset KTGT_TEST_TARGET # lib.sh's choice of target; the bench runs them all
 # shellcheck source=tests/vm/lib.sh
@@ -34,6 +36,7 @@ BENCH_NT=${KTGT_BENCH_NT:-4}
 BENCH_NL=${KTGT_BENCH_NL:-4}
 BENCH_RAW=$LOGDIR/raw
 BENCH_REPEAT=${KTGT_BENCH_REPEAT:-1}
+BENCH_DIGESTS=${KTGT_BENCH_DIGESTS:-}
 # shellcheck source=scripts/bench.d/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bench.d/lib.sh"
 
@@ -59,6 +62,7 @@ mkdir -p "$BENCH_RAW"
 	echo "targets $TARGETS"
 	echo "backends $BACKENDS"
 	echo "agg ${BENCH_NT}x$BENCH_NL"
+	echo "digests ${BENCH_DIGESTS:-none}"
 } >"$BENCH_RAW/guest.txt"
 bench_say "kernel $(uname -r), $(nproc) vCPUs, ${BENCH_RUNTIME}s per row, ${#ROWS[@]} rows"
 

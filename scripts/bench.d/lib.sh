@@ -127,7 +127,7 @@ _tgtd_up() { timeout 5 tgtadm --lld iscsi --mode sys --op show >/dev/null 2>&1; 
 _tgtadm() { timeout 30 tgtadm --lld iscsi "$@"; }
 
 bench_up() { # KIND BACKEND
-	local kind=$1 be=$2 i j iqn dev
+	local kind=$1 be=$2 i j k iqn dev
 	case $kind in
 	ktgt) ktgt_insmod || return ;;
 	lio) lio_load || return ;;
@@ -146,7 +146,16 @@ bench_up() { # KIND BACKEND
 			ktgtctl target add "$iqn" && ktgtctl portal add "$iqn" "$PORTAL" || return
 			;;
 		lio) lio_target_add "$iqn" && lio_portal_add "$iqn" "$PORTAL" || return ;;
-		tgt) _tgtadm --mode target --op new --tid $((i + 1)) -T "$iqn" || return ;;
+		tgt)
+			_tgtadm --mode target --op new --tid $((i + 1)) -T "$iqn" || return
+			# tgt offers no digest unless told; ktgt and LIO accept CRC32C
+			if [ -n "${BENCH_DIGESTS:-}" ]; then
+				for k in HeaderDigest DataDigest; do
+					_tgtadm --mode target --op update --tid $((i + 1)) \
+						--name $k --value "$BENCH_DIGESTS" || return
+				done
+			fi
+			;;
 		esac
 		for ((j = 1; j <= BENCH_NL; j++)); do
 			dev=$(bench_backend_dev "$be" $((i * BENCH_NL + j - 1)))
@@ -213,8 +222,22 @@ _bench_disks() { # IQN: every LUN's /dev/sdX, LUN order
 	done
 }
 
+# With BENCH_DIGESTS (CRC32C, iSCSI's one digest), every connection must
+# have negotiated both digests (libiscsi shows 1 in sysfs): a target that
+# fell back to None would be measured without their cost.
+_bench_digests_on() {
+	local c f v
+	[ -n "${BENCH_DIGESTS:-}" ] || return 0
+	for c in /sys/class/iscsi_connection/connection*; do
+		for f in header_digest data_digest; do
+			v=$(cat "$c/$f" 2>/dev/null)
+			[ "$v" = 1 ] || { echo "${c##*/}: $f is ${v:-unknown}, not on"; return 1; }
+		done
+	done
+}
+
 bench_login_first() {
-	local out devs
+	local out devs k
 	BENCH_DEVS=()
 	BENCH_AGG_DEVS=()
 	timeout 30 iscsiadm -m node -o delete >/dev/null 2>&1
@@ -222,7 +245,14 @@ bench_login_first() {
 	# A hung target fails I/O after 15 s instead of open-iscsi's 120.
 	timeout 30 iscsiadm -m node -o update -n node.session.timeo.replacement_timeout -v 15 ||
 		return
+	if [ -n "${BENCH_DIGESTS:-}" ]; then
+		for k in HeaderDigest DataDigest; do
+			timeout 30 iscsiadm -m node -o update -n "node.conn[0].iscsi.$k" \
+				-v "$BENCH_DIGESTS" || return
+		done
+	fi
 	iscsi_login "$(_bench_iqn 0)" >/dev/null || return
+	_bench_digests_on || return
 	# (no /dev/fd in the guest, so no process substitution)
 	devs=$(_bench_disks "$(_bench_iqn 0)") || return
 	mapfile -t BENCH_AGG_DEVS <<<"$devs"
@@ -235,6 +265,7 @@ bench_login_rest() {
 	for ((i = 1; i < BENCH_NT; i++)); do
 		iqn=$(_bench_iqn $i)
 		iscsi_login "$iqn" >/dev/null || return
+		_bench_digests_on || return
 		devs=$(_bench_disks "$iqn") || return
 		mapfile -t devs <<<"$devs"
 		[ ${#devs[@]} -eq "$BENCH_NL" ] || return 1

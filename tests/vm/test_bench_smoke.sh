@@ -6,7 +6,8 @@
 # (KTGT_SMOKE_RUNTIME), with fio --verify=crc32c (verify_backlog) on the
 # write rows, and the aggregate rows on 2 targets x 2 LUNs. It asserts only
 # that each row completes (and verifies) and that dmesg stays clean; it
-# times nothing. Then one row once more under perf (scripts/bench --perf),
+# times nothing. The 1M read and 4k write rows run once more with CRC32C
+# digests (scripts/bench --digests). Then one row under perf (--perf),
 # whose reports must show the target's own work; KTGT_SMOKE_NO_PERF=1
 # leaves that out. The code is scripts/bench.d/lib.sh, the benchmark's own.
 # KTGT_TEST_TARGET=lio runs the same against LIO.
@@ -58,12 +59,16 @@ bench_on_row() { # SPEC RC DESC
 		check_verify=fio_verified
 	fi
 	# ktgt unloads with the phase: read its counters while it runs
-	if [ "$TARGET_KIND" = ktgt ]; then
+	if [ "$TARGET_KIND" = ktgt ] && [ -n "${BENCH_DIGESTS:-}" ]; then
+		[ "${spec%%|*}" = seqread ] &&
+			DIGEST_DATA_IN="$(datapath_counter data_in_zerocopy_bytes) $(datapath_counter data_in_copied_bytes)"
+	elif [ "$TARGET_KIND" = ktgt ]; then
 		case ${spec%%|*} in
 		seqread) WINDOW_CUTS=$(datapath_counter data_in_window_cuts) ;;
 		randwrite) HEADERS_AHEAD=$(datapath_counter data_out_headers_ahead) ;;
 		esac
 	fi
+	[ -z "${BENCH_DIGESTS:-}" ] || label="$label, $BENCH_DIGESTS digests"
 	if [ "$rc" -eq 0 ] && fio_done "$json" && $check_verify "$json"; then
 		ok "$3: $label"
 	else
@@ -74,6 +79,7 @@ bench_on_row() { # SPEC RC DESC
 
 WINDOW_CUTS=
 HEADERS_AHEAD=
+DIGEST_DATA_IN=
 rm -rf "$BENCH_RAW"
 mkdir -p "$BENCH_RAW"
 dmesg_start=$(dmesg | wc -l)
@@ -103,6 +109,25 @@ if [ "$TARGET_KIND" = ktgt ]; then
 	check "Data-In cut to the initiator's window" window_cuts
 	check "Data-Out received with the next header" headers_ahead
 fi
+
+# scripts/bench --digests: the login step fails unless every session
+# negotiated CRC32C for both digests (_bench_digests_on); the write row
+# verifies through them.
+BENCH_DIGESTS=CRC32C
+rows=$(bench_rows seqread randwrite)
+mapfile -t ROWS <<<"$rows"
+bench_phase brd "$TARGET_KIND" "${ROWS[@]}"
+BENCH_DIGESTS=
+# Data digests are computed over the commands' pages: with them, Data-In
+# still leaves without a copy.
+digest_zero_copy() {
+	local zc copied
+	read -r zc copied <<<"$DIGEST_DATA_IN"
+	echo "with digests, after the 1M read row: data_in_zerocopy_bytes ${zc:-none}," \
+		"data_in_copied_bytes ${copied:-none}"
+	[ "${zc:-0}" -gt 0 ] && [ "$copied" = 0 ]
+}
+[ "$TARGET_KIND" != ktgt ] || check "Data-In with data digests sent without a copy" digest_zero_copy
 
 # scripts/bench --perf: one row profiled (bench_perf), its reports written,
 # and the target's own work found in them.
