@@ -230,27 +230,26 @@ def pass_figures(run):
     return {p["pass"]: p for p in passes if p.get("ok")}
 
 
+def figure(run, which, key):
+    """@key of a target's median cell (@which None) or of its pass @which;
+    None when that did not run"""
+    if which is None:
+        return run.get(key) if run and run["ok"] else None
+    return pass_figures(run).get(which, {}).get(key)
+
+
 def ktgt_over_peers(row, peers, which):
     """ktgt's MiB/s over the best of @peers, and that peer, for the medians
     (@which None) or pass @which; None when a peer did not run. A row ktgt
     failed and the peers ran counts as 0."""
     best, best_peer = None, None
     for peer in peers:
-        if which is None:
-            p = row["targets"].get(peer)
-            v = p["mib_s"] if p and p["ok"] else None
-        else:
-            v = pass_figures(row["targets"].get(peer)).get(which, {}).get("mib_s")
+        v = figure(row["targets"].get(peer), which, "mib_s")
         if not v:
             return None, None
         if best is None or v > best:
             best, best_peer = v, peer
-    k = row["targets"].get("ktgt")
-    if which is None:
-        kv = k["mib_s"] if k and k["ok"] else 0.0
-    else:
-        kv = pass_figures(k).get(which, {}).get("mib_s", 0.0)
-    return kv / best, best_peer
+    return (figure(row["targets"].get("ktgt"), which, "mib_s") or 0.0) / best, best_peer
 
 
 def worst_row(rows, which, cpu):
@@ -261,21 +260,14 @@ def worst_row(rows, which, cpu):
     for row_id, row in rows.items():
         for peer in ("lio",) if cpu else PEERS:
             if cpu:
-                if which is None:
-                    k, p = row["targets"].get("ktgt"), row["targets"].get(peer)
-                    kv = k.get("cpu_s_per_gib") if k and k["ok"] else None
-                    pv = p.get("cpu_s_per_gib") if p and p["ok"] else None
-                else:
-                    kv = pass_figures(row["targets"].get("ktgt")).get(which, {}).get("cpu_s_per_gib")
-                    pv = pass_figures(row["targets"].get(peer)).get(which, {}).get("cpu_s_per_gib")
-                r = ratio(kv, pv)
-                worse = r is not None and (worst is None or r > worst[0])
+                r = ratio(figure(row["targets"].get("ktgt"), which, "cpu_s_per_gib"),
+                          figure(row["targets"].get(peer), which, "cpu_s_per_gib"))
             else:
                 r, _ = ktgt_over_peers(row, (peer,), which)
-                worse = r is not None and (worst is None or r < worst[0])
-            if r is not None:
-                compared.add(row_id)
-            if worse:
+            if r is None:
+                continue
+            compared.add(row_id)
+            if worst is None or (r > worst[0] if cpu else r < worst[0]):
                 worst = (r, row["label"], peer)
     return worst + (len(compared),) if worst else None
 
@@ -388,12 +380,18 @@ def print_goals(allgoals, npasses, file=None):
             met = "-" if g["met"] is None else ("yes" if g["met"] else "NO")
             lines.append([g["goal"], fmt_goal_ratio(g), met,
                           f"{g['passes_met']}/{g['passes']}" if g["passes"] else "-", g["note"]])
-        w = [max(len(l[i]) for l in lines) for i in range(len(head))]
-        for n, l in enumerate(lines):
-            cells = [l[0].ljust(w[0])] + [c.rjust(w[i + 1]) for i, c in enumerate(l[1:4])] + [l[4]]
-            print("  ".join(cells).rstrip(), file=file)
-            if n == 0:
-                print("  ".join("-" * x for x in w[:4]), file=file)
+        print_columns(lines, file)
+
+
+def print_columns(lines, file):
+    """a table whose first column is left-aligned, the middle ones right-aligned
+    and the last free text; the first line is the head"""
+    w = [max(len(l[i]) for l in lines) for i in range(len(lines[0]))]
+    for n, l in enumerate(lines):
+        cells = [l[0].ljust(w[0])] + [c.rjust(w[i + 1]) for i, c in enumerate(l[1:-1])] + [l[-1]]
+        print("  ".join(cells).rstrip(), file=file)
+        if n == 0:
+            print("  ".join("-" * x for x in w[:-1] + [len(l[-1])]).rstrip(), file=file)
 
 
 # Profiles (scripts/bench --perf): perf report --stdio -g none output, read
@@ -516,12 +514,7 @@ def print_perf(perf, file=None):
                     "  " + NAMES[k], f"{p['target_pct']:.0f}%", f"{p['initiator_tx_pct']:.0f}%",
                     f"{p['fio_pct']:.0f}%",
                     ", ".join(f"{n} {v:.1f}" for n, v in p["top_self"][:3])])
-        w = [max(len(l[i]) for l in lines) for i in range(len(head))]
-        for n, l in enumerate(lines):
-            cells = [l[0].ljust(w[0])] + [c.rjust(w[i + 1]) for i, c in enumerate(l[1:4])] + [l[4]]
-            print("  ".join(cells).rstrip(), file=file)
-            if n == 0:
-                print("  ".join("-" * x for x in w[:4]) + "  " + "-" * len(head[4]), file=file)
+        print_columns(lines, file)
 
 
 def summarize(args):
