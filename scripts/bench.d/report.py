@@ -19,6 +19,7 @@ The benchmark reports; it asserts no speed.
 """
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -272,19 +273,52 @@ def worst_row(rows, which, cpu):
     return worst + (len(compared),) if worst else None
 
 
+# The least coverage at which the pass ratios' interval gives a verdict.
+SURE = 0.9
+
+
+def median_interval(vals):
+    """The median of @vals and a distribution-free confidence interval for
+    the median of what they sample (the sign test's: the k-th smallest and
+    k-th largest value, k as large as keeps the coverage at SURE or above,
+    else 1), with its coverage; None for no values. Assumes only that the
+    passes are independent draws of one distribution."""
+    if not vals:
+        return None
+    v, n = sorted(vals), len(vals)
+    mid = (v[(n - 1) // 2] + v[n // 2]) / 2
+
+    def coverage(k):
+        return 1 - 2 * sum(math.comb(n, i) for i in range(k)) / 2 ** n
+
+    k = 1
+    while k + 1 <= (n + 1) // 2 and coverage(k + 1) >= SURE:
+        k += 1
+    return {"median": mid, "low": v[k - 1], "high": v[n - k], "coverage": coverage(k)}
+
+
 def goals(rows, npasses):
     """The goals for one backend's rows: each with its ratio from the medians
-    (None: not measured), whether that meets it, and in how many of the
-    passes it held when each pass is taken on its own."""
+    (None: not measured), whether that meets it, in how many of the passes it
+    held when each pass is taken on its own, and those pass ratios' median
+    with a confidence interval: "held" when the whole interval meets the
+    goal at a coverage of SURE or more, "missed" when none of it does,
+    "either" when it straddles, "-" for too few passes."""
     out = []
 
     def add(gid, text, op, bound, median, per_pass, note):
         def met(r):
             return r >= bound if op == ">=" else r < bound
         held = [met(r) for r in per_pass if r is not None]
+        ci = median_interval([r for r in per_pass if r is not None])
+        sure = "-"
+        if ci and ci["coverage"] >= SURE:
+            ends = (met(ci["low"]), met(ci["high"]))
+            sure = "held" if all(ends) else "missed" if not any(ends) else "either"
         out.append({"id": gid, "goal": text, "ratio": median, "op": op, "bound": bound,
                     "met": None if median is None else met(median),
-                    "passes_met": sum(held), "passes": len(held), "note": note})
+                    "passes_met": sum(held), "passes": len(held),
+                    "pass_ratios": ci, "sure": sure, "note": note})
 
     passes = range(1, npasses + 1)
     for gid, text, row_id, peers, at_least in GOALS:
@@ -372,14 +406,20 @@ def fmt_goal_ratio(g):
 def print_goals(allgoals, npasses, file=None):
     file = file or sys.stdout
     for be, gs in allgoals.items():
-        print(f"\n{be} -- goals: ktgt's ratio from the medians; "
-              f"the passes of {npasses} that met it, each pass on its own", file=file)
-        head = ["goal", "ratio", "met", "passes", ""]
+        print(f"\n{be} -- goals: ktgt's ratio from the medians; the passes of {npasses} "
+              "that met it, each on its own; the pass ratios' median and the interval "
+              "that holds such passes' median at the coverage shown; sure: the "
+              f"verdict at {SURE:.0%} or more", file=file)
+        head = ["goal", "ratio", "met", "passes", "pass ratios", "sure", ""]
         lines = [head]
         for g in gs:
             met = "-" if g["met"] is None else ("yes" if g["met"] else "NO")
+            ci = g["pass_ratios"]
             lines.append([g["goal"], fmt_goal_ratio(g), met,
-                          f"{g['passes_met']}/{g['passes']}" if g["passes"] else "-", g["note"]])
+                          f"{g['passes_met']}/{g['passes']}" if g["passes"] else "-",
+                          f"{ci['median']:.2f}x {ci['low']:.2f}-{ci['high']:.2f} "
+                          f"({ci['coverage']:.0%})" if g["passes"] > 1 else "-",
+                          g["sure"], g["note"]])
         print_columns(lines, file)
 
 

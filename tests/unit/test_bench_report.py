@@ -211,6 +211,55 @@ def test_goal_misses():
            f"1M read without tgt: {sr}")
 
 
+def test_median_interval():
+    """the sign test's interval: the k-th smallest and largest pass, k as
+    large as keeps the coverage at 90 % or more"""
+    nine = report.median_interval([9, 1, 8, 2, 7, 3, 6, 4, 5])
+    expect(nine == {"median": 5, "low": 2, "high": 8, "coverage": 1 - 2 * 10 / 512},
+           f"nine: {nine}")
+    five = report.median_interval([3, 1, 2, 5, 4])
+    expect((five["low"], five["high"]) == (1, 5) and close(five["coverage"], 30 / 32),
+           f"five: {five}")
+    four = report.median_interval([4, 1, 2, 3])
+    expect(four["median"] == 2.5 and close(four["coverage"], 14 / 16), f"four: {four}")
+    expect(report.median_interval([]) is None, "no passes")
+
+
+def test_goal_verdict_from_the_pass_ratios():
+    """held when the whole interval meets the goal, missed when none of it
+    does, either when it straddles; no verdict from three passes"""
+    raw = Raw()
+    write = [1.6, 1.7, 1.55, 1.9, 1.52]  # every pass at 1.5x or more
+    read = [1.4, 1.6, 1.45, 1.7, 1.3]  # straddles
+    seq = [1.1, 1.0, 1.15, 1.05, 1.19]  # never 1.2x
+    for npass in range(1, 6):
+        raw.run("ktgt", "randwrite", npass, 100 * write[npass - 1])
+        raw.run("lio", "randwrite", npass, 100)
+        raw.run("ktgt", "randread", npass, 100 * read[npass - 1])
+        raw.run("lio", "randread", npass, 100)
+        raw.run("ktgt", "seqwrite", npass, 100 * seq[npass - 1])
+        raw.run("lio", "seqwrite", npass, 100)
+    doc, text = raw.summarize()
+    rw, rr, sw = goal(doc, "randwrite"), goal(doc, "randread"), goal(doc, "seqwrite")
+    expect(rw["sure"] == "held" and close(rw["pass_ratios"]["low"], 1.52)
+           and close(rw["pass_ratios"]["median"], 1.6), f"4k write: {rw}")
+    expect(rr["sure"] == "either" and rr["met"] is False, f"4k read: {rr}")
+    expect(sw["sure"] == "missed", f"1M write: {sw}")
+    # the same busy time for more data: below LIO's CPU per GiB but for
+    # pass 2's 1M write, which moved no more than LIO
+    cpu = goal(doc, "cpu")
+    expect(cpu["sure"] == "either" and close(cpu["pass_ratios"]["high"], 1.0), f"CPU: {cpu}")
+    line = [ln for ln in text.splitlines() if ln.startswith("4k rand write >= 1.5x")][-1]
+    expect("1.60x 1.52-1.90 (94%)" in line and "held" in line, f"printed: {line!r}")
+    raw = Raw()
+    for npass in range(1, 4):
+        raw.run("ktgt", "randwrite", npass, 200)
+        raw.run("lio", "randwrite", npass, 100)
+    doc, _ = raw.summarize()
+    rw = goal(doc, "randwrite")
+    expect(rw["sure"] == "-" and rw["met"], f"three passes: {rw}")
+
+
 PERF_HEAD = """# To display the perf.data header info, please use --header/--header-only options.
 #
 # Samples: 9K of event 'cpu-clock'
@@ -282,7 +331,7 @@ def test_no_perf_no_table():
 TESTS = [test_one_pass_old_manifest, test_median_pass_and_its_own_figures,
          test_even_passes_take_the_lower_median, test_failed_pass_is_reported_not_counted,
          test_every_pass_failed, test_goals_from_medians_and_each_pass, test_goal_misses,
-         test_perf_profiles, test_no_perf_no_table]
+         test_median_interval, test_goal_verdict_from_the_pass_ratios, test_perf_profiles, test_no_perf_no_table]
 
 
 def main():
