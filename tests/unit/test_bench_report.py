@@ -331,7 +331,8 @@ def test_no_perf_no_table():
 TESTS = [test_one_pass_old_manifest, test_median_pass_and_its_own_figures,
          test_even_passes_take_the_lower_median, test_failed_pass_is_reported_not_counted,
          test_every_pass_failed, test_goals_from_medians_and_each_pass, test_goal_misses,
-         test_median_interval, test_goal_verdict_from_the_pass_ratios, test_perf_profiles, test_no_perf_no_table]
+         test_median_interval, test_goal_verdict_from_the_pass_ratios, test_perf_profiles,
+         test_no_perf_no_table]
 
 
 def main():
