@@ -48,6 +48,56 @@
 #define kvrealloc_compat(p, oldsize, newsize, gfp) kvrealloc(p, oldsize, newsize, gfp)
 #endif
 
+/*
+ * 6.7 made shrinkers allocated objects (shrinker_alloc(), shrinker_register(),
+ * shrinker_free()); before, the caller embedded one and registered it.
+ * ktgt_shrinker_create() returns a registered shrinker, or NULL.
+ */
+#include <linux/shrinker.h>
+typedef unsigned long (*ktgt_shrink_fn)(struct shrinker *, struct shrink_control *);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline struct shrinker *ktgt_shrinker_create(const char *name, ktgt_shrink_fn count,
+						    ktgt_shrink_fn scan)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (s) {
+		s->count_objects = count;
+		s->scan_objects = scan;
+		shrinker_register(s);
+	}
+	return s;
+}
+
+static inline void ktgt_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+static inline struct shrinker *ktgt_shrinker_create(const char *name, ktgt_shrink_fn count,
+						    ktgt_shrink_fn scan)
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void ktgt_shrinker_destroy(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
+#endif
+
 /* 6.2 split generic netlink ops; pre_doit/post_doit take the new type */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 typedef struct genl_split_ops ktgt_genl_hook_ops;

@@ -71,6 +71,7 @@ struct ktgt_dp_stats {
 	u64 data_out_ahead;		/* ... with (part of) the next header */
 	u64 pool_hits;
 	u64 pool_misses;
+	u64 pool_shrunk;		/* free pages the shrinker took back */
 	u64 io_work_runs;		/* per CPU: where connections ran */
 };
 
@@ -79,16 +80,18 @@ DECLARE_PER_CPU(struct ktgt_dp_stats, ktgt_dp_stats);
 /*
  * Data pages a connection keeps for its next commands: free ones, and
  * ones the network stack still references (Data-In sent by reference and
- * not yet acknowledged), which become free when the stack lets go.
+ * not yet acknowledged), which become free when the stack lets go. The
+ * arrays grow with what the connection's commands hold at once.
  */
 struct ktgt_page_pool {
-	spinlock_t lock;		/* protects all below */
+	spinlock_t lock;		/* protects all below but node */
 	u32 nr;				/* free pages in pages[] */
 	u32 busy_head;			/* oldest in busy[], a ring */
 	u32 nr_busy;			/* in busy[] */
 	u32 cap;			/* of each array */
 	struct page **pages;
 	struct page **busy;
+	struct list_head node;		/* in the shrinker's list of pools */
 };
 
 struct ktgt_cmd;

@@ -8,14 +8,24 @@
 #include <linux/debugfs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "ktgt.h"
 
-static unsigned int pool_pages = 1024;
+static unsigned int pool_pages = 8192;
 module_param(pool_pages, uint, 0444);
-MODULE_PARM_DESC(pool_pages, "free data pages each connection keeps for reuse (default 1024)");
+MODULE_PARM_DESC(pool_pages,
+		 "most data pages each connection keeps for reuse (default 8192 = 32 MiB); memory pressure takes free ones back");
+
+/* what a new pool's arrays hold; most connections never need more */
+#define POOL_FIRST_CAP	256U
+
+/* every connection's pool, for the shrinker; nothing allocates under it */
+static LIST_HEAD(ktgt_pools);
+static DEFINE_MUTEX(ktgt_pools_lock);
+static struct shrinker *ktgt_pool_shrinker;
 
 static struct kmem_cache *ktgt_cmd_cache;
 static struct kmem_cache *ktgt_pdu_cache;
@@ -93,7 +103,7 @@ int ktgt_page_pool_init(struct ktgt_page_pool *pp)
 	pp->nr = 0;
 	pp->busy_head = 0;
 	pp->nr_busy = 0;
-	pp->cap = pool_pages;
+	pp->cap = min(POOL_FIRST_CAP, pool_pages);
 	pp->pages = kvmalloc_array(max(pp->cap, 1U), sizeof(*pp->pages), GFP_KERNEL);
 	pp->busy = kvmalloc_array(max(pp->cap, 1U), sizeof(*pp->busy), GFP_KERNEL);
 	if (!pp->pages || !pp->busy) {
@@ -103,6 +113,9 @@ int ktgt_page_pool_init(struct ktgt_page_pool *pp)
 		pp->busy = NULL;
 		return -ENOMEM;
 	}
+	mutex_lock(&ktgt_pools_lock);
+	list_add_tail(&pp->node, &ktgt_pools);
+	mutex_unlock(&ktgt_pools_lock);
 	return 0;
 }
 
@@ -114,6 +127,9 @@ int ktgt_page_pool_init(struct ktgt_page_pool *pp)
  */
 void ktgt_page_pool_destroy(struct ktgt_page_pool *pp)
 {
+	mutex_lock(&ktgt_pools_lock);
+	list_del(&pp->node);
+	mutex_unlock(&ktgt_pools_lock);
 	while (pp->nr)
 		__free_page(pp->pages[--pp->nr]);
 	for (; pp->nr_busy; pp->nr_busy--)
@@ -143,6 +159,41 @@ static void pool_reclaim_busy(struct ktgt_page_pool *pp)
 	}
 }
 
+/*
+ * Make room for @more pages than the arrays hold (doubling at least, up to
+ * pool_pages), so that the pages about to be allocated stay in the pool
+ * when their command ends. A pool only holds pages its connection's
+ * commands once had in use at the same time: it grows to that, not to
+ * pool_pages. Allocates, so never under the pool's lock.
+ */
+static void pool_grow(struct ktgt_page_pool *pp, u32 more)
+{
+	u32 limit = pool_pages, cap = READ_ONCE(pp->cap), i;
+	struct page **pages, **busy;
+
+	if (cap >= limit)
+		return;
+	cap = min_t(u64, limit, max_t(u64, 2ULL * cap, (u64)cap + more));
+	pages = kvmalloc_array(cap, sizeof(*pages), GFP_KERNEL);
+	busy = kvmalloc_array(cap, sizeof(*busy), GFP_KERNEL);
+	if (!pages || !busy)
+		goto out_free;
+	spin_lock(&pp->lock);
+	if (pp->cap < cap) {
+		memcpy(pages, pp->pages, pp->nr * sizeof(*pages));
+		for (i = 0; i < pp->nr_busy; i++)
+			busy[i] = pp->busy[(pp->busy_head + i) % pp->cap];
+		pp->busy_head = 0;
+		pp->cap = cap;
+		swap(pp->pages, pages);
+		swap(pp->busy, busy);
+	}
+	spin_unlock(&pp->lock);
+out_free:
+	kvfree(pages);
+	kvfree(busy);
+}
+
 /**
  * ktgt_pages_get() - fill a command's buffer with pages, from the pool first
  * @pp: pool
@@ -166,6 +217,8 @@ u32 ktgt_pages_get(struct ktgt_page_pool *pp, struct bio_vec *bvec, u32 nr)
 	hits = i;
 	this_cpu_add(ktgt_dp_stats.pool_hits, hits);
 	this_cpu_add(ktgt_dp_stats.pool_misses, nr - hits);
+	if (hits < nr)
+		pool_grow(pp, nr - hits);
 	for (; i < nr; i++) {
 		bvec[i].bv_page = alloc_page(GFP_KERNEL);
 		if (!bvec[i].bv_page)
@@ -205,8 +258,52 @@ void ktgt_pages_put(struct ktgt_page_pool *pp, const struct bio_vec *bvec, u32 n
 	spin_unlock(&pp->lock);
 }
 
+static u64 pool_free_pages(void)
+{
+	struct ktgt_page_pool *pp;
+	u64 n = 0;
+
+	mutex_lock(&ktgt_pools_lock);
+	list_for_each_entry(pp, &ktgt_pools, node)
+		n += READ_ONCE(pp->nr);
+	mutex_unlock(&ktgt_pools_lock);
+	return n;
+}
+
+/*
+ * The shrinker gives back free pool pages under memory pressure (and on
+ * drop_caches), busy pages the stack has let go of included, taking the
+ * pools in turn. They refill as their connections' commands end.
+ */
+static unsigned long pool_shrink_count(struct shrinker *s, struct shrink_control *sc)
+{
+	return pool_free_pages() ?: SHRINK_EMPTY;
+}
+
+static unsigned long pool_shrink_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	struct ktgt_page_pool *pp;
+	unsigned long freed = 0;
+
+	mutex_lock(&ktgt_pools_lock);
+	list_for_each_entry(pp, &ktgt_pools, node) {
+		spin_lock(&pp->lock);
+		pool_reclaim_busy(pp);
+		for (; pp->nr && freed < sc->nr_to_scan; freed++)
+			__free_page(pp->pages[--pp->nr]);
+		spin_unlock(&pp->lock);
+		if (freed >= sc->nr_to_scan)
+			break;
+	}
+	list_rotate_left(&ktgt_pools);
+	mutex_unlock(&ktgt_pools_lock);
+	this_cpu_add(ktgt_dp_stats.pool_shrunk, freed);
+	return freed;
+}
+
 static int datapath_show(struct seq_file *m, void *v)
 {
+	u64 free_pages = pool_free_pages();
 	struct ktgt_dp_stats sum = {};
 	int cpu;
 
@@ -221,6 +318,7 @@ static int datapath_show(struct seq_file *m, void *v)
 		sum.data_out_ahead += s->data_out_ahead;
 		sum.pool_hits += s->pool_hits;
 		sum.pool_misses += s->pool_misses;
+		sum.pool_shrunk += s->pool_shrunk;
 	}
 	seq_printf(m, "data_in_zerocopy_bytes %llu\n", sum.data_in_zerocopy);
 	seq_printf(m, "data_in_copied_bytes %llu\n", sum.data_in_copied);
@@ -230,6 +328,8 @@ static int datapath_show(struct seq_file *m, void *v)
 	seq_printf(m, "data_out_headers_ahead %llu\n", sum.data_out_ahead);
 	seq_printf(m, "page_pool_hits %llu\n", sum.pool_hits);
 	seq_printf(m, "page_pool_misses %llu\n", sum.pool_misses);
+	seq_printf(m, "page_pool_free_pages %llu\n", free_pages);
+	seq_printf(m, "page_pool_shrunk_pages %llu\n", sum.pool_shrunk);
 	for_each_online_cpu(cpu)
 		seq_printf(m, "cpu%d_io_work_runs %llu\n", cpu,
 			   per_cpu_ptr(&ktgt_dp_stats, cpu)->io_work_runs);
@@ -238,7 +338,8 @@ static int datapath_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(datapath);
 
 /**
- * ktgt_pool_init() - create the caches and the datapath debugfs file
+ * ktgt_pool_init() - create the caches, the pools' shrinker and the
+ *	datapath debugfs file
  * @debugfs: ktgt's debugfs directory
  *
  * Return: 0, or -ENOMEM.
@@ -253,19 +354,27 @@ int ktgt_pool_init(struct dentry *debugfs)
 	ktgt_pdu_cache = KMEM_CACHE(ktgt_pdu, SLAB_HWCACHE_ALIGN);
 	if (!ktgt_pdu_cache)
 		goto out_destroy_cmd_cache;
+	ktgt_pool_shrinker = ktgt_shrinker_create("ktgt-pool", pool_shrink_count,
+						  pool_shrink_scan);
+	if (!ktgt_pool_shrinker)
+		goto out_destroy_pdu_cache;
 	debugfs_create_file("datapath", 0444, debugfs, NULL, &datapath_fops);
 	return 0;
 
+out_destroy_pdu_cache:
+	kmem_cache_destroy(ktgt_pdu_cache);
 out_destroy_cmd_cache:
 	kmem_cache_destroy(ktgt_cmd_cache);
 	return -ENOMEM;
 }
 
 /**
- * ktgt_pool_exit() - destroy the caches, once every object is back
+ * ktgt_pool_exit() - destroy the caches and the shrinker, once every
+ *	object and pool is back
  */
 void ktgt_pool_exit(void)
 {
+	ktgt_shrinker_destroy(ktgt_pool_shrinker);
 	kmem_cache_destroy(ktgt_pdu_cache);
 	kmem_cache_destroy(ktgt_cmd_cache);
 }
