@@ -81,7 +81,7 @@ DECLARE_PER_CPU(struct ktgt_dp_stats, ktgt_dp_stats);
  * Data pages a connection keeps for its next commands: free ones, and
  * ones the network stack still references (Data-In sent by reference and
  * not yet acknowledged), which become free when the stack lets go. The
- * arrays grow with what the connection's commands hold at once.
+ * arrays grow to hold every page the pool owns.
  */
 struct ktgt_page_pool {
 	spinlock_t lock;		/* protects all below but node */
@@ -89,6 +89,7 @@ struct ktgt_page_pool {
 	u32 busy_head;			/* oldest in busy[], a ring */
 	u32 nr_busy;			/* in busy[] */
 	u32 cap;			/* of each array */
+	u32 owned;			/* free, busy, or in a command */
 	struct page **pages;
 	struct page **busy;
 	struct list_head node;		/* in the shrinker's list of pools */

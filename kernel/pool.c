@@ -103,6 +103,7 @@ int ktgt_page_pool_init(struct ktgt_page_pool *pp)
 	pp->nr = 0;
 	pp->busy_head = 0;
 	pp->nr_busy = 0;
+	pp->owned = 0;
 	pp->cap = min(POOL_FIRST_CAP, pool_pages);
 	pp->pages = kvmalloc_array(max(pp->cap, 1U), sizeof(*pp->pages), GFP_KERNEL);
 	pp->busy = kvmalloc_array(max(pp->cap, 1U), sizeof(*pp->busy), GFP_KERNEL);
@@ -159,21 +160,28 @@ static void pool_reclaim_busy(struct ktgt_page_pool *pp)
 	}
 }
 
+/* give a page up (under the lock): freed now, or by the stack when it lets go */
+static void pool_drop(struct ktgt_page_pool *pp, struct page *page)
+{
+	pp->owned--;
+	put_page(page);
+}
+
 /*
- * Make room for @more pages than the arrays hold (doubling at least, up to
- * pool_pages), so that the pages about to be allocated stay in the pool
- * when their command ends. A pool only holds pages its connection's
- * commands once had in use at the same time: it grows to that, not to
- * pool_pages. Allocates, so never under the pool's lock.
+ * Make room for @owned pages (doubling at least, up to pool_pages), so
+ * that the pages about to be allocated stay in the pool when their
+ * command ends. A pool owns only pages its connection's commands once had
+ * in use at the same time: it grows to that, not to pool_pages.
+ * Allocates, so never under the pool's lock.
  */
-static void pool_grow(struct ktgt_page_pool *pp, u32 more)
+static void pool_grow(struct ktgt_page_pool *pp, u32 owned)
 {
 	u32 limit = pool_pages, cap = READ_ONCE(pp->cap), i;
 	struct page **pages, **busy;
 
 	if (cap >= limit)
 		return;
-	cap = min_t(u64, limit, max_t(u64, 2ULL * cap, (u64)cap + more));
+	cap = min_t(u64, limit, max_t(u64, 2ULL * cap, owned));
 	pages = kvmalloc_array(cap, sizeof(*pages), GFP_KERNEL);
 	busy = kvmalloc_array(cap, sizeof(*busy), GFP_KERNEL);
 	if (!pages || !busy)
@@ -206,23 +214,30 @@ out_free:
  */
 u32 ktgt_pages_get(struct ktgt_page_pool *pp, struct bio_vec *bvec, u32 nr)
 {
-	u32 i = 0, hits;
+	u32 i = 0, hits, owned;
 
 	spin_lock(&pp->lock);
 	if (pp->nr < nr && pp->nr_busy)
 		pool_reclaim_busy(pp);
 	for (; i < nr && pp->nr; i++)
 		bvec[i].bv_page = pp->pages[--pp->nr];
+	pp->owned += nr - i;	/* allocated below */
+	owned = pp->owned > pp->cap ? pp->owned : 0;
 	spin_unlock(&pp->lock);
 	hits = i;
 	this_cpu_add(ktgt_dp_stats.pool_hits, hits);
 	this_cpu_add(ktgt_dp_stats.pool_misses, nr - hits);
-	if (hits < nr)
-		pool_grow(pp, nr - hits);
+	if (owned)
+		pool_grow(pp, owned);
 	for (; i < nr; i++) {
 		bvec[i].bv_page = alloc_page(GFP_KERNEL);
 		if (!bvec[i].bv_page)
 			break;
+	}
+	if (i < nr) {
+		spin_lock(&pp->lock);
+		pp->owned -= nr - i;
+		spin_unlock(&pp->lock);
 	}
 	return i;
 }
@@ -253,7 +268,7 @@ void ktgt_pages_put(struct ktgt_page_pool *pp, const struct bio_vec *bvec, u32 n
 		else if (page_ref_count(page) > 1 && pp->nr_busy < pp->cap)
 			pp->busy[(pp->busy_head + pp->nr_busy++) % pp->cap] = page;
 		else
-			put_page(page);
+			pool_drop(pp, page);
 	}
 	spin_unlock(&pp->lock);
 }
@@ -290,7 +305,7 @@ static unsigned long pool_shrink_scan(struct shrinker *s, struct shrink_control 
 		spin_lock(&pp->lock);
 		pool_reclaim_busy(pp);
 		for (; pp->nr && freed < sc->nr_to_scan; freed++)
-			__free_page(pp->pages[--pp->nr]);
+			pool_drop(pp, pp->pages[--pp->nr]);
 		spin_unlock(&pp->lock);
 		if (freed >= sc->nr_to_scan)
 			break;

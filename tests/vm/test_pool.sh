@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The data page pool (kernel/pool.c), in a guest. A connection's pool grows
-# to what its commands hold at once: after a first pass of 1M writes and
-# verifying reads at 16 in flight (16 MiB), a second pass takes at most 1 %
-# of its pages from the page allocator (with the pool fixed at 4 MiB, 40 %
-# of a 1M write's pages were). drop_caches runs the kernel's shrinkers:
-# ktgt's takes every free pool page back, and I/O goes on, verified.
-# ktgt only: the counters are ktgt's (debugfs ktgt/datapath).
+# to what its commands hold at once: 4 KiB I/O at 32 in flight keeps at
+# most 256 pages; after a first pass of 1M writes and verifying reads at
+# 16 in flight (16 MiB), a second pass takes at most 1 % of its pages from
+# the page allocator (with the pool fixed at 4 MiB, 40 % of a 1M write's
+# pages were). drop_caches runs the kernel's shrinkers: ktgt's takes every
+# free pool page back, and I/O goes on, verified. ktgt only: the counters
+# are ktgt's (debugfs ktgt/datapath).
 set -uo pipefail
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -47,6 +48,19 @@ fio_1m() { # TAG
 	}
 	grep -E 'WRITE:|READ:' "$LOGDIR/fio-$1.log"
 }
+# A pool holds what its commands used, not its cap: 4 KiB I/O at 32 in
+# flight stays within the 256 pages (1 MiB) a pool starts with.
+small_io() {
+	local free
+	timeout 120 fio --name=s --filename="$DISK" --rw=randrw --bs=4k --direct=1 \
+		--ioengine=libaio --iodepth=32 --runtime=2 --time_based --eta=never \
+		--output="$LOGDIR/fio-4k.log" || { cat "$LOGDIR/fio-4k.log"; return 1; }
+	grep -E 'WRITE:|READ:' "$LOGDIR/fio-4k.log"
+	free=$(pool free_pages)
+	echo "free pool pages after 4 KiB I/O: $free"
+	[ "${free:-0}" -gt 0 ] && [ "$free" -le 256 ]
+}
+check "4 KiB I/O, 32 in flight: the pool keeps at most 256 pages" small_io
 check "first pass: 1M writes and verifying reads, 16 in flight" fio_1m first
 
 steady() {
