@@ -5,10 +5,10 @@
 # to what its commands hold at once: 4 KiB I/O at 32 in flight keeps at
 # most 256 pages; after a first pass of 1M writes and verifying reads at
 # 16 in flight (16 MiB), a second pass takes at most 1 % of its pages from
-# the page allocator (with the pool fixed at 4 MiB, 40 % of a 1M write's
-# pages were). drop_caches runs the kernel's shrinkers: ktgt's takes every
-# free pool page back, and I/O goes on, verified. ktgt only: the counters
-# are ktgt's (debugfs ktgt/datapath).
+# the page allocator (with the pool fixed at 4 MiB, 40 to 50 % of a 1M
+# write's pages were). drop_caches runs the kernel's shrinkers: ktgt's
+# takes every free pool page back, and I/O goes on, verified. ktgt only:
+# the counters are ktgt's (debugfs ktgt/datapath).
 set -uo pipefail
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
